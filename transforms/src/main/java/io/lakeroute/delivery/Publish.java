@@ -1,0 +1,196 @@
+package io.lakeroute.delivery;
+
+import io.lakeroute.formats.FormatSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Makes a verified run visible: moves the staged files into the run directory, checks their sizes
+ * there, writes the manifest and, last, the done marker. A reader that waits for the marker never
+ * sees a partial run. Re-publishing the same run id replaces its files; the previous marker is
+ * removed first, so a crash half-way leaves a run directory without a marker, never a mix that
+ * looks complete.
+ *
+ * <pre>{@code
+ * PCollection<Manifest> manifest = checked.apply(Publish.to(layout).withFormat(spec).withSchema(s));
+ * }</pre>
+ */
+public final class Publish
+    extends PTransform<PCollection<List<DeliveredFile>>, PCollection<Manifest>> {
+  private final Layout layout;
+  private final FormatSpec format;
+  private final Schema schema;
+
+  private Publish(Layout layout, FormatSpec format, Schema schema) {
+    super("Publish");
+    this.layout = layout;
+    this.format = format;
+    this.schema = schema;
+  }
+
+  public static Publish to(Layout layout) {
+    if (layout == null) {
+      throw new IllegalArgumentException("layout is required");
+    }
+    return new Publish(layout, null, null);
+  }
+
+  public Publish withFormat(FormatSpec format) {
+    return new Publish(layout, format, schema);
+  }
+
+  public Publish withSchema(Schema schema) {
+    return new Publish(layout, format, schema);
+  }
+
+  @Override
+  public PCollection<Manifest> expand(PCollection<List<DeliveredFile>> files) {
+    if (format == null || schema == null) {
+      throw new IllegalStateException("Publish needs withFormat(…) and withSchema(…)");
+    }
+    return files
+        .apply("Move, manifest, marker", ParDo.of(new PublishFn(layout, format, schema)))
+        .setCoder(SerializableCoder.of(Manifest.class));
+  }
+
+  private static final class PublishFn extends DoFn<List<DeliveredFile>, Manifest> {
+    private final Layout layout;
+    private final FormatSpec format;
+    private final Schema schema;
+
+    PublishFn(Layout layout, FormatSpec format, Schema schema) {
+      this.layout = layout;
+      this.format = format;
+      this.schema = schema;
+    }
+
+    @ProcessElement
+    public void process(@Element List<DeliveredFile> files, OutputReceiver<Manifest> out)
+        throws IOException {
+      out.output(publish(layout, format, schema, files));
+    }
+  }
+
+  static Manifest publish(
+      Layout layout, FormatSpec format, Schema schema, List<DeliveredFile> files)
+      throws IOException {
+    FileSystems.delete(
+        List.of(layout.doneMarker(), layout.manifest()), StandardMoveOptions.IGNORE_MISSING_FILES);
+    ResourceId staging = layout.stagingDirectory();
+    ResourceId run = layout.runDirectory();
+    List<ResourceId> sources = new ArrayList<>();
+    List<ResourceId> targets = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (DeliveredFile file : files) {
+      sources.add(WriteQueryFiles.resolve(staging, file.name()));
+      targets.add(WriteQueryFiles.resolve(run, file.name()));
+      names.add(file.name());
+    }
+    // A retried publish finds some files already moved.
+    FileSystems.rename(sources, targets, StandardMoveOptions.IGNORE_MISSING_FILES);
+    removeStale(run, names);
+
+    List<Manifest.FileEntry> entries = new ArrayList<>();
+    long bytes = 0;
+    long rows = 0;
+    for (int i = 0; i < files.size(); i++) {
+      DeliveredFile file = files.get(i);
+      MatchResult.Metadata published = FileSystems.matchSingleFileSpec(targets.get(i).toString());
+      if (published.sizeBytes() != file.bytes()) {
+        throw new IOException(
+            targets.get(i)
+                + " holds "
+                + published.sizeBytes()
+                + " bytes after publishing, "
+                + file.bytes()
+                + " were verified in staging: re-run the route");
+      }
+      entries.add(
+          new Manifest.FileEntry(
+              file.name(), targets.get(i).toString(), file.rows(), file.bytes(), file.sha256()));
+      bytes += file.bytes();
+      rows += file.rows();
+    }
+    Manifest manifest =
+        new Manifest(
+            Manifest.VERSION,
+            layout.runId(),
+            Instant.now().toString(),
+            run.toString(),
+            format.format().id(),
+            format.codec(),
+            Manifest.csvOf(format),
+            rows,
+            entries.size(),
+            bytes,
+            Manifest.columnsOf(schema),
+            entries);
+    String json = manifest.toJson();
+    write(layout.manifest(), json);
+    write(
+        layout.doneMarker(),
+        "{\"runId\":\""
+            + layout.runId()
+            + "\",\"rows\":"
+            + rows
+            + ",\"manifestSha256\":\""
+            + sha256(json)
+            + "\"}\n");
+    Staging.clean(layout);
+    return manifest;
+  }
+
+  private static void removeStale(ResourceId run, Set<String> keep) throws IOException {
+    MatchResult match = FileSystems.match(run.toString() + "*");
+    if (match.status() != MatchResult.Status.OK) {
+      return;
+    }
+    List<ResourceId> stale = new ArrayList<>();
+    for (MatchResult.Metadata metadata : match.metadata()) {
+      String name = metadata.resourceId().getFilename();
+      if (name != null && !keep.contains(name) && !metadata.resourceId().isDirectory()) {
+        stale.add(metadata.resourceId());
+      }
+    }
+    FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  static void write(ResourceId file, String text) throws IOException {
+    try (WritableByteChannel channel = FileSystems.create(file, MimeTypes.TEXT)) {
+      ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.lakeroute.delivery;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The staging area of a run: probed before anything is read, emptied after publish or failure. */
+public final class Staging {
+  private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
+
+  private Staging() {}
+
+  /**
+   * Writes and deletes a probe object in the run's staging directory, so that a missing bucket or
+   * container, a wrong credential or a read-only location fails before the query runs.
+   */
+  public static void checkWritable(Layout layout) {
+    ResourceId probe =
+        layout.stagingDirectory().resolve("_probe", StandardResolveOptions.RESOLVE_FILE);
+    try {
+      try (WritableByteChannel channel = FileSystems.create(probe, MimeTypes.BINARY)) {
+        channel.write(java.nio.ByteBuffer.wrap(new byte[] {'o', 'k'}));
+      }
+      FileSystems.delete(List.of(probe), StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException | RuntimeException e) {
+      throw new DeliveryException(
+          "Cannot write to --destination="
+              + layout.destination()
+              + ": "
+              + rootMessage(e)
+              + ". Check that the bucket or container exists, that the path is writable and that"
+              + " the store's credentials and endpoint options are right.",
+          e);
+    }
+  }
+
+  /** Deletes whatever is left in the run's staging directory; failures are only logged. */
+  public static void clean(Layout layout) {
+    try {
+      MatchResult match = FileSystems.match(layout.stagingDirectory().toString() + "**");
+      if (match.status() != MatchResult.Status.OK) {
+        return;
+      }
+      List<ResourceId> leftovers = new ArrayList<>();
+      for (MatchResult.Metadata metadata : match.metadata()) {
+        leftovers.add(metadata.resourceId());
+      }
+      // Deepest first, so that local directories are empty when their turn comes.
+      leftovers.sort(Comparator.comparing((ResourceId r) -> r.toString().length()).reversed());
+      FileSystems.delete(leftovers, StandardMoveOptions.IGNORE_MISSING_FILES);
+      deleteLocalDirectories(layout);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not clean staging {}: {}", layout.stagingDirectory(), e.toString());
+    }
+  }
+
+  private static void deleteLocalDirectories(Layout layout) throws IOException {
+    ResourceId staging = layout.stagingDirectory();
+    if (!"file".equals(staging.getScheme())) {
+      return;
+    }
+    java.nio.file.Path path = java.nio.file.Paths.get(java.net.URI.create(staging.toString()));
+    if (java.nio.file.Files.exists(path)) {
+      try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(path)) {
+        for (java.nio.file.Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      }
+    }
+    java.nio.file.Path parent = path.getParent();
+    try (java.util.stream.Stream<java.nio.file.Path> rest = java.nio.file.Files.list(parent)) {
+      if (rest.findAny().isEmpty()) {
+        java.nio.file.Files.deleteIfExists(parent);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // already gone
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

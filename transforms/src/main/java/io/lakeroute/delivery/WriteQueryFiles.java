@@ -1,0 +1,146 @@
+package io.lakeroute.delivery;
+
+import io.lakeroute.formats.FileVerifier;
+import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.query.QueryPartition;
+import io.lakeroute.query.QueryPlan;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Reads a planned query and writes one file per partition into the run's staging directory, then
+ * reads every file back and reports what it holds.
+ *
+ * <p>Files are written only through {@code FileIO.writeDynamic().via(sink)}, one destination per
+ * partition, so file names are predictable ({@code part-00003-of-00020.parquet}) and a partition is
+ * never split across files. Nothing is visible in the run directory yet: {@link Publish} does that.
+ *
+ * <pre>{@code
+ * PCollection<DeliveredFile> staged =
+ *     pipeline.apply(WriteQueryFiles.of(plan).withFormat(FormatSpec.of(PARQUET)).to(layout));
+ * }</pre>
+ */
+public final class WriteQueryFiles extends PTransform<PBegin, PCollection<DeliveredFile>> {
+  /** Counter of rows found in files read back after writing. */
+  public static final String ROWS_IN_FILES = "rows_in_files";
+
+  private final QueryPlan plan;
+  private final FormatSpec format;
+  private final Layout layout;
+
+  private WriteQueryFiles(QueryPlan plan, FormatSpec format, Layout layout) {
+    super("Write query files");
+    this.plan = plan;
+    this.format = format;
+    this.layout = layout;
+  }
+
+  public static WriteQueryFiles of(QueryPlan plan) {
+    if (plan == null) {
+      throw new IllegalArgumentException("plan is required");
+    }
+    return new WriteQueryFiles(plan, null, null);
+  }
+
+  public WriteQueryFiles withFormat(FormatSpec format) {
+    if (format == null) {
+      throw new IllegalArgumentException("format is required");
+    }
+    return new WriteQueryFiles(plan, format, layout);
+  }
+
+  public WriteQueryFiles to(Layout layout) {
+    if (layout == null) {
+      throw new IllegalArgumentException("layout is required");
+    }
+    return new WriteQueryFiles(plan, format, layout);
+  }
+
+  @Override
+  public PCollection<DeliveredFile> expand(PBegin begin) {
+    if (format == null || layout == null) {
+      throw new IllegalStateException("WriteQueryFiles needs withFormat(…) and to(…)");
+    }
+    int count = plan.partitions().size();
+    String suffix = format.suffix();
+    return begin
+        .apply(
+            "Partitions",
+            Create.of(plan.partitions()).withCoder(SerializableCoder.of(QueryPartition.class)))
+        .apply(
+            "Query to files",
+            FileIO.<Integer, QueryPartition>writeDynamic()
+                .by(QueryPartition::index)
+                .withDestinationCoder(VarIntCoder.of())
+                .via(new QueryFileSink(plan.reader(), format.sink(plan.schema())))
+                .to(layout.stagingDirectory().toString())
+                .withTempDirectory(layout.tempDirectory().toString())
+                .withNaming(index -> new PartitionNaming(index, count, suffix))
+                .withCompression(format.fileCompression())
+                .withNumShards(1))
+        .getPerDestinationOutputFilenames()
+        .apply("Read back", ParDo.of(new ReadBack(format)))
+        .setCoder(SerializableCoder.of(DeliveredFile.class));
+  }
+
+  /** The file name of partition {@code index}. */
+  public static String fileName(int index, int count, String suffix) {
+    return String.format("part-%05d-of-%05d%s", index, count, suffix);
+  }
+
+  private static final class PartitionNaming implements FileIO.Write.FileNaming {
+    private final String name;
+
+    PartitionNaming(int index, int count, String suffix) {
+      this.name = fileName(index, count, suffix);
+    }
+
+    @Override
+    public String getFilename(
+        org.apache.beam.sdk.transforms.windowing.BoundedWindow window,
+        org.apache.beam.sdk.transforms.windowing.PaneInfo pane,
+        int numShards,
+        int shardIndex,
+        org.apache.beam.sdk.io.Compression compression) {
+      return name;
+    }
+  }
+
+  private static final class ReadBack extends DoFn<KV<Integer, String>, DeliveredFile> {
+    private final FormatSpec format;
+    private final Counter rowsInFiles =
+        Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, ROWS_IN_FILES);
+
+    ReadBack(FormatSpec format) {
+      this.format = format;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, String> file, OutputReceiver<DeliveredFile> out)
+        throws Exception {
+      ResourceId id = FileSystems.matchNewResource(file.getValue(), false);
+      FileVerifier.Stats stats = FileVerifier.verify(format, id);
+      rowsInFiles.inc(stats.rows);
+      out.output(
+          new DeliveredFile(
+              file.getKey(), id.getFilename(), stats.rows, stats.bytes, stats.sha256));
+    }
+  }
+
+  static ResourceId resolve(ResourceId directory, String name) {
+    return directory.resolve(name, StandardResolveOptions.RESOLVE_FILE);
+  }
+}

@@ -1,0 +1,124 @@
+package io.lakeroute.query;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.apache.beam.sdk.io.jdbc.JdbcIO;
+
+/**
+ * Where a query runs: a JDBC URL, a user and a password, carried to the workers as JdbcIO's own
+ * {@link JdbcIO.DataSourceConfiguration}, plus the fetch size that makes drivers stream.
+ *
+ * <p>The password is never part of {@link #toString()} and never of an error message; the URL is
+ * shown only with its password-like parameters masked ({@link #redact(String)}).
+ */
+public final class JdbcSource implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Rows fetched per round trip; 1 000–100 000 perform the same, larger costs memory. */
+  public static final int DEFAULT_FETCH_SIZE = 10_000;
+
+  private static final Pattern SECRET_PARAM =
+      Pattern.compile(
+          "(?i)((?:password|pwd|passwd|secret|token|sslpassword|accesskey)\\s*=)[^;&]*");
+
+  private final JdbcIO.DataSourceConfiguration configuration;
+  private final String url;
+  private final int fetchSize;
+
+  private JdbcSource(JdbcIO.DataSourceConfiguration configuration, String url, int fetchSize) {
+    this.configuration = configuration;
+    this.url = url;
+    this.fetchSize = fetchSize;
+  }
+
+  /**
+   * A source for {@code url}; the driver class is found from the URL unless given.
+   *
+   * @param driverClass the driver class, or null to ask {@link DriverManager}
+   */
+  public static JdbcSource of(String url, String driverClass, String user, String password) {
+    if (url == null || !url.startsWith("jdbc:")) {
+      throw new IllegalArgumentException(
+          "--jdbcUrl must be a JDBC URL starting with 'jdbc:', got '" + redact(url) + "'");
+    }
+    String driver = driverClass != null ? driverClass : driverFor(url);
+    JdbcIO.DataSourceConfiguration configuration =
+        JdbcIO.DataSourceConfiguration.create(driver, url);
+    if (user != null) {
+      configuration = configuration.withUsername(user);
+    }
+    if (password != null) {
+      configuration = configuration.withPassword(password);
+    }
+    return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE);
+  }
+
+  public JdbcSource withFetchSize(int fetchSize) {
+    if (fetchSize < 1) {
+      throw new IllegalArgumentException("--fetchSize must be at least 1, got " + fetchSize);
+    }
+    return new JdbcSource(configuration, url, fetchSize);
+  }
+
+  private static String driverFor(String url) {
+    try {
+      Driver driver = DriverManager.getDriver(url);
+      return driver.getClass().getName();
+    } catch (SQLException e) {
+      throw new IllegalArgumentException(
+          "No JDBC driver accepts --jdbcUrl="
+              + redact(url)
+              + ": check the URL, or put the driver on the classpath and name it with --jdbcDriver",
+          e);
+    }
+  }
+
+  /** Opens a connection from the worker-wide pool JdbcIO keeps per configuration. */
+  public Connection connect() throws SQLException {
+    DataSource dataSource =
+        JdbcIO.DataSourceProviderFromDataSourceConfiguration.of(configuration).apply(null);
+    return dataSource.getConnection();
+  }
+
+  public int fetchSize() {
+    return fetchSize;
+  }
+
+  /** The URL with password-like parameters masked, for messages and logs. */
+  public String redactedUrl() {
+    return redact(url);
+  }
+
+  /** Masks password-like parameters of a JDBC URL. */
+  public static String redact(String url) {
+    return url == null ? "null" : SECRET_PARAM.matcher(url).replaceAll("$1***");
+  }
+
+  /** True when the URL is for PostgreSQL, whose driver streams only with autocommit off. */
+  boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcSource{" + redactedUrl() + ", fetchSize=" + fetchSize + "}";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JdbcSource
+        && ((JdbcSource) o).configuration.equals(configuration)
+        && ((JdbcSource) o).fetchSize == fetchSize;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(configuration, fetchSize);
+  }
+}

@@ -1,0 +1,210 @@
+package io.lakeroute.query;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Streams the rows of one {@link QueryPartition} to a consumer, one at a time, so that reading a
+ * partition of any size holds one fetch batch in memory. Values are decoded to the exact Java types
+ * of the Beam schema (BigDecimal at the declared scale, java.time types at microsecond precision).
+ */
+public final class PartitionReader implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Beam metric namespace of every lakeroute counter. */
+  public static final String METRICS_NAMESPACE = "lakeroute";
+
+  /** Counter of rows read from the source, over all partitions. */
+  public static final String ROWS_READ = "rows_read";
+
+  private final JdbcSource source;
+  private final Schema schema;
+
+  public PartitionReader(JdbcSource source, Schema schema) {
+    this.source = source;
+    this.schema = schema;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  /** Receives the rows of a partition. */
+  @FunctionalInterface
+  public interface RowConsumer {
+    void accept(Row row) throws IOException;
+  }
+
+  /** Reads every row of {@code partition} into {@code consumer}; returns how many were read. */
+  public long read(QueryPartition partition, RowConsumer consumer) throws IOException {
+    Counter rowsRead = Metrics.counter(METRICS_NAMESPACE, ROWS_READ);
+    ColumnReader[] columns = columnReaders();
+    long rows = 0;
+    try (Connection connection = source.connect()) {
+      // pgjdbc streams only inside a transaction; other drivers ignore the hint harmlessly.
+      connection.setAutoCommit(false);
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              partition.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        statement.setFetchSize(source.fetchSize());
+        List<Serializable> parameters = partition.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+          statement.setObject(i + 1, parameters.get(i));
+        }
+        try (ResultSet resultSet = statement.executeQuery()) {
+          int width = columns.length;
+          while (resultSet.next()) {
+            Object[] values = new Object[width];
+            for (int c = 0; c < width; c++) {
+              values[c] = columns[c].read(resultSet, c + 1);
+            }
+            consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
+            rows++;
+            if ((rows & 0x3FF) == 0) {
+              rowsRead.inc(0x400);
+            }
+          }
+        }
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw new SourceReadException(
+          "Reading "
+              + partition
+              + " from "
+              + source.redactedUrl()
+              + " failed after "
+              + rows
+              + " rows: "
+              + e.getMessage(),
+          e);
+    }
+    rowsRead.inc(rows & 0x3FF);
+    return rows;
+  }
+
+  private ColumnReader[] columnReaders() {
+    ColumnReader[] readers = new ColumnReader[schema.getFieldCount()];
+    for (int i = 0; i < readers.length; i++) {
+      readers[i] = columnReader(schema.getField(i));
+    }
+    return readers;
+  }
+
+  /** Decodes one column of the current row. */
+  @FunctionalInterface
+  private interface ColumnReader {
+    Object read(ResultSet resultSet, int column) throws SQLException;
+  }
+
+  private static ColumnReader columnReader(Schema.Field field) {
+    switch (SqlTypeMapping.kindOf(field.getType())) {
+      case INT16:
+        return (rs, c) -> nullable(rs, rs.getShort(c));
+      case INT32:
+        return (rs, c) -> nullable(rs, rs.getInt(c));
+      case INT64:
+        return (rs, c) -> nullable(rs, rs.getLong(c));
+      case FLOAT:
+        return (rs, c) -> nullable(rs, rs.getFloat(c));
+      case DOUBLE:
+        return (rs, c) -> nullable(rs, rs.getDouble(c));
+      case BOOLEAN:
+        return (rs, c) -> nullable(rs, rs.getBoolean(c));
+      case STRING:
+        return ResultSet::getString;
+      case BYTES:
+        return ResultSet::getBytes;
+      case DECIMAL:
+        int precision = SqlTypeMapping.precision(field.getType());
+        int scale = SqlTypeMapping.scale(field.getType());
+        String name = field.getName();
+        return (rs, c) -> fit(rs.getBigDecimal(c), precision, scale, name);
+      case DATE:
+        return (rs, c) -> rs.getObject(c, LocalDate.class);
+      case TIME:
+        String timeColumn = field.getName();
+        return (rs, c) -> micros(rs.getObject(c, LocalTime.class), timeColumn);
+      case TIMESTAMP:
+        String tsColumn = field.getName();
+        return (rs, c) -> micros(rs.getObject(c, LocalDateTime.class), tsColumn);
+      case TIMESTAMP_TZ:
+        String tzColumn = field.getName();
+        return (rs, c) -> {
+          OffsetDateTime value = rs.getObject(c, OffsetDateTime.class);
+          return value == null ? null : micros(value.toInstant(), tzColumn);
+        };
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static Object nullable(ResultSet resultSet, Object value) throws SQLException {
+    return resultSet.wasNull() ? null : value;
+  }
+
+  /** The value at exactly the column's scale, or an error: nothing is rounded silently. */
+  static BigDecimal fit(BigDecimal value, int precision, int scale, String column) {
+    if (value == null) {
+      return null;
+    }
+    BigDecimal scaled;
+    try {
+      scaled = value.setScale(scale, RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "Column '"
+              + column
+              + "' holds "
+              + value.toPlainString()
+              + ", which has more than "
+              + scale
+              + " decimal places: cast it in the query, e.g. CAST("
+              + column
+              + " AS NUMERIC("
+              + precision
+              + ","
+              + Math.min(precision, value.scale())
+              + "))");
+    }
+    if (scaled.precision() > precision) {
+      throw new IllegalArgumentException(
+          "Column '"
+              + column
+              + "' holds "
+              + value.toPlainString()
+              + ", which has more than "
+              + precision
+              + " digits: cast it in the query to a wider NUMERIC (up to 38 digits)");
+    }
+    return scaled;
+  }
+
+  private static <T extends java.time.temporal.Temporal> T micros(T value, String column) {
+    if (value != null && value.get(java.time.temporal.ChronoField.NANO_OF_SECOND) % 1000 != 0) {
+      throw new IllegalArgumentException(
+          "Column '"
+              + column
+              + "' holds "
+              + value
+              + ", finer than the microseconds every format carries: round it in the query");
+    }
+    return value;
+  }
+}

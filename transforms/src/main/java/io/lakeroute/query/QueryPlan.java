@@ -1,0 +1,58 @@
+package io.lakeroute.query;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+
+/**
+ * What the planner learned about a query before any data moves: its schema, its row count and the
+ * partitions it will be read in.
+ */
+public final class QueryPlan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final JdbcSource source;
+  private final String query;
+  private final Schema schema;
+  private final List<QueryPartition> partitions;
+  private final long rowCount;
+
+  QueryPlan(
+      JdbcSource source,
+      String query,
+      Schema schema,
+      List<QueryPartition> partitions,
+      long rowCount) {
+    this.source = source;
+    this.query = query;
+    this.schema = schema;
+    this.partitions = List.copyOf(partitions);
+    this.rowCount = rowCount;
+  }
+
+  public JdbcSource source() {
+    return source;
+  }
+
+  public String query() {
+    return query;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public List<QueryPartition> partitions() {
+    return partitions;
+  }
+
+  /** Rows the query returned when the planner counted them: the figure every hop must match. */
+  public long rowCount() {
+    return rowCount;
+  }
+
+  /** A reader of this plan's partitions. */
+  public PartitionReader reader() {
+    return new PartitionReader(source, schema);
+  }
+}

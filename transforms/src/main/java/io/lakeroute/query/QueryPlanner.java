@@ -1,0 +1,300 @@
+package io.lakeroute.query;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans a query before the pipeline runs: derives its schema from the driver's metadata, counts its
+ * rows and, with a partition column, cuts it into ranges of about equal row counts from a histogram
+ * of that column (integer columns in equal-width buckets, date and timestamp columns by day).
+ *
+ * <p>Everything here fails before any data moves, with a message naming the option at fault.
+ */
+public final class QueryPlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryPlanner.class);
+
+  /** Histogram buckets per planned partition: enough to balance ranges within a few percent. */
+  private static final int BUCKETS_PER_PARTITION = 16;
+
+  private QueryPlanner() {}
+
+  public static QueryPlan plan(JdbcSource source, String query, Partitioning partitioning) {
+    String sql = normalize(query);
+    try (Connection connection = source.connect()) {
+      Schema schema = schemaOf(connection, sql);
+      String quote = identifierQuote(connection);
+      String wrapped = "SELECT * FROM (" + sql + ") lakeroute_q";
+      if (partitioning.column() == null) {
+        long rows = singleLong(connection, "SELECT COUNT(*) FROM (" + sql + ") lakeroute_q");
+        if (partitioning.maxRowsPerFile() > 0 && rows > partitioning.maxRowsPerFile()) {
+          throw new IllegalArgumentException(
+              "The query returns "
+                  + rows
+                  + " rows, more than --maxRowsPerFile="
+                  + partitioning.maxRowsPerFile()
+                  + ": files are cut at partition boundaries, so also give --partitionColumn");
+        }
+        return new QueryPlan(
+            source, sql, schema, List.of(new QueryPartition(0, 1, sql, List.of(), rows)), rows);
+      }
+      Schema.Field field = partitionField(schema, partitioning.column());
+      String column = quote + field.getName().replace(quote, quote + quote) + quote;
+      ColumnKind kind = ColumnKind.of(field);
+      long[] stats =
+          longs(
+              connection,
+              "SELECT COUNT(*), COUNT(" + column + ") FROM (" + sql + ") lakeroute_q",
+              2);
+      long rows = stats[0];
+      long nulls = rows - stats[1];
+      int target = partitioning.partitionsFor(rows);
+      if (target == 1 || stats[1] == 0) {
+        return new QueryPlan(
+            source, sql, schema, List.of(new QueryPartition(0, 1, sql, List.of(), rows)), rows);
+      }
+      List<Bucket> buckets = histogram(connection, sql, column, kind, target);
+      List<QueryPartition> partitions =
+          ranges(wrapped, column, buckets, nulls, rows, target, partitioning.maxRowsPerFile());
+      LOG.info("Planned {} partitions on {} for {} rows", partitions.size(), field.getName(), rows);
+      return new QueryPlan(source, sql, schema, partitions, rows);
+    } catch (SQLException e) {
+      throw new SourceException(SourceException.describe(e, source.redactedUrl()), e);
+    }
+  }
+
+  /** Drops a trailing semicolon and blank space so the query can be wrapped. */
+  static String normalize(String query) {
+    if (query == null || query.isBlank()) {
+      throw new IllegalArgumentException("Give the query with --query or --queryFile");
+    }
+    String sql = query.strip();
+    while (sql.endsWith(";")) {
+      sql = sql.substring(0, sql.length() - 1).stripTrailing();
+    }
+    return sql;
+  }
+
+  private static Schema schemaOf(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      ResultSetMetaData metadata = statement.getMetaData();
+      if (metadata != null) {
+        return SqlTypeMapping.schemaOf(metadata);
+      }
+    }
+    // Some drivers describe a statement only once it ran: run it for no rows.
+    try (Statement statement = connection.createStatement();
+        ResultSet resultSet =
+            statement.executeQuery("SELECT * FROM (" + sql + ") lakeroute_q WHERE 1 = 0")) {
+      return SqlTypeMapping.schemaOf(resultSet.getMetaData());
+    }
+  }
+
+  private static String identifierQuote(Connection connection) throws SQLException {
+    String quote = connection.getMetaData().getIdentifierQuoteString();
+    return quote == null || quote.isBlank() ? "\"" : quote.strip();
+  }
+
+  private static Schema.Field partitionField(Schema schema, String column) {
+    for (Schema.Field field : schema.getFields()) {
+      if (field.getName().equalsIgnoreCase(column)) {
+        return field;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--partitionColumn="
+            + column
+            + " is not a column of the query; its columns are "
+            + schema.getFieldNames());
+  }
+
+  /** The partition column's kinds and how each is bucketed. */
+  private enum ColumnKind {
+    INTEGER,
+    DATE,
+    TIMESTAMP;
+
+    static ColumnKind of(Schema.Field field) {
+      SqlTypeMapping.Kind kind = SqlTypeMapping.kindOf(field.getType());
+      switch (kind) {
+        case INT16:
+        case INT32:
+        case INT64:
+          return INTEGER;
+        case DECIMAL:
+          if (SqlTypeMapping.scale(field.getType()) == 0
+              && SqlTypeMapping.precision(field.getType()) <= 18) {
+            return INTEGER;
+          }
+          break;
+        case DATE:
+          return DATE;
+        case TIMESTAMP:
+          return TIMESTAMP;
+        default:
+          break;
+      }
+      throw new IllegalArgumentException(
+          "--partitionColumn="
+              + field.getName()
+              + " has type "
+              + field.getDescription()
+              + "; partition on an integer, date or timestamp (without time zone) column");
+    }
+  }
+
+  /** Rows whose partition value is at least {@code start} (and below the next bucket's start). */
+  private static final class Bucket {
+    final Serializable start;
+    final long rows;
+
+    Bucket(Serializable start, long rows) {
+      this.start = start;
+      this.rows = rows;
+    }
+  }
+
+  private static List<Bucket> histogram(
+      Connection connection, String sql, String column, ColumnKind kind, int partitions)
+      throws SQLException {
+    List<Bucket> buckets = new ArrayList<>();
+    if (kind == ColumnKind.INTEGER) {
+      long[] range =
+          longs(
+              connection,
+              "SELECT MIN(" + column + "), MAX(" + column + ") FROM (" + sql + ") lakeroute_q",
+              2);
+      long min = range[0];
+      long span = Math.max(1, Math.subtractExact(range[1], min) + 1);
+      long width = Math.max(1, ceilDiv(span, (long) partitions * BUCKETS_PER_PARTITION));
+      // min and width are longs, so inlining them is safe and spares drivers parameter typing.
+      String bucketSql =
+          "SELECT lakeroute_b, COUNT(*) FROM (SELECT FLOOR(("
+              + column
+              + " - ("
+              + min
+              + ")) / "
+              + width
+              + ") AS lakeroute_b FROM ("
+              + sql
+              + ") lakeroute_q WHERE "
+              + column
+              + " IS NOT NULL) lakeroute_h GROUP BY lakeroute_b ORDER BY lakeroute_b";
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(bucketSql)) {
+        while (rs.next()) {
+          buckets.add(new Bucket(min + rs.getLong(1) * width, rs.getLong(2)));
+        }
+      }
+    } else {
+      String bucketSql =
+          "SELECT lakeroute_d, COUNT(*) FROM (SELECT CAST("
+              + column
+              + " AS DATE) AS lakeroute_d FROM ("
+              + sql
+              + ") lakeroute_q WHERE "
+              + column
+              + " IS NOT NULL) lakeroute_h GROUP BY lakeroute_d ORDER BY lakeroute_d";
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(bucketSql)) {
+        while (rs.next()) {
+          LocalDate day = rs.getObject(1, LocalDate.class);
+          buckets.add(
+              new Bucket(kind == ColumnKind.DATE ? day : day.atStartOfDay(), rs.getLong(2)));
+        }
+      }
+    }
+    return buckets;
+  }
+
+  /**
+   * Merges consecutive buckets into ranges of about {@code rows / partitions} rows. The first range
+   * is open below and also takes the NULLs; the last is open above, so the ranges cover every row
+   * whatever changed since the histogram.
+   */
+  static List<QueryPartition> ranges(
+      String wrapped,
+      String column,
+      List<Bucket> buckets,
+      long nulls,
+      long rows,
+      int partitions,
+      long maxRowsPerFile) {
+    long target = Math.max(1, (rows + partitions - 1) / partitions);
+    if (maxRowsPerFile > 0) {
+      target = Math.min(target, maxRowsPerFile);
+    }
+    List<Serializable> cuts = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    long current = nulls;
+    for (Bucket bucket : buckets) {
+      if (current > 0 && current + bucket.rows > target) {
+        cuts.add(bucket.start);
+        counts.add(current);
+        current = 0;
+      }
+      current += bucket.rows;
+      if (maxRowsPerFile > 0 && bucket.rows > maxRowsPerFile) {
+        LOG.warn(
+            "{} rows share one {} bucket starting at {}: that file will exceed --maxRowsPerFile",
+            bucket.rows,
+            column,
+            bucket.start);
+      }
+    }
+    counts.add(current);
+    int count = cuts.size() + 1;
+    List<QueryPartition> result = new ArrayList<>(count);
+    if (count == 1) {
+      result.add(new QueryPartition(0, 1, wrapped, List.of(), rows));
+      return result;
+    }
+    for (int i = 0; i < count; i++) {
+      String predicate;
+      List<Serializable> parameters;
+      if (i == 0) {
+        predicate = column + " < ? OR " + column + " IS NULL";
+        parameters = List.of(cuts.get(0));
+      } else if (i == count - 1) {
+        predicate = column + " >= ?";
+        parameters = List.of(cuts.get(i - 1));
+      } else {
+        predicate = column + " >= ? AND " + column + " < ?";
+        parameters = List.of(cuts.get(i - 1), cuts.get(i));
+      }
+      result.add(
+          new QueryPartition(i, count, wrapped + " WHERE " + predicate, parameters, counts.get(i)));
+    }
+    return result;
+  }
+
+  private static long singleLong(Connection connection, String sql) throws SQLException {
+    return longs(connection, sql, 1)[0];
+  }
+
+  private static long[] longs(Connection connection, String sql, int columns) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      long[] values = new long[columns];
+      for (int i = 0; i < columns; i++) {
+        values[i] = rs.getLong(i + 1);
+      }
+      return values;
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}
