@@ -53,7 +53,7 @@ public final class Layout implements Serializable {
               + "' is not valid: use letters, digits and . _ = - (at most 128), starting with a"
               + " letter or digit");
     }
-    String normalized = destination.strip();
+    String normalized = local(destination.strip());
     while (normalized.endsWith("/") && !normalized.endsWith(":///") && normalized.length() > 1) {
       normalized = normalized.substring(0, normalized.length() - 1);
     }
@@ -69,6 +69,20 @@ public final class Layout implements Serializable {
           e);
     }
     return new Layout(normalized, runId);
+  }
+
+  /**
+   * Beam's local filesystem takes plain paths and would read {@code file:///tmp/x} as a relative
+   * path named {@code file:}; a relative path would depend on each worker's directory.
+   */
+  private static String local(String destination) {
+    if (destination.regionMatches(true, 0, "file:", 0, 5)) {
+      return java.nio.file.Paths.get(java.net.URI.create(destination)).toString();
+    }
+    if (!destination.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      return java.nio.file.Paths.get(destination).toAbsolutePath().normalize().toString();
+    }
+    return destination;
   }
 
   public String destination() {

@@ -1,0 +1,72 @@
+package io.lakeroute.pipelines;
+
+import io.lakeroute.pipelines.options.DeliveryOptions;
+import io.lakeroute.pipelines.options.FormatOptions;
+import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.options.S3StoreOptions;
+import io.lakeroute.pipelines.options.SourceOptions;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Comparator;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/** {@code --help}: every lakeroute option with its meaning and default, by concern. */
+final class Help {
+  private Help() {}
+
+  static void print(PrintStream out) {
+    out.println("lakeroute — deliver the result of a SQL query, validated at every hop.");
+    out.println();
+    out.println("Usage: java -jar lakeroute.jar --route=s3 --jdbcUrl=… --query=… --destination=…");
+    out.println("       [--runner=DirectRunner|SparkRunner] [options]");
+    out.println("With no --jdbcUrl the demo runs on an embedded database and writes every format.");
+    out.println();
+    section(out, "Route", RouteOptions.class, false);
+    section(out, "Source", SourceOptions.class, false);
+    section(out, "Format", FormatOptions.class, false);
+    section(out, "Delivery", DeliveryOptions.class, false);
+    section(out, "Amazon S3", S3StoreOptions.class, true);
+    out.println("Runner (Beam): --runner=DirectRunner (default) | SparkRunner; SparkRunner takes");
+    out.println("  --sparkMaster=local[2] | spark://… | yarn. Any other Beam option is accepted.");
+    out.println();
+    out.println("Exit codes:");
+    for (ExitCode code : ExitCode.values()) {
+      out.printf("  %-3d %s%n", code.code(), code.meaning());
+    }
+  }
+
+  private static void section(PrintStream out, String title, Class<?> type, boolean inherited) {
+    out.println(title + ":");
+    Method[] methods = inherited ? type.getMethods() : type.getDeclaredMethods();
+    Arrays.stream(methods)
+        .filter(m -> m.getName().startsWith("get") && m.getParameterCount() == 0)
+        .filter(m -> m.getAnnotation(Description.class) != null)
+        .filter(
+            m ->
+                !inherited
+                    || !m.getDeclaringClass().getName().startsWith("org.apache.beam.sdk.options"))
+        .sorted(Comparator.comparing(Method::getName))
+        .forEach(
+            m -> {
+              String name = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+              out.printf("  --%s%s%n", name, defaultOf(m));
+              out.printf("      %s%n", m.getAnnotation(Description.class).value());
+            });
+    out.println();
+  }
+
+  private static String defaultOf(Method m) {
+    if (m.getAnnotation(Default.String.class) != null) {
+      return " (default: " + m.getAnnotation(Default.String.class).value() + ")";
+    } else if (m.getAnnotation(Default.Integer.class) != null) {
+      return " (default: " + m.getAnnotation(Default.Integer.class).value() + ")";
+    } else if (m.getAnnotation(Default.Long.class) != null) {
+      return " (default: " + m.getAnnotation(Default.Long.class).value() + ")";
+    } else if (m.getAnnotation(Default.Boolean.class) != null) {
+      return " (default: " + m.getAnnotation(Default.Boolean.class).value() + ")";
+    }
+    return "";
+  }
+}

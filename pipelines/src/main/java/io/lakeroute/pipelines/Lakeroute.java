@@ -1,0 +1,168 @@
+package io.lakeroute.pipelines;
+
+import io.lakeroute.delivery.DeliveryException;
+import io.lakeroute.delivery.Layout;
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.delivery.Staging;
+import io.lakeroute.pipelines.demo.EmbeddedDemo;
+import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.routes.ObjectStoreRoute;
+import io.lakeroute.query.QueryPlan;
+import io.lakeroute.query.QueryPlanner;
+import io.lakeroute.query.SourceException;
+import io.lakeroute.query.SourceReadException;
+import io.lakeroute.validation.ReconciliationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The one entry point: {@code --route=…} plus the route's options and Beam's own ({@code
+ * --runner=DirectRunner|SparkRunner}). {@link #main} only parses, runs and maps the outcome to an
+ * exit code; {@link #run} does the work and is what tests call.
+ */
+public final class Lakeroute {
+  private static final Set<String> ROUTES = Set.of("s3");
+
+  private Lakeroute() {}
+
+  public static void main(String[] args) {
+    System.exit(launch(args, System.out, System.err).code());
+  }
+
+  /** Parses {@code args}, runs the route (every format for the demo) and prints the summary. */
+  static ExitCode launch(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      Help.print(out);
+      return ExitCode.OK;
+    }
+    try {
+      RouteOptions options = parse(args);
+      List<String[]> runs =
+          options.getJdbcUrl() == null
+              ? EmbeddedDemo.prepare(args, options)
+              : List.<String[]>of(args);
+      for (String[] runArgs : runs) {
+        RouteOptions run = runArgs == args ? options : parse(runArgs);
+        RouteResult result = run(run);
+        out.print(RunSummary.format(run, result));
+      }
+      return ExitCode.OK;
+    } catch (RunFailure failure) {
+      err.println("lakeroute: FAILED (" + failure.exitCode().meaning() + ")");
+      err.println("  " + failure.getMessage().replace("\n", "\n  "));
+      return failure.exitCode();
+    }
+  }
+
+  /** Beam's parser with every lakeroute and S3 option registered; errors are usage failures. */
+  public static RouteOptions parse(String... args) {
+    PipelineOptionsFactory.register(S3Options.class);
+    PipelineOptionsFactory.register(RouteOptions.class);
+    try {
+      return PipelineOptionsFactory.fromArgs(args).withValidation().as(RouteOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.USAGE, e.getMessage() + " (see --help for every option)", e);
+    }
+  }
+
+  /** Runs the route {@code options} describe; throws {@link RunFailure} when it fails. */
+  public static RouteResult run(RouteOptions options) {
+    return run(options, System::getenv);
+  }
+
+  static RouteResult run(RouteOptions options, Function<String, String> env) {
+    long start = System.nanoTime();
+    RouteConfig config;
+    Layout layout;
+    try {
+      config = RouteConfig.from(options, env);
+      if (!ROUTES.contains(config.route())) {
+        throw new IllegalArgumentException(
+            "--route=" + config.route() + " is not a route: use one of " + ROUTES);
+      }
+      Stores.configure(options, config.destination());
+      layout = Layout.of(config.destination(), config.runId());
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
+    }
+    try {
+      Staging.checkWritable(layout);
+    } catch (DeliveryException e) {
+      throw new RunFailure(ExitCode.DELIVERY, e.getMessage(), e);
+    }
+    QueryPlan plan;
+    try {
+      plan = QueryPlanner.plan(config.source(), config.query(), config.partitioning());
+    } catch (SourceException | IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+    }
+    Pipeline pipeline = Pipeline.create(options);
+    ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
+    PipelineResult result;
+    try {
+      result = pipeline.run();
+      PipelineResult.State state = result.waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("the pipeline ended in state " + state);
+      }
+    } catch (RuntimeException e) {
+      Staging.clean(layout);
+      throw classify(e);
+    }
+    return new RouteResult(
+        result, readManifest(layout), plan.rowCount(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The exit code and message of a failure inside the pipeline, from its deepest known cause. */
+  static RunFailure classify(Throwable failure) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    for (Throwable t : chain) {
+      if (t instanceof ReconciliationException) {
+        return new RunFailure(ExitCode.RECONCILIATION, t.getMessage(), failure);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof SourceReadException || t instanceof SourceException) {
+        return new RunFailure(ExitCode.SOURCE, t.getMessage(), failure);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof IllegalArgumentException) {
+        // Raised while decoding a value that cannot be carried exactly.
+        return new RunFailure(ExitCode.SOURCE, t.getMessage(), failure);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof DeliveryException || t instanceof IOException) {
+        return new RunFailure(
+            ExitCode.DELIVERY, "Delivering the files failed: " + t.getMessage(), failure);
+      }
+    }
+    Throwable root = chain.get(chain.size() - 1);
+    return new RunFailure(ExitCode.FAILED, String.valueOf(root), failure);
+  }
+
+  private static Manifest readManifest(Layout layout) {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(layout.manifest()))) {
+      return Manifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new RunFailure(
+          ExitCode.DELIVERY, "The published manifest " + layout.manifest() + " cannot be read", e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.lakeroute.pipelines;
+
+import io.lakeroute.formats.CsvOptions;
+import io.lakeroute.formats.FileFormat;
+import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.query.JdbcSource;
+import io.lakeroute.query.Partitioning;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
+
+/**
+ * The validated, immutable view of a run's options. Every message names the flag at fault and what
+ * to do; secrets are read here, from the environment or a file, and never echoed.
+ */
+public final class RouteConfig {
+  private static final DateTimeFormatter RUN_ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+  private final String route;
+  private final JdbcSource source;
+  private final String query;
+  private final Partitioning partitioning;
+  private final FormatSpec format;
+  private final String destination;
+  private final String runId;
+
+  private RouteConfig(
+      String route,
+      JdbcSource source,
+      String query,
+      Partitioning partitioning,
+      FormatSpec format,
+      String destination,
+      String runId) {
+    this.route = route;
+    this.source = source;
+    this.query = query;
+    this.partitioning = partitioning;
+    this.format = format;
+    this.destination = destination;
+    this.runId = runId;
+  }
+
+  /** Reads and checks the options; {@code env} looks up environment variables. */
+  public static RouteConfig from(RouteOptions options, Function<String, String> env) {
+    String password = password(options, env);
+    JdbcSource source =
+        JdbcSource.of(
+                options.getJdbcUrl(), options.getJdbcDriver(), options.getJdbcUser(), password)
+            .withFetchSize(options.getFetchSize());
+    Partitioning partitioning =
+        (options.getPartitionColumn() == null
+                ? Partitioning.none()
+                : Partitioning.onColumn(options.getPartitionColumn())
+                    .withPartitions(options.getPartitions()))
+            .withMaxRowsPerFile(options.getMaxRowsPerFile());
+    String runId =
+        options.getRunId() != null
+            ? options.getRunId()
+            : RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
+    return new RouteConfig(
+        options.getRoute(),
+        source,
+        query(options),
+        partitioning,
+        format(options),
+        destination(options.getDestination()),
+        runId);
+  }
+
+  private static String password(RouteOptions options, Function<String, String> env) {
+    if (options.getJdbcPasswordFile() != null) {
+      Path file = Path.of(options.getJdbcPasswordFile());
+      try {
+        return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--jdbcPasswordFile=" + file + " cannot be read: " + e.getClass().getSimpleName(), e);
+      }
+    }
+    return env.apply(options.getJdbcPasswordEnv());
+  }
+
+  private static String query(RouteOptions options) {
+    if (options.getQuery() != null && options.getQueryFile() != null) {
+      throw new IllegalArgumentException("Give either --query or --queryFile, not both");
+    }
+    if (options.getQueryFile() != null) {
+      try {
+        return Files.readString(Path.of(options.getQueryFile()), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--queryFile=" + options.getQueryFile() + " cannot be read: " + e, e);
+      }
+    }
+    if (options.getQuery() == null || options.getQuery().isBlank()) {
+      throw new IllegalArgumentException("Give the query with --query or --queryFile");
+    }
+    return options.getQuery();
+  }
+
+  private static FormatSpec format(RouteOptions options) {
+    FileFormat format =
+        FileFormat.of(options.getFormat() == null ? "parquet" : options.getFormat());
+    CsvOptions csv =
+        CsvOptions.defaults()
+            .withHeader(options.getCsvHeader())
+            .withDelimiter(options.getCsvDelimiter())
+            .withQuote(options.getCsvQuote())
+            .withEscape(options.getCsvEscape())
+            .withNullString(options.getCsvNullString())
+            .withLineEnding(options.getCsvLineEnding())
+            .withQuoteMode(options.getCsvQuoteMode());
+    return FormatSpec.of(format).withCodec(options.getCompression()).withCsv(csv);
+  }
+
+  static String destination(String destination) {
+    if (destination == null || destination.isBlank()) {
+      throw new IllegalArgumentException(
+          "--destination is required: a URI such as s3://bucket/prefix or file:///tmp/out");
+    }
+    return destination.strip();
+  }
+
+  public String route() {
+    return route;
+  }
+
+  public JdbcSource source() {
+    return source;
+  }
+
+  public String query() {
+    return query;
+  }
+
+  public Partitioning partitioning() {
+    return partitioning;
+  }
+
+  public FormatSpec format() {
+    return format;
+  }
+
+  public String destination() {
+    return destination;
+  }
+
+  public String runId() {
+    return runId;
+  }
+}

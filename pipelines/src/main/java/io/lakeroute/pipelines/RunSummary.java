@@ -1,0 +1,62 @@
+package io.lakeroute.pipelines;
+
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.options.RouteOptions;
+import java.util.Locale;
+
+/** The one-screen summary printed at the end of a run. Holds no secret: the URL is redacted. */
+final class RunSummary {
+  private RunSummary() {}
+
+  static String format(RouteOptions options, RouteResult result) {
+    Manifest manifest = result.manifest();
+    double seconds = result.seconds();
+    long rowsRead = result.rowsRead();
+    StringBuilder text = new StringBuilder();
+    text.append("lakeroute: OK\n");
+    line(text, "route", options.getRoute() + " on " + options.getRunner().getSimpleName());
+    line(text, "run id", manifest.runId());
+    line(text, "format", manifest.format() + " (" + manifest.codec() + ")");
+    line(
+        text,
+        "rows",
+        String.format(
+            Locale.ROOT,
+            "%,d returned by the query = %,d in files%s",
+            result.queryRows(),
+            manifest.rowCount(),
+            rowsRead >= 0 ? String.format(Locale.ROOT, " (%,d streamed)", rowsRead) : ""));
+    line(
+        text,
+        "files",
+        String.format(Locale.ROOT, "%d, %s", manifest.fileCount(), bytes(manifest.totalBytes())));
+    line(
+        text,
+        "time",
+        String.format(
+            Locale.ROOT,
+            "%.1f s, %,.0f rows/s",
+            seconds,
+            seconds > 0 ? manifest.rowCount() / seconds : 0.0));
+    line(text, "location", manifest.location());
+    return text.toString();
+  }
+
+  private static void line(StringBuilder text, String label, String value) {
+    text.append(String.format(Locale.ROOT, "  %-9s %s%n", label, value));
+  }
+
+  private static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+}

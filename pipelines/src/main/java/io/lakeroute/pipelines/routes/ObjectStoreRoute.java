@@ -1,0 +1,30 @@
+package io.lakeroute.pipelines.routes;
+
+import io.lakeroute.delivery.Layout;
+import io.lakeroute.delivery.Publish;
+import io.lakeroute.delivery.WriteQueryFiles;
+import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.query.QueryPartition;
+import io.lakeroute.query.QueryPlan;
+import io.lakeroute.validation.Reconcile;
+import org.apache.beam.sdk.Pipeline;
+
+/**
+ * Route 1's data path, shared by every route that starts with files in an object store: the planned
+ * query is read and written one file per partition into staging, every file is read back, the
+ * counts are reconciled with the query's, and only then is the run published.
+ */
+public final class ObjectStoreRoute {
+  private ObjectStoreRoute() {}
+
+  /** Adds the steps to {@code pipeline}. */
+  public static void expand(Pipeline pipeline, QueryPlan plan, FormatSpec format, Layout layout) {
+    pipeline
+        .apply(WriteQueryFiles.of(plan).withFormat(format).to(layout))
+        .apply(
+            Reconcile.expecting(plan.rowCount())
+                .withPlannedPartitions(
+                    plan.partitions().stream().map(QueryPartition::estimatedRows).toList()))
+        .apply(Publish.to(layout).withFormat(format).withSchema(plan.schema()));
+  }
+}
