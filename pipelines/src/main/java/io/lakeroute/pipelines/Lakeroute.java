@@ -42,12 +42,13 @@ public final class Lakeroute {
   }
 
   /** Parses {@code args}, runs the route (every format for the demo) and prints the summary. */
-  static ExitCode launch(String[] args, PrintStream out, PrintStream err) {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+  static ExitCode launch(String[] given, PrintStream out, PrintStream err) {
+    if (List.of(given).contains("--help") || List.of(given).contains("-h")) {
       Help.print(out);
       return ExitCode.OK;
     }
     try {
+      String[] args = expandArgFiles(given);
       RouteOptions options = parse(args);
       List<String[]> runs =
           options.getJdbcUrl() == null
@@ -64,6 +65,31 @@ public final class Lakeroute {
       err.println("  " + failure.getMessage().replace("\n", "\n  "));
       return failure.exitCode();
     }
+  }
+
+  /**
+   * {@code @path} stands for the lines of that file (blank lines and {@code #} comments skipped), so
+   * that runners-config/*.args can be combined with a route's own flags.
+   */
+  static String[] expandArgFiles(String[] args) {
+    List<String> expanded = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith("@") && arg.length() > 1) {
+        try {
+          for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(arg.substring(1)))) {
+            String stripped = line.strip();
+            if (!stripped.isEmpty() && !stripped.startsWith("#")) {
+              expanded.add(stripped);
+            }
+          }
+        } catch (IOException e) {
+          throw new RunFailure(ExitCode.USAGE, "Cannot read the argument file " + arg + ": " + e, e);
+        }
+      } else {
+        expanded.add(arg);
+      }
+    }
+    return expanded.toArray(new String[0]);
   }
 
   /** Beam's parser with every lakeroute and S3 option registered; errors are usage failures. */

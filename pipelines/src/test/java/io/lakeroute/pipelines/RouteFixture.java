@@ -1,0 +1,71 @@
+package io.lakeroute.pipelines;
+
+import io.lakeroute.pipelines.demo.CustomerTable;
+import io.lakeroute.testing.LocalPostgres;
+import io.lakeroute.testing.LocalS3;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The local cloud of route tests: a PostgreSQL 15 source and an S3Mock bucket, both real servers on
+ * loopback started by the tests, and the arguments a user would give to reach them.
+ */
+final class RouteFixture {
+  static final String BUCKET = "lakeroute-it";
+  static final String CUSTOMERS = "customers";
+  static final long CUSTOMER_ROWS = 20_000;
+
+  private static RouteFixture shared;
+
+  final LocalPostgres postgres = LocalPostgres.shared();
+  final LocalS3 s3 = LocalS3.shared();
+  final Path passwordFile;
+
+  private RouteFixture() throws Exception {
+    s3.createBucket(BUCKET);
+    try (Connection connection = postgres.connect()) {
+      connection.createStatement().execute("DROP TABLE IF EXISTS " + CUSTOMERS);
+      CustomerTable.createWithCopy(connection, CUSTOMERS, CUSTOMER_ROWS);
+    }
+    passwordFile = Files.createTempFile("lakeroute-pg", ".secret");
+    Files.writeString(passwordFile, postgres.password() + "\n", StandardCharsets.UTF_8);
+    passwordFile.toFile().deleteOnExit();
+  }
+
+  static synchronized RouteFixture get() throws Exception {
+    if (shared == null) {
+      shared = new RouteFixture();
+    }
+    return shared;
+  }
+
+  /** Source and S3 arguments, plus the runner's. */
+  List<String> args(String runner, String... more) {
+    List<String> args = new ArrayList<>();
+    args.add("--runner=" + runner);
+    if (runner.equals("SparkRunner")) {
+      args.add("--sparkMaster=local[2]");
+    }
+    args.add("--jdbcUrl=" + postgres.jdbcUrl());
+    args.add("--jdbcUser=" + postgres.user());
+    args.add("--jdbcPasswordFile=" + passwordFile);
+    args.addAll(Arrays.asList(s3.beamArgs()));
+    args.add("--s3PathStyle=true");
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  static String[] array(List<String> args) {
+    return args.toArray(new String[0]);
+  }
+
+  static String slurp(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,104 @@
+package io.lakeroute.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.lakeroute.delivery.Manifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar as users run it, in a process of its own: {@code java -jar} on the Direct runner
+ * (the README's demo command) and runners-config/spark-submit.sh with {@code local[2]}, both from
+ * PostgreSQL to S3Mock. Proves that every filesystem, runner and driver registers from the merged
+ * service files and that the password never reaches the command line.
+ */
+class ShadedJarIT {
+  private static RouteFixture fixture;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void startLocalCloud() throws Exception {
+    fixture = RouteFixture.get();
+  }
+
+  private record Run(int exit, String output) {}
+
+  private Run run(List<String> command, Path workDir) throws IOException, InterruptedException {
+    Path log = temp.resolve("process.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.redirectOutput(log.toFile());
+    Process process = builder.start();
+    assertThat("finished in time", process.waitFor(10, TimeUnit.MINUTES), equalTo(true));
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(String.join(" ", command), org.hamcrest.Matchers.not(containsString(fixture.postgres.password())));
+    return new Run(process.exitValue(), output);
+  }
+
+  private static String jar() {
+    return System.getProperty("lakeroute.jar");
+  }
+
+  @Test
+  void demoRunsWithJavaJarAndNoArguments() throws Exception {
+    Run run =
+        run(List.of(javaBin(), "-Xmx1g", "-jar", jar(), "--format=csv"), temp);
+    assertThat(run.output, run.exit, equalTo(0));
+    assertThat(run.output, containsString("lakeroute: OK"));
+    assertThat(run.output, containsString("100,000 returned by the query = 100,000 in files"));
+    try (var files = Files.walk(temp.resolve("lakeroute-demo"))) {
+      assertThat(files.anyMatch(f -> f.getFileName().toString().equals("_SUCCESS")), equalTo(true));
+    }
+  }
+
+  @Test
+  void sparkSubmitLocalDeliversToS3() throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add("bash");
+    command.add(Path.of("..", "runners-config", "spark-submit.sh").toAbsolutePath().normalize().toString());
+    for (String arg : fixture.args("SparkRunner")) {
+      if (!arg.startsWith("--runner=") && !arg.startsWith("--sparkMaster=")) {
+        command.add(arg);
+      }
+    }
+    command.add("--query=SELECT * FROM customers");
+    command.add("--partitionColumn=id");
+    command.add("--format=parquet");
+    command.add("--destination=s3://" + RouteFixture.BUCKET + "/spark-submit");
+    command.add("--runId=submitted");
+    Run run = run(command, temp);
+    assertThat(run.output, run.exit, equalTo(0));
+    assertThat(run.output, containsString("on SparkRunner"));
+    Manifest manifest =
+        Manifest.fromJson(
+            new String(
+                fixture.s3.get(RouteFixture.BUCKET, "spark-submit/submitted/_manifest.json"),
+                StandardCharsets.UTF_8));
+    assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
+  }
+
+  @Test
+  void failureExitsNonZeroWithOneMessage() throws Exception {
+    Run run =
+        run(
+            List.of(javaBin(), "-jar", jar(), "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x", "--query=SELECT 1", "--destination=" + temp.resolve("out")),
+            temp);
+    assertThat(run.output, run.exit, equalTo(ExitCode.SOURCE.code()));
+    assertThat(run.output, containsString("Cannot connect to the source"));
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
