@@ -68,22 +68,24 @@ public final class Lakeroute {
   }
 
   /**
-   * {@code @path} stands for the lines of that file (blank lines and {@code #} comments skipped), so
-   * that runners-config/*.args can be combined with a route's own flags.
+   * {@code @path} stands for the lines of that file (blank lines and {@code #} comments skipped),
+   * so that runners-config/*.args can be combined with a route's own flags.
    */
   static String[] expandArgFiles(String[] args) {
     List<String> expanded = new ArrayList<>();
     for (String arg : args) {
       if (arg.startsWith("@") && arg.length() > 1) {
         try {
-          for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(arg.substring(1)))) {
+          for (String line :
+              java.nio.file.Files.readAllLines(java.nio.file.Path.of(arg.substring(1)))) {
             String stripped = line.strip();
             if (!stripped.isEmpty() && !stripped.startsWith("#")) {
               expanded.add(stripped);
             }
           }
         } catch (IOException e) {
-          throw new RunFailure(ExitCode.USAGE, "Cannot read the argument file " + arg + ": " + e, e);
+          throw new RunFailure(
+              ExitCode.USAGE, "Cannot read the argument file " + arg + ": " + e, e);
         }
       } else {
         expanded.add(arg);

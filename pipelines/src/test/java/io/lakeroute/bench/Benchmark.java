@@ -49,7 +49,9 @@ public final class Benchmark {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 4_000_000L;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     List<String> systems =
-        args.length > 2 ? List.of(args[2].split(",")) : List.of("baseline", "spark", "direct", "sparkrunner");
+        args.length > 2
+            ? List.of(args[2].split(","))
+            : List.of("baseline", "spark", "direct", "sparkrunner");
 
     LocalPostgres postgres = LocalPostgres.shared();
     long loadStart = System.nanoTime();
@@ -73,7 +75,14 @@ public final class Benchmark {
     double baseline = results.containsKey("baseline") ? results.get("baseline")[0] : Double.NaN;
     System.out.println();
     System.out.printf(
-        Locale.ROOT, "%-12s %12s %10s %12s %8s %10s%n", "system", "rows", "seconds", "rows/s", "ratio", "peak RSS");
+        Locale.ROOT,
+        "%-12s %12s %10s %12s %8s %10s%n",
+        "system",
+        "rows",
+        "seconds",
+        "rows/s",
+        "ratio",
+        "peak RSS");
     for (Map.Entry<String, double[]> e : results.entrySet()) {
       double[] r = e.getValue();
       double rate = r[1] / r[0];
@@ -117,16 +126,21 @@ public final class Benchmark {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     double[] result = null;
     try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.startsWith("RESULT ")) {
           String[] parts = line.split(" ");
           result =
               new double[] {
-                Double.parseDouble(parts[1]), Double.parseDouble(parts[2]), Double.parseDouble(parts[3])
+                Double.parseDouble(parts[1]),
+                Double.parseDouble(parts[2]),
+                Double.parseDouble(parts[3])
               };
-        } else if (line.contains("Exception") || line.contains("Error") || line.startsWith("lakeroute")) {
+        } else if (line.contains("Exception")
+            || line.contains("Error")
+            || line.startsWith("lakeroute")) {
           System.out.println("  [" + system + "] " + line);
         }
       }
@@ -209,8 +223,7 @@ public final class Benchmark {
             .config("spark.sql.shuffle.partitions", "2")
             .getOrCreate();
     long[] bounds;
-    try (Connection connection =
-            java.sql.DriverManager.getConnection(url, user, password);
+    try (Connection connection = java.sql.DriverManager.getConnection(url, user, password);
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT MIN(id), MAX(id) FROM " + TABLE)) {
       rs.next();

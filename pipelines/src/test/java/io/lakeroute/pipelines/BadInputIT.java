@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each kind of bad input ends the run with one clear message, the exit code of its class, no
- * secret in the output and nothing visible at the destination.
+ * Each kind of bad input ends the run with one clear message, the exit code of its class, no secret
+ * in the output and nothing visible at the destination.
  */
 class BadInputIT {
   private static RouteFixture fixture;
@@ -127,7 +127,8 @@ class BadInputIT {
       Manifest manifest = result.manifest();
       assertThat(manifest.rowCount(), equalTo(0L));
       assertThat(manifest.files(), hasSize(1));
-      Path file = temp.resolve("empty-" + format).resolve("empty").resolve(manifest.files().get(0).name());
+      Path file =
+          temp.resolve("empty-" + format).resolve("empty").resolve(manifest.files().get(0).name());
       if (format.equals("csv")) {
         assertThat(Files.readString(file), containsString("id,first_name"));
       } else if (format.equals("json")) {

@@ -9,10 +9,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.lakeroute.delivery.Manifest;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.security.MessageDigest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,7 +85,6 @@ class ObjectStoreRouteIT {
     assertThat(
         manifest.files().stream().map(Manifest.FileEntry::uri).toList(),
         everyItem(startsWith("s3://" + RouteFixture.BUCKET + "/" + prefix + "/" + runId + "/")));
-    assertThat(
-        fixture.s3.keys(RouteFixture.BUCKET, prefix + "/_lakeroute_staging/"), empty());
+    assertThat(fixture.s3.keys(RouteFixture.BUCKET, prefix + "/_lakeroute_staging/"), empty());
   }
 }

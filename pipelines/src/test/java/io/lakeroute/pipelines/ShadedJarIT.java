@@ -42,7 +42,9 @@ class ShadedJarIT {
     Process process = builder.start();
     assertThat("finished in time", process.waitFor(10, TimeUnit.MINUTES), equalTo(true));
     String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(String.join(" ", command), org.hamcrest.Matchers.not(containsString(fixture.postgres.password())));
+    assertThat(
+        String.join(" ", command),
+        org.hamcrest.Matchers.not(containsString(fixture.postgres.password())));
     return new Run(process.exitValue(), output);
   }
 
@@ -52,8 +54,7 @@ class ShadedJarIT {
 
   @Test
   void demoRunsWithJavaJarAndNoArguments() throws Exception {
-    Run run =
-        run(List.of(javaBin(), "-Xmx1g", "-jar", jar(), "--format=csv"), temp);
+    Run run = run(List.of(javaBin(), "-Xmx1g", "-jar", jar(), "--format=csv"), temp);
     assertThat(run.output, run.exit, equalTo(0));
     assertThat(run.output, containsString("lakeroute: OK"));
     assertThat(run.output, containsString("100,000 returned by the query = 100,000 in files"));
@@ -66,7 +67,8 @@ class ShadedJarIT {
   void sparkSubmitLocalDeliversToS3() throws Exception {
     List<String> command = new ArrayList<>();
     command.add("bash");
-    command.add(Path.of("..", "runners-config", "spark-submit.sh").toAbsolutePath().normalize().toString());
+    command.add(
+        Path.of("..", "runners-config", "spark-submit.sh").toAbsolutePath().normalize().toString());
     for (String arg : fixture.args("SparkRunner")) {
       if (!arg.startsWith("--runner=") && !arg.startsWith("--sparkMaster=")) {
         command.add(arg);
@@ -92,7 +94,13 @@ class ShadedJarIT {
   void failureExitsNonZeroWithOneMessage() throws Exception {
     Run run =
         run(
-            List.of(javaBin(), "-jar", jar(), "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x", "--query=SELECT 1", "--destination=" + temp.resolve("out")),
+            List.of(
+                javaBin(),
+                "-jar",
+                jar(),
+                "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x",
+                "--query=SELECT 1",
+                "--destination=" + temp.resolve("out")),
             temp);
     assertThat(run.output, run.exit, equalTo(ExitCode.SOURCE.code()));
     assertThat(run.output, containsString("Cannot connect to the source"));
