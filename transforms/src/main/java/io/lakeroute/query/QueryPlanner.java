@@ -218,9 +218,11 @@ public final class QueryPlanner {
   }
 
   /**
-   * Merges consecutive buckets into ranges of about {@code rows / partitions} rows. The first range
-   * is open below and also takes the NULLs; the last is open above, so the ranges cover every row
-   * whatever changed since the histogram.
+   * Merges consecutive buckets into {@code partitions} ranges of about equal row counts (cut where
+   * the running count crosses each 1/n-th of the rows); when that would put more than {@code
+   * maxRowsPerFile} rows in a range, cuts greedily at that limit instead. The first range is open
+   * below and also takes the NULLs; the last is open above, so the ranges cover every row whatever
+   * changed since the histogram.
    */
   static List<QueryPartition> ranges(
       String wrapped,
@@ -230,29 +232,14 @@ public final class QueryPlanner {
       long rows,
       int partitions,
       long maxRowsPerFile) {
-    long target = Math.max(1, (rows + partitions - 1) / partitions);
-    if (maxRowsPerFile > 0) {
-      target = Math.min(target, maxRowsPerFile);
-    }
     List<Serializable> cuts = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
-    long current = nulls;
-    for (Bucket bucket : buckets) {
-      if (current > 0 && current + bucket.rows > target) {
-        cuts.add(bucket.start);
-        counts.add(current);
-        current = 0;
-      }
-      current += bucket.rows;
-      if (maxRowsPerFile > 0 && bucket.rows > maxRowsPerFile) {
-        LOG.warn(
-            "{} rows share one {} bucket starting at {}: that file will exceed --maxRowsPerFile",
-            bucket.rows,
-            column,
-            bucket.start);
-      }
+    cutEvenly(buckets, nulls, rows, partitions, cuts, counts);
+    if (maxRowsPerFile > 0 && counts.stream().anyMatch(c -> c > maxRowsPerFile)) {
+      cuts.clear();
+      counts.clear();
+      cutAtLimit(buckets, nulls, maxRowsPerFile, column, cuts, counts);
     }
-    counts.add(current);
     int count = cuts.size() + 1;
     List<QueryPartition> result = new ArrayList<>(count);
     if (count == 1) {
@@ -276,6 +263,56 @@ public final class QueryPlanner {
           new QueryPartition(i, count, wrapped + " WHERE " + predicate, parameters, counts.get(i)));
     }
     return result;
+  }
+
+  private static void cutEvenly(
+      List<Bucket> buckets,
+      long nulls,
+      long rows,
+      int partitions,
+      List<Serializable> cuts,
+      List<Long> counts) {
+    long before = nulls;
+    long current = nulls;
+    int partition = 0;
+    for (Bucket bucket : buckets) {
+      int target = (int) Math.min(partitions - 1, (before * partitions) / Math.max(1, rows));
+      if (target > partition && current > 0) {
+        cuts.add(bucket.start);
+        counts.add(current);
+        current = 0;
+        partition = target;
+      }
+      current += bucket.rows;
+      before += bucket.rows;
+    }
+    counts.add(current);
+  }
+
+  private static void cutAtLimit(
+      List<Bucket> buckets,
+      long nulls,
+      long limit,
+      String column,
+      List<Serializable> cuts,
+      List<Long> counts) {
+    long current = nulls;
+    for (Bucket bucket : buckets) {
+      if (current > 0 && current + bucket.rows > limit) {
+        cuts.add(bucket.start);
+        counts.add(current);
+        current = 0;
+      }
+      current += bucket.rows;
+      if (bucket.rows > limit) {
+        LOG.warn(
+            "{} rows share one {} bucket starting at {}: that file will exceed --maxRowsPerFile",
+            bucket.rows,
+            column,
+            bucket.start);
+      }
+    }
+    counts.add(current);
   }
 
   private static long singleLong(Connection connection, String sql) throws SQLException {
