@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B install -DskipTests
 mvn -q -B -pl pipelines dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-opens="$(cat pipelines/target/runners/jvm-opens.txt)"
+opens="$(cat runners-config/spark-dist/target/jvm-opens.txt)"
 cp="pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/bench.classpath)"
 exec java $opens -Dlakeroute.jdk17.opens="$opens" -cp "$cp" io.lakeroute.bench.Benchmark "$@"
