@@ -49,6 +49,8 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -85,13 +87,35 @@ public final class FormatFiles {
                 .to(directory.toString())
                 .withNumShards(1)
                 .withCompression(spec.fileCompression())
-                .withSuffix(spec.suffix()));
+                .withNaming(new SuffixNaming(spec.suffix())));
     pipeline.run().waitUntilFinish();
     try (Stream<Path> files = Files.list(directory)) {
       List<Path> written =
           files.filter(f -> f.getFileName().toString().endsWith(spec.suffix())).toList();
       assertThat("files written in " + directory, written, hasSize(1));
       return written.get(0);
+    }
+  }
+
+  /**
+   * Names files as WriteQueryFiles does, with the whole suffix: FileIO's default naming would add
+   * the compression suffix a second time ({@code .csv.gz.gz}) to {@code withSuffix(spec.suffix())}.
+   */
+  private static final class SuffixNaming implements FileIO.Write.FileNaming {
+    private final String suffix;
+
+    SuffixNaming(String suffix) {
+      this.suffix = suffix;
+    }
+
+    @Override
+    public String getFilename(
+        BoundedWindow window,
+        PaneInfo pane,
+        int numShards,
+        int shardIndex,
+        Compression compression) {
+      return String.format("output-%05d-of-%05d%s", shardIndex, numShards, suffix);
     }
   }
 
