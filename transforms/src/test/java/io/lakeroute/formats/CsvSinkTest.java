@@ -295,6 +295,32 @@ class CsvSinkTest {
   // ---------------------------------------------------------------- invalid dialects
 
   @Test
+  void quoteModeNoneRefusesANullTextThatAValueCanSpell() {
+    // Unquoted, "" and NULL (or "NULL" and NULL) would be the same bytes: a silent loss.
+    for (String nullString : List.of("", "NULL", "\\\\", "\\")) {
+      CsvOptions csv =
+          CsvOptions.defaults().withEscape("\\").withQuoteMode("none").withNullString(nullString);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class,
+              () -> FormatSpec.of(FileFormat.CSV).withCsv(csv).sink(SMALL),
+              "null string '" + nullString + "'");
+      assertThat(e.getMessage(), containsString("--csvNullString"));
+    }
+  }
+
+  @Test
+  void nullTextCannotHoldTheQuote() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> CsvOptions.defaults().withNullString("\"NULL\""));
+    assertThat(e.getMessage(), containsString("--csvNullString"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> CsvOptions.defaults().withNullString("'x").withQuote("'"));
+  }
+
+  @Test
   void quoteModeNoneNeedsAnEscape() {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
