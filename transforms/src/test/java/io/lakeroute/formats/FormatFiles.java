@@ -404,8 +404,8 @@ public final class FormatFiles {
           // JSON has no NaN or infinities: the sink writes them as Java spells them.
           assertThat(what, value, oneOf("NaN", "Infinity", "-Infinity"));
           return kind == Kind.FLOAT
-              ? Float.valueOf((String) value)
-              : Double.valueOf((String) value);
+              ? (Object) Float.valueOf((String) value)
+              : (Object) Double.valueOf((String) value);
         }
         assertThat(what, value, instanceOf(BigDecimal.class));
         return kind == Kind.FLOAT
