@@ -1,12 +1,16 @@
 package io.lakeroute.formats;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -96,7 +100,10 @@ public final class FileVerifier {
 
   /** Counts records: line breaks outside quotes and not escaped, less the header. */
   static long csvRecords(InputStream in, CsvOptions csv) throws IOException {
-    InputStream buffered = in;
+    // Characters, not bytes: a non-ASCII quote or escape is several bytes in UTF-8, and its low
+    // byte alone also occurs inside other characters.
+    Reader buffered =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     int quote = csv.quote();
     int escape = csv.escape() == null ? -1 : csv.escape();
     boolean quoted = false;

@@ -177,4 +177,15 @@ class FileVerifierTest {
     assertThat(csvRecords("", CsvOptions.defaults()), equalTo(0L));
     assertThat(csvRecords("h\r\na\r\n", CsvOptions.defaults()), equalTo(1L));
   }
+
+  @Test
+  void countsCsvRecordsWithANonAsciiQuote() throws Exception {
+    // 'ä' is C3 A4 in UTF-8 while "京" holds the byte E4, the low byte of 'ä' as a char.
+    FormatSpec spec = FormatSpec.of(FileFormat.CSV).withCsv(CsvOptions.defaults().withQuote("ä"));
+    Path file = write(spec, TrickyRows.rows());
+
+    assertThat(verify(spec, file).rows, equalTo((long) TrickyRows.ROW_COUNT));
+    TrickyRows.assertSameRows(
+        TrickyRows.rows(), FormatFiles.readCsv(file, spec, TrickyRows.schema()));
+  }
 }
