@@ -70,11 +70,12 @@ public final class FileVerifier {
           rows = -1;
       }
       raw.skipToEnd();
+      if (rows < 0) {
+        // Inside the try: parquet-mr reports a file that is not Parquet with a RuntimeException.
+        rows = parquetRows(file, raw.count);
+      }
     } catch (RuntimeException e) {
       throw new IOException(file + " is not a valid " + spec.format().id() + " file: " + e, e);
-    }
-    if (rows < 0) {
-      rows = parquetRows(file, raw.count);
     }
     return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()));
   }

@@ -1,7 +1,9 @@
 package io.lakeroute.formats;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.testing.TrickyRows;
 import java.io.ByteArrayInputStream;
@@ -187,5 +189,33 @@ class FileVerifierTest {
     assertThat(verify(spec, file).rows, equalTo((long) TrickyRows.ROW_COUNT));
     TrickyRows.assertSameRows(
         TrickyRows.rows(), FormatFiles.readCsv(file, spec, TrickyRows.schema()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FileFormat.class,
+      names = {"PARQUET", "AVRO"})
+  void reportsAFileThatIsNotOfItsFormat(FileFormat format) throws Exception {
+    FormatSpec spec = FormatSpec.of(format);
+    Path file = dir.resolve("bad" + spec.suffix());
+    Files.writeString(file, "id,name\n1,not really " + format.id() + "\n");
+
+    IOException e = assertThrows(IOException.class, () -> verify(spec, file));
+    if (format == FileFormat.PARQUET) {
+      assertThat(e.getMessage(), containsString(file.toString()));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FileFormat.class,
+      names = {"PARQUET"})
+  void reportsATruncatedFile(FileFormat format) throws Exception {
+    FormatSpec spec = FormatSpec.of(format);
+    Path file = write(spec, TrickyRows.rows());
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 20));
+
+    assertThrows(IOException.class, () -> verify(spec, file));
   }
 }
