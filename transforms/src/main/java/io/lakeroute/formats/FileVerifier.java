@@ -2,6 +2,7 @@ package io.lakeroute.formats;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -87,16 +89,59 @@ public final class FileVerifier {
         1 << 16);
   }
 
+  /**
+   * Counts records block by block, checking that each block ends with the file's sync marker.
+   * Avro's DataFileStream is not used: it ends quietly at a truncated block, as if the file ended
+   * before it, and the rows lost would go unnoticed.
+   */
   private static long avroRows(InputStream in) throws IOException {
-    long rows = 0;
-    try (DataFileStream<GenericRecord> stream =
-        new DataFileStream<>(nonClosing(in), new GenericDatumReader<>())) {
-      while (stream.hasNext()) {
-        rows += stream.getBlockCount();
-        stream.nextBlock();
+    BinaryDecoder avro = DecoderFactory.get().binaryDecoder(in, null);
+    try {
+      byte[] magic = new byte[DataFileConstants.MAGIC.length];
+      avro.readFixed(magic);
+      if (!Arrays.equals(magic, DataFileConstants.MAGIC)) {
+        throw new IllegalArgumentException("no Avro magic number");
       }
+      boolean hasSchema = false;
+      for (long n = avro.readMapStart(); n != 0; n = avro.mapNext()) {
+        for (long i = 0; i < n; i++) {
+          String key = avro.readString();
+          ByteBuffer value = avro.readBytes(null);
+          if (key.equals(DataFileConstants.SCHEMA)) {
+            new org.apache.avro.Schema.Parser()
+                .parse(StandardCharsets.UTF_8.decode(value).toString());
+            hasSchema = true;
+          }
+        }
+      }
+      if (!hasSchema) {
+        throw new IllegalArgumentException("no schema in the Avro header");
+      }
+      byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
+      avro.readFixed(sync);
+      byte[] marker = new byte[DataFileConstants.SYNC_SIZE];
+      byte[] block = new byte[1 << 16];
+      long rows = 0;
+      while (!avro.isEnd()) {
+        long count = avro.readLong();
+        long size = avro.readLong();
+        if (count < 0 || size < 0) {
+          throw new IllegalArgumentException("an Avro block has a negative count or size");
+        }
+        // Read, not skipped: skipping bypasses the digest and the byte count.
+        for (long left = size; left > 0; left -= block.length) {
+          avro.readFixed(block, 0, (int) Math.min(left, block.length));
+        }
+        avro.readFixed(marker);
+        if (!Arrays.equals(marker, sync)) {
+          throw new IllegalArgumentException("an Avro block does not end with the sync marker");
+        }
+        rows += count;
+      }
+      return rows;
+    } catch (EOFException e) {
+      throw new IllegalArgumentException("the file ends inside an Avro block or header", e);
     }
-    return rows;
   }
 
   /** Counts records: line breaks outside quotes and not escaped, less the header. */

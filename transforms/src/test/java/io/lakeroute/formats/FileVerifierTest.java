@@ -209,13 +209,27 @@ class FileVerifierTest {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "AVRO"})
   void reportsATruncatedFile(FileFormat format) throws Exception {
     FormatSpec spec = FormatSpec.of(format);
     Path file = write(spec, TrickyRows.rows());
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 20));
 
-    assertThrows(IOException.class, () -> verify(spec, file));
+    // Avro's DataFileStream ends quietly at a truncated block, as if the file ended before it.
+    IOException e = assertThrows(IOException.class, () -> verify(spec, file));
+    assertThat(e.getMessage(), containsString(file.toString()));
+  }
+
+  @Test
+  void reportsAnAvroBlockThatDoesNotEndWithTheSyncMarker() throws Exception {
+    FormatSpec spec = FormatSpec.of(FileFormat.AVRO);
+    Path file = write(spec, TrickyRows.rows());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(file, bytes);
+
+    IOException e = assertThrows(IOException.class, () -> verify(spec, file));
+    assertThat(e.getMessage(), containsString("sync marker"));
   }
 }
