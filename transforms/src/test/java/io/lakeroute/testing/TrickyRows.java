@@ -5,8 +5,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.query.SqlTypeMapping;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSetMetaData;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -343,6 +346,73 @@ public final class TrickyRows {
       }
     }
     return literal.append('\'').toString();
+  }
+
+  /** What a JDBC driver reports for one column. */
+  public record ColumnMetadata(
+      String label, int jdbcType, String typeName, int precision, int scale, boolean signed) {}
+
+  /** A {@link ResultSetMetaData} reporting exactly {@code columns}, for drivers not at hand. */
+  public static ResultSetMetaData metadata(List<ColumnMetadata> columns) {
+    return (ResultSetMetaData)
+        Proxy.newProxyInstance(
+            TrickyRows.class.getClassLoader(),
+            new Class<?>[] {ResultSetMetaData.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getColumnCount")) {
+                return columns.size();
+              }
+              ColumnMetadata column = columns.get((Integer) args[0] - 1);
+              switch (method.getName()) {
+                case "getColumnLabel":
+                case "getColumnName":
+                  return column.label;
+                case "getColumnType":
+                  return column.jdbcType;
+                case "getColumnTypeName":
+                  return column.typeName;
+                case "getPrecision":
+                  return column.precision;
+                case "getScale":
+                  return column.scale;
+                case "isSigned":
+                  return column.signed;
+                case "isNullable":
+                  return ResultSetMetaData.columnNullable;
+                default:
+                  throw new UnsupportedOperationException(method.getName());
+              }
+            });
+  }
+
+  /**
+   * What pgjdbc 42.7 reports for {@code SELECT *} from the {@link #postgresDdl} table: so that
+   * {@code SqlTypeMapping.schemaOf(pgjdbcMetadata())} can be checked against {@link #schema()}
+   * without a server.
+   */
+  public static ResultSetMetaData pgjdbcMetadata() {
+    int unknownLength = Integer.MAX_VALUE;
+    return metadata(
+        List.of(
+            new ColumnMetadata("id", Types.INTEGER, "int4", 10, 0, true),
+            new ColumnMetadata("c_dec38", Types.NUMERIC, "numeric", 38, 10, true),
+            new ColumnMetadata("c_dec5", Types.NUMERIC, "numeric", 5, 2, true),
+            new ColumnMetadata("c_int2", Types.SMALLINT, "int2", 5, 0, true),
+            new ColumnMetadata("c_int4", Types.INTEGER, "int4", 10, 0, true),
+            new ColumnMetadata("c_int8", Types.BIGINT, "int8", 19, 0, true),
+            new ColumnMetadata("c_float4", Types.REAL, "float4", 8, 8, true),
+            new ColumnMetadata("c_float8", Types.DOUBLE, "float8", 17, 17, true),
+            new ColumnMetadata("c_bool", Types.BIT, "bool", 1, 0, false),
+            new ColumnMetadata("c_text", Types.VARCHAR, "text", unknownLength, 0, false),
+            new ColumnMetadata("c_varchar", Types.VARCHAR, "varchar", 50, 0, false),
+            new ColumnMetadata("c_char", Types.CHAR, "bpchar", 3, 0, false),
+            new ColumnMetadata("c_bytea", Types.BINARY, "bytea", unknownLength, 0, false),
+            new ColumnMetadata("c_date", Types.DATE, "date", 13, 0, false),
+            new ColumnMetadata("c_time", Types.TIME, "time", 15, 6, false),
+            new ColumnMetadata("c_timestamp", Types.TIMESTAMP, "timestamp", 29, 6, false),
+            new ColumnMetadata("c_timestamptz", Types.TIMESTAMP, "timestamptz", 35, 6, false),
+            new ColumnMetadata("c_uuid", Types.OTHER, "uuid", unknownLength, 0, false),
+            new ColumnMetadata("c_jsonb", Types.OTHER, "jsonb", unknownLength, 0, false)));
   }
 
   /**
