@@ -62,6 +62,10 @@ public final class SqlTypeMapping {
   private static FieldType fieldType(
       String column, String typeName, ResultSetMetaData metadata, int i) throws SQLException {
     String lower = typeName.toLowerCase(Locale.ROOT);
+    if (lower.equals("uuid")) {
+      // Text whatever the driver's type code: pgjdbc reports OTHER, H2 and HSQLDB BINARY.
+      return FieldType.STRING;
+    }
     int jdbcType = metadata.getColumnType(i);
     switch (jdbcType) {
       case Types.TINYINT:
@@ -114,12 +118,12 @@ public final class SqlTypeMapping {
       case Types.TIMESTAMP_WITH_TIMEZONE:
         return FieldType.logicalType(SqlTypes.TIMESTAMP);
       case Types.OTHER:
-        if (lower.equals("uuid") || lower.equals("json") || lower.equals("jsonb")) {
+        if (lower.equals("json") || lower.equals("jsonb")) {
           return FieldType.STRING;
         }
         return unsupported(column, typeName);
       default:
-        if (lower.equals("uuid") || lower.equals("json")) {
+        if (lower.equals("json")) {
           return FieldType.STRING;
         }
         return unsupported(column, typeName);
