@@ -69,8 +69,10 @@ public final class SqlTypeMapping {
     int jdbcType = metadata.getColumnType(i);
     switch (jdbcType) {
       case Types.TINYINT:
-      case Types.SMALLINT:
         return FieldType.INT16;
+      case Types.SMALLINT:
+        // MySQL's SMALLINT UNSIGNED reaches 65535.
+        return metadata.isSigned(i) ? FieldType.INT16 : FieldType.INT32;
       case Types.INTEGER:
         return metadata.isSigned(i) ? FieldType.INT32 : FieldType.INT64;
       case Types.BIGINT:

@@ -186,6 +186,23 @@ class SqlTypeMappingTest {
   }
 
   @Test
+  void widensUnsignedMySqlIntegersSoThatEveryValueFits() throws Exception {
+    // MySQL Connector/J reports UNSIGNED types with the JDBC type of the signed ones.
+    assertThat(
+        typeOf(new ColumnMetadata("u8", Types.TINYINT, "TINYINT UNSIGNED", 3, 0, false)),
+        equalTo(FieldType.INT16.withNullable(true)));
+    assertThat(
+        typeOf(new ColumnMetadata("u16", Types.SMALLINT, "SMALLINT UNSIGNED", 5, 0, false)),
+        equalTo(FieldType.INT32.withNullable(true)));
+    assertThat(
+        typeOf(new ColumnMetadata("u32", Types.INTEGER, "INT UNSIGNED", 10, 0, false)),
+        equalTo(FieldType.INT64.withNullable(true)));
+    assertThat(
+        typeOf(new ColumnMetadata("u64", Types.BIGINT, "BIGINT UNSIGNED", 20, 0, false)),
+        equalTo(decimal(20, 0).withNullable(true)));
+  }
+
+  @Test
   void mapsPostgresSpecificReports() throws Exception {
     // Unconstrained numeric: pgjdbc reports precision 0.
     assertThat(
