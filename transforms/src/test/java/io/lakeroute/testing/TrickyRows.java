@@ -471,14 +471,26 @@ public final class TrickyRows {
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(
         Comparator.comparing(
-            (Row r) -> r.getInt32("id"), Comparator.nullsLast(Comparator.naturalOrder())));
+            (Row r) -> (Integer) r.getValue(idIndex(r.getSchema())),
+            Comparator.nullsLast(Comparator.naturalOrder())));
     return sorted;
   }
 
+  /** The INT32 field named {@code id} in any case: databases upper-case unquoted names. */
+  private static int idIndex(Schema schema) {
+    for (int i = 0; i < schema.getFieldCount(); i++) {
+      if (schema.getField(i).getName().equalsIgnoreCase("id")) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no field named id in " + schema);
+  }
+
   /**
-   * Asserts that {@code actual} holds the same rows as {@code expected} in any order, comparing
-   * each value with its Java class (Short is not Integer), decimals with their scale, bytes by
-   * content and floats bit for bit (so NaN equals NaN), and naming the row and column that differ.
+   * Asserts that {@code actual} holds the same rows as {@code expected} in any order (both need an
+   * INT32 field {@code id}), comparing each value with its Java class (Short is not Integer),
+   * decimals with their scale, bytes by content and floats bit for bit (so NaN equals NaN), and
+   * naming the row and column that differ.
    */
   public static void assertSameRows(List<Row> expected, List<Row> actual) {
     assertThat("row count", actual.size(), equalTo(expected.size()));
@@ -488,10 +500,15 @@ public final class TrickyRows {
       Row w = want.get(r);
       Row g = got.get(r);
       assertThat(
-          "fields of row id=" + w.getValue("id"), g.getFieldCount(), equalTo(w.getFieldCount()));
+          "fields of row id=" + w.getValue(idIndex(w.getSchema())),
+          g.getFieldCount(),
+          equalTo(w.getFieldCount()));
       for (int f = 0; f < w.getFieldCount(); f++) {
         assertThat(
-            "row id=" + w.getValue("id") + ", column " + w.getSchema().getField(f).getName(),
+            "row id="
+                + w.getValue(idIndex(w.getSchema()))
+                + ", column "
+                + w.getSchema().getField(f).getName(),
             shown(g.getValue(f)),
             equalTo(shown(w.getValue(f))));
       }
