@@ -133,10 +133,12 @@ public final class CsvOptions implements Serializable {
               + " breaks inside values can be escaped");
     }
     if (nullString.indexOf(delimiter) >= 0
+        || nullString.indexOf(quote) >= 0
         || nullString.indexOf('\n') >= 0
         || nullString.indexOf('\r') >= 0) {
+      // NULL is written unquoted: a quote in it would open a quoted value.
       throw new IllegalArgumentException(
-          "--csvNullString cannot contain the delimiter or a line break");
+          "--csvNullString cannot contain the delimiter, the quote or a line break");
     }
     return this;
   }

@@ -36,6 +36,28 @@ public final class CsvSink implements FileIO.Sink<Row> {
   public CsvSink(Schema schema, CsvOptions options) {
     this.schema = schema;
     this.options = options;
+    if (options.quoteMode() == QuoteMode.NONE && !noValueSpells(options)) {
+      // Checked here, not in CsvOptions, so that the flags can be given in any order.
+      throw new IllegalArgumentException(
+          "--csvQuoteMode=none cannot quote a value equal to --csvNullString='"
+              + options.nullString()
+              + "', so NULL and that value would be written alike: use a NULL text made of"
+              + " --csvEscape and a letter, e.g. \\N");
+    }
+  }
+
+  /**
+   * Unquoted, a value's escape character is always doubled or followed by a delimiter, quote or
+   * line break, so an escape followed by anything else is a NULL text no value can spell.
+   */
+  private static boolean noValueSpells(CsvOptions options) {
+    String nullString = options.nullString();
+    Character escape = options.escape();
+    return escape != null
+        && nullString.length() >= 2
+        && nullString.charAt(0) == escape
+        && nullString.charAt(1) != escape
+        && nullString.charAt(1) != options.quote();
   }
 
   @Override

@@ -1,19 +1,25 @@
 package io.lakeroute.formats;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -66,11 +72,12 @@ public final class FileVerifier {
           rows = -1;
       }
       raw.skipToEnd();
+      if (rows < 0) {
+        // Inside the try: parquet-mr reports a file that is not Parquet with a RuntimeException.
+        rows = parquetRows(file, raw.count);
+      }
     } catch (RuntimeException e) {
       throw new IOException(file + " is not a valid " + spec.format().id() + " file: " + e, e);
-    }
-    if (rows < 0) {
-      rows = parquetRows(file, raw.count);
     }
     return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()));
   }
@@ -82,21 +89,67 @@ public final class FileVerifier {
         1 << 16);
   }
 
+  /**
+   * Counts records block by block, checking that each block ends with the file's sync marker.
+   * Avro's DataFileStream is not used: it ends quietly at a truncated block, as if the file ended
+   * before it, and the rows lost would go unnoticed.
+   */
   private static long avroRows(InputStream in) throws IOException {
-    long rows = 0;
-    try (DataFileStream<GenericRecord> stream =
-        new DataFileStream<>(nonClosing(in), new GenericDatumReader<>())) {
-      while (stream.hasNext()) {
-        rows += stream.getBlockCount();
-        stream.nextBlock();
+    BinaryDecoder avro = DecoderFactory.get().binaryDecoder(in, null);
+    try {
+      byte[] magic = new byte[DataFileConstants.MAGIC.length];
+      avro.readFixed(magic);
+      if (!Arrays.equals(magic, DataFileConstants.MAGIC)) {
+        throw new IllegalArgumentException("no Avro magic number");
       }
+      boolean hasSchema = false;
+      for (long n = avro.readMapStart(); n != 0; n = avro.mapNext()) {
+        for (long i = 0; i < n; i++) {
+          String key = avro.readString();
+          ByteBuffer value = avro.readBytes(null);
+          if (key.equals(DataFileConstants.SCHEMA)) {
+            new org.apache.avro.Schema.Parser()
+                .parse(StandardCharsets.UTF_8.decode(value).toString());
+            hasSchema = true;
+          }
+        }
+      }
+      if (!hasSchema) {
+        throw new IllegalArgumentException("no schema in the Avro header");
+      }
+      byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
+      avro.readFixed(sync);
+      byte[] marker = new byte[DataFileConstants.SYNC_SIZE];
+      byte[] block = new byte[1 << 16];
+      long rows = 0;
+      while (!avro.isEnd()) {
+        long count = avro.readLong();
+        long size = avro.readLong();
+        if (count < 0 || size < 0) {
+          throw new IllegalArgumentException("an Avro block has a negative count or size");
+        }
+        // Read, not skipped: skipping bypasses the digest and the byte count.
+        for (long left = size; left > 0; left -= block.length) {
+          avro.readFixed(block, 0, (int) Math.min(left, block.length));
+        }
+        avro.readFixed(marker);
+        if (!Arrays.equals(marker, sync)) {
+          throw new IllegalArgumentException("an Avro block does not end with the sync marker");
+        }
+        rows += count;
+      }
+      return rows;
+    } catch (EOFException e) {
+      throw new IllegalArgumentException("the file ends inside an Avro block or header", e);
     }
-    return rows;
   }
 
   /** Counts records: line breaks outside quotes and not escaped, less the header. */
   static long csvRecords(InputStream in, CsvOptions csv) throws IOException {
-    InputStream buffered = in;
+    // Characters, not bytes: a non-ASCII quote or escape is several bytes in UTF-8, and its low
+    // byte alone also occurs inside other characters.
+    Reader buffered =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     int quote = csv.quote();
     int escape = csv.escape() == null ? -1 : csv.escape();
     boolean quoted = false;

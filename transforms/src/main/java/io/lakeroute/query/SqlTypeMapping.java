@@ -62,11 +62,17 @@ public final class SqlTypeMapping {
   private static FieldType fieldType(
       String column, String typeName, ResultSetMetaData metadata, int i) throws SQLException {
     String lower = typeName.toLowerCase(Locale.ROOT);
+    if (lower.equals("uuid")) {
+      // Text whatever the driver's type code: pgjdbc reports OTHER, H2 and HSQLDB BINARY.
+      return FieldType.STRING;
+    }
     int jdbcType = metadata.getColumnType(i);
     switch (jdbcType) {
       case Types.TINYINT:
-      case Types.SMALLINT:
         return FieldType.INT16;
+      case Types.SMALLINT:
+        // MySQL's SMALLINT UNSIGNED reaches 65535.
+        return metadata.isSigned(i) ? FieldType.INT16 : FieldType.INT32;
       case Types.INTEGER:
         return metadata.isSigned(i) ? FieldType.INT32 : FieldType.INT64;
       case Types.BIGINT:
@@ -114,12 +120,12 @@ public final class SqlTypeMapping {
       case Types.TIMESTAMP_WITH_TIMEZONE:
         return FieldType.logicalType(SqlTypes.TIMESTAMP);
       case Types.OTHER:
-        if (lower.equals("uuid") || lower.equals("json") || lower.equals("jsonb")) {
+        if (lower.equals("json") || lower.equals("jsonb")) {
           return FieldType.STRING;
         }
         return unsupported(column, typeName);
       default:
-        if (lower.equals("uuid") || lower.equals("json")) {
+        if (lower.equals("json")) {
           return FieldType.STRING;
         }
         return unsupported(column, typeName);
