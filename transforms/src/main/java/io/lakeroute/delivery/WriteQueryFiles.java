@@ -8,11 +8,11 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -26,7 +26,9 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <p>Files are written only through {@code FileIO.writeDynamic().via(sink)}, one destination per
  * partition, so file names are predictable ({@code part-00003-of-00020.parquet}) and a partition is
- * never split across files. Nothing is visible in the run directory yet: {@link Publish} does that.
+ * never split across files. The partitions come from a source that gives each its own bundle, so
+ * FileIO writes without a shuffle, one open file per bundle. Nothing is visible in the run
+ * directory yet: {@link Publish} does that.
  *
  * <pre>{@code
  * PCollection<DeliveredFile> staged =
@@ -77,9 +79,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     int count = plan.partitions().size();
     String suffix = format.suffix();
     return begin
-        .apply(
-            "Partitions",
-            Create.of(plan.partitions()).withCoder(SerializableCoder.of(QueryPartition.class)))
+        .apply("Partitions", Read.from(new PartitionSource(plan.partitions())))
         .apply(
             "Query to files",
             FileIO.<Integer, QueryPartition>writeDynamic()
@@ -89,8 +89,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
                 .to(layout.stagingDirectory().toString())
                 .withTempDirectory(layout.tempDirectory().toString())
                 .withNaming(index -> new PartitionNaming(index, count, suffix))
-                .withCompression(format.fileCompression())
-                .withNumShards(1))
+                .withCompression(format.fileCompression()))
         .getPerDestinationOutputFilenames()
         .apply("Read back", ParDo.of(new ReadBack(format)))
         .setCoder(SerializableCoder.of(DeliveredFile.class));
