@@ -1,0 +1,362 @@
+package io.lakeroute.databricks;
+
+import io.lakeroute.databricks.DatabricksTarget.Dialect;
+import io.lakeroute.databricks.DatabricksTarget.Disposition;
+import io.lakeroute.databricks.DatabricksTarget.Mode;
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.formats.ValueText;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Every statement the Databricks step runs, generated from the manifest as pure text: the same
+ * target and manifest always give the same SQL, identifiers quoted, literals escaped. Statements
+ * Databricks alone has (COPY INTO, read_files) are generated for {@link Dialect#DATABRICKS}; for
+ * {@link Dialect#SPARK} the nearest open-source equivalent over exactly the same files.
+ */
+public final class DatabricksSql {
+  /** The column that tells apart the runs appended to a Delta table. */
+  public static final String RUN_ID_COLUMN = "_lakeroute_run_id";
+
+  private final DatabricksTarget target;
+  private final Manifest manifest;
+
+  public DatabricksSql(DatabricksTarget target, Manifest manifest) {
+    this.target = target;
+    this.manifest = manifest;
+    if (manifest.format().equals("csv")
+        && manifest.csv() != null
+        && manifest.csv().quoteMode().equals("none")) {
+      throw new IllegalArgumentException(
+          "Databricks reads CSV with quotes: deliver with --csvQuoteMode=minimal or all, not none");
+    }
+    if (target.mode() == Mode.EXTERNAL && target.disposition() == Disposition.APPEND) {
+      throw new IllegalArgumentException(
+          "An external table shows one run's files: use --databricksDisposition=replace with"
+              + " --databricksMode=external, or --databricksMode=delta to append runs");
+    }
+  }
+
+  /** Fails when the catalog or schema does not exist. */
+  public String describeSchema() {
+    return "DESCRIBE SCHEMA " + target.table().schemaQuoted();
+  }
+
+  /** The table, created when missing; an existing table is left as it is. */
+  public String createTable() {
+    StringBuilder sql =
+        new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+            .append(target.table().quoted())
+            .append(" (")
+            .append(columnList(true));
+    if (target.mode() == Mode.DELTA) {
+      sql.append(", ").append(SqlText.identifier(RUN_ID_COLUMN)).append(" STRING");
+      return sql.append(") USING DELTA").toString();
+    }
+    return sql.append(") USING ")
+        .append(provider())
+        .append(options(formatOptions()))
+        .append(" LOCATION ")
+        .append(SqlText.literal(location()))
+        .toString();
+  }
+
+  /** Lists the table's columns, to check them against the manifest's. */
+  public String describeTable() {
+    return "DESCRIBE TABLE " + target.table().quoted();
+  }
+
+  /** The columns the table must have, in order: name and Databricks type, lower case. */
+  public List<Map.Entry<String, String>> expectedColumns() {
+    List<Map.Entry<String, String>> columns = new ArrayList<>();
+    for (Manifest.Column column : manifest.columns()) {
+      columns.add(Map.entry(column.name(), tableType(column).toLowerCase(Locale.ROOT)));
+    }
+    if (target.mode() == Mode.DELTA) {
+      columns.add(Map.entry(RUN_ID_COLUMN, "string"));
+    }
+    return columns;
+  }
+
+  /** The statements that make exactly this run's rows visible, in order. */
+  public List<String> load() {
+    List<String> statements = new ArrayList<>();
+    String table = target.table().quoted();
+    if (target.mode() == Mode.EXTERNAL) {
+      statements.add("ALTER TABLE " + table + " SET LOCATION " + SqlText.literal(location()));
+      statements.add("REFRESH TABLE " + table);
+      return statements;
+    }
+    String runId = SqlText.literal(manifest.runId());
+    boolean append = target.disposition() == Disposition.APPEND;
+    if (target.dialect() == Dialect.DATABRICKS) {
+      if (append) {
+        statements.add(deleteRun(table, runId));
+        statements.add(copyInto(table, runId));
+      } else {
+        statements.add("INSERT OVERWRITE TABLE " + table + " " + selectRun(runId, readFiles()));
+      }
+      return statements;
+    }
+    statements.add(runView());
+    if (append) {
+      statements.add(deleteRun(table, runId));
+      statements.add("INSERT INTO " + table + " " + selectRun(runId, viewName()));
+    } else {
+      statements.add("INSERT OVERWRITE TABLE " + table + " " + selectRun(runId, viewName()));
+    }
+    return statements;
+  }
+
+  /** Rows visible for this run: the whole table, or this run's rows of an appended table. */
+  public String countRows() {
+    String sql = "SELECT COUNT(*) FROM " + target.table().quoted();
+    if (target.mode() == Mode.DELTA && target.disposition() == Disposition.APPEND) {
+      sql +=
+          " WHERE " + SqlText.identifier(RUN_ID_COLUMN) + " = " + SqlText.literal(manifest.runId());
+    }
+    return sql;
+  }
+
+  private String deleteRun(String table, String runId) {
+    return "DELETE FROM " + table + " WHERE " + SqlText.identifier(RUN_ID_COLUMN) + " = " + runId;
+  }
+
+  private String selectRun(String runId, String from) {
+    return "SELECT "
+        + manifest.columns().stream()
+            .map(c -> SqlText.identifier(c.name()))
+            .collect(Collectors.joining(", "))
+        + ", "
+        + runId
+        + " AS "
+        + SqlText.identifier(RUN_ID_COLUMN)
+        + " FROM "
+        + from;
+  }
+
+  /** Databricks' COPY INTO over exactly the manifest's files, typed by a SELECT. */
+  private String copyInto(String table, String runId) {
+    boolean text = isText();
+    String select =
+        manifest.columns().stream()
+                .map(
+                    c ->
+                        text
+                            ? "CAST("
+                                + SqlText.identifier(c.name())
+                                + " AS "
+                                + tableType(c)
+                                + ") AS "
+                                + SqlText.identifier(c.name())
+                            : SqlText.identifier(c.name()))
+                .collect(Collectors.joining(", "))
+            + ", "
+            + runId
+            + " AS "
+            + SqlText.identifier(RUN_ID_COLUMN);
+    Map<String, String> formatOptions = new LinkedHashMap<>(formatOptions());
+    if (manifest.format().equals("json")) {
+      // Numbers as text, so that decimals reach the cast with every digit.
+      formatOptions.put("primitivesAsString", "true");
+    }
+    return "COPY INTO "
+        + table
+        + " FROM (SELECT "
+        + select
+        + " FROM "
+        + SqlText.literal(location())
+        + ") FILEFORMAT = "
+        + provider()
+        + " FILES = ("
+        + manifest.files().stream()
+            .map(f -> SqlText.literal(f.name()))
+            .collect(Collectors.joining(", "))
+        + ")"
+        + (formatOptions.isEmpty() ? "" : " FORMAT_OPTIONS " + pairs(formatOptions, " = "))
+        + " COPY_OPTIONS ('force' = 'true', 'mergeSchema' = 'false')";
+  }
+
+  /** Databricks' read_files over exactly the manifest's files, with the schema given. */
+  private String readFiles() {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("format", manifest.format());
+    options.put(
+        "fileNamePattern",
+        "{"
+            + manifest.files().stream()
+                .map(Manifest.FileEntry::name)
+                .collect(Collectors.joining(","))
+            + "}");
+    options.put("schema", columnList(false));
+    options.putAll(formatOptions());
+    return "read_files("
+        + SqlText.literal(location())
+        + ", "
+        + options.entrySet().stream()
+            .map(e -> e.getKey() + " => " + SqlText.literal(e.getValue()))
+            .collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  /** Open-source Spark: a temporary view over exactly the manifest's files. */
+  private String runView() {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put(
+        "paths",
+        manifest.files().stream()
+            .map(f -> "\"" + json(locationOf(f.uri())) + "\"")
+            .collect(Collectors.joining(",", "[", "]")));
+    options.putAll(formatOptions());
+    return "CREATE OR REPLACE TEMPORARY VIEW "
+        + viewName()
+        + " ("
+        + columnList(true)
+        + ") USING "
+        + provider()
+        + options(options);
+  }
+
+  private String viewName() {
+    return SqlText.identifier("lakeroute_run_" + manifest.runId().replaceAll("[^A-Za-z0-9_]", "_"));
+  }
+
+  private static String json(String text) {
+    return text.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  private String columnList(boolean quoted) {
+    return manifest.columns().stream()
+        .map(
+            c ->
+                (quoted ? SqlText.identifier(c.name()) : "`" + c.name().replace("`", "``") + "`")
+                    + " "
+                    + tableType(c))
+        .collect(Collectors.joining(", "));
+  }
+
+  private boolean isText() {
+    return manifest.format().equals("csv") || manifest.format().equals("json");
+  }
+
+  private String provider() {
+    return manifest.format().toUpperCase(Locale.ROOT);
+  }
+
+  /** The Databricks type of a column as the files of this format hold it. */
+  String tableType(Manifest.Column column) {
+    String type = column.type();
+    if (type.startsWith("decimal")) {
+      return type.toUpperCase(Locale.ROOT);
+    }
+    switch (type) {
+      case "int16":
+        // Avro has no 16-bit integer; its files hold an int.
+        return manifest.format().equals("avro") ? "INT" : "SMALLINT";
+      case "int32":
+        return "INT";
+      case "int64":
+        return "BIGINT";
+      case "float":
+        return "FLOAT";
+      case "double":
+        return "DOUBLE";
+      case "boolean":
+        return "BOOLEAN";
+      case "bytes":
+        // CSV and JSON carry binary as base64 text, which Spark does not decode.
+        return isText() ? "STRING" : "BINARY";
+      case "date":
+        return "DATE";
+      case "timestamp":
+        return "TIMESTAMP_NTZ";
+      case "timestamp_tz":
+        return "TIMESTAMP";
+      default:
+        return "STRING";
+    }
+  }
+
+  /** Reader options matching exactly what was written. */
+  Map<String, String> formatOptions() {
+    Map<String, String> options = new LinkedHashMap<>();
+    switch (manifest.format()) {
+      case "parquet":
+        // The files are proleptic Gregorian, not written by a legacy Spark.
+        options.put("datetimeRebaseMode", "CORRECTED");
+        options.put("int96RebaseMode", "CORRECTED");
+        break;
+      case "avro":
+        options.put("datetimeRebaseMode", "CORRECTED");
+        break;
+      case "csv":
+        Manifest.Csv csv = manifest.csv();
+        options.put("header", String.valueOf(csv.header()));
+        options.put("sep", csv.delimiter());
+        options.put("quote", csv.quote());
+        options.put("escape", csv.escape() == null ? csv.quote() : csv.escape());
+        options.put("nullValue", csv.nullString());
+        options.put("multiLine", "true");
+        options.put("mode", "FAILFAST");
+        options.put("encoding", "UTF-8");
+        textTimeOptions(options);
+        break;
+      case "json":
+        options.put("mode", "FAILFAST");
+        options.put("encoding", "UTF-8");
+        textTimeOptions(options);
+        break;
+      default:
+        throw new IllegalArgumentException("Databricks cannot read format " + manifest.format());
+    }
+    return options;
+  }
+
+  private static void textTimeOptions(Map<String, String> options) {
+    options.put("dateFormat", ValueText.DATE_PATTERN);
+    options.put("timestampFormat", ValueText.TIMESTAMP_TZ_PATTERN);
+    options.put("timestampNTZFormat", ValueText.TIMESTAMP_PATTERN);
+  }
+
+  private static String options(Map<String, String> options) {
+    return options.isEmpty() ? "" : " OPTIONS " + pairs(options, " ");
+  }
+
+  private static String pairs(Map<String, String> options, String separator) {
+    return options.entrySet().stream()
+        .map(e -> SqlText.literal(e.getKey()) + separator + SqlText.literal(e.getValue()))
+        .collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  /** The run directory as the server reads it. */
+  String location() {
+    return locationOf(manifest.location());
+  }
+
+  /**
+   * Databricks reads {@code s3://} and {@code abfss://}; the open-source stand-in reads S3 through
+   * hadoop-aws as {@code s3a://}, and local paths as {@code file:}.
+   */
+  String locationOf(String uri) {
+    if (target.dialect() == Dialect.SPARK) {
+      if (uri.startsWith("s3://")) {
+        return "s3a://" + uri.substring("s3://".length());
+      }
+      if (uri.startsWith("/")) {
+        return "file:" + uri;
+      }
+      return uri;
+    }
+    if (uri.startsWith("/") || uri.startsWith("file:")) {
+      throw new IllegalArgumentException(
+          "Databricks cannot read the local destination "
+              + uri
+              + ": deliver to cloud storage (s3://…) for the Databricks step");
+    }
+    return uri;
+  }
+}

@@ -1,0 +1,136 @@
+package io.lakeroute.databricks;
+
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.validation.ReconciliationException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Makes a published run visible in Databricks and proves it: checks the schema exists, creates the
+ * table when missing, checks an existing table has the run's columns, loads exactly the manifest's
+ * files, then counts the rows Databricks shows for this run. Every statement is idempotent: a
+ * re-run neither fails on existing objects nor duplicates rows.
+ */
+public final class DatabricksStep {
+  private DatabricksStep() {}
+
+  /** What Databricks shows after the step. */
+  public record Outcome(long rowsVisible, List<String> statements)
+      implements java.io.Serializable {}
+
+  public static Outcome run(DatabricksClient client, DatabricksTarget target, Manifest manifest) {
+    DatabricksSql sql = new DatabricksSql(target, manifest);
+    List<String> executed = new ArrayList<>();
+    String statement = sql.describeSchema();
+    try {
+      try {
+        client.query(statement);
+      } catch (SQLException e) {
+        throw new DatabricksException(
+            "Databricks has no schema "
+                + target.table().catalog()
+                + "."
+                + target.table().schema()
+                + " (or this token may not use it): create it, or fix --databricksCatalog and"
+                + " --databricksSchema. Databricks said: "
+                + firstLine(e.getMessage()),
+            null);
+      }
+      executed.add(statement);
+      statement = sql.createTable();
+      client.execute(statement);
+      executed.add(statement);
+      statement = sql.describeTable();
+      checkColumns(target, sql.expectedColumns(), client.query(statement));
+      executed.add(statement);
+      for (String load : sql.load()) {
+        statement = load;
+        client.execute(statement);
+        executed.add(statement);
+      }
+      statement = sql.countRows();
+      long visible = Long.parseLong(client.query(statement).get(0).get(0));
+      executed.add(statement);
+      if (visible != manifest.rowCount()) {
+        throw new ReconciliationException(
+            String.format(
+                Locale.ROOT,
+                "Row counts differ: the query returned and the files hold %d rows, Databricks"
+                    + " shows %d in %s (difference %d). The files and manifest at %s are intact.",
+                manifest.rowCount(),
+                visible,
+                target.table(),
+                visible - manifest.rowCount(),
+                manifest.location()));
+      }
+      return new Outcome(visible, executed);
+    } catch (SQLException e) {
+      throw new DatabricksException(
+          "Databricks refused: "
+              + firstLine(e.getMessage())
+              + "\n  statement: "
+              + statement
+              + "\n  The files and manifest at "
+              + manifest.location()
+              + " are intact: fix the cause and run the Databricks step again.",
+          null);
+    }
+  }
+
+  /** Fails, naming every differing column, unless the table has exactly the expected columns. */
+  static void checkColumns(
+      DatabricksTarget target, List<Map.Entry<String, String>> expected, List<List<String>> rows) {
+    List<Map.Entry<String, String>> actual = new ArrayList<>();
+    for (List<String> row : rows) {
+      String name = row.get(0);
+      if (name == null || name.isBlank() || name.startsWith("#")) {
+        break; // partition and detail sections follow the columns
+      }
+      actual.add(Map.entry(name, row.get(1).toLowerCase(Locale.ROOT).strip()));
+    }
+    List<String> differences = new ArrayList<>();
+    int width = Math.max(expected.size(), actual.size());
+    for (int i = 0; i < width; i++) {
+      Map.Entry<String, String> want = i < expected.size() ? expected.get(i) : null;
+      Map.Entry<String, String> have = i < actual.size() ? actual.get(i) : null;
+      if (want == null) {
+        differences.add("table has extra column " + have.getKey() + " " + have.getValue());
+      } else if (have == null) {
+        differences.add("table lacks column " + want.getKey() + " " + want.getValue());
+      } else if (!want.getKey().equalsIgnoreCase(have.getKey())
+          || !want.getValue().equals(have.getValue())) {
+        differences.add(
+            "column "
+                + (i + 1)
+                + " is "
+                + have.getKey()
+                + " "
+                + have.getValue()
+                + ", the run has "
+                + want.getKey()
+                + " "
+                + want.getValue());
+      }
+    }
+    if (!differences.isEmpty()) {
+      throw new DatabricksException(
+          "The existing table "
+              + target.table()
+              + " does not match the run's schema: "
+              + String.join("; ", differences)
+              + ". Drop or rename the table, or load into another --databricksTable.",
+          null);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}
