@@ -1,5 +1,9 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.databricks.DatabricksClient;
+import io.lakeroute.databricks.DatabricksException;
+import io.lakeroute.databricks.DatabricksSql;
+import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
@@ -17,6 +21,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +31,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * The one entry point: {@code --route=…} plus the route's options and Beam's own ({@code
@@ -130,6 +136,9 @@ public final class Lakeroute {
     } catch (DeliveryException e) {
       throw new RunFailure(ExitCode.DELIVERY, e.getMessage(), e);
     }
+    if (config.databricksTarget() != null) {
+      checkDatabricks(config);
+    }
     QueryPlan plan;
     try {
       plan = QueryPlanner.plan(config.source(), config.query(), config.partitioning());
@@ -137,7 +146,11 @@ public final class Lakeroute {
       throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
     }
     Pipeline pipeline = Pipeline.create(options);
-    ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
+    PCollection<Manifest> manifest =
+        ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
+    if (config.databricksTarget() != null) {
+      manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
+    }
     PipelineResult result;
     try {
       result = pipeline.run();
@@ -153,6 +166,27 @@ public final class Lakeroute {
         result, readManifest(layout), plan.rowCount(), (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Connects and checks the schema before any data moves, so that a wrong host, token, catalog or
+   * schema costs seconds, not a whole delivery.
+   */
+  private static void checkDatabricks(RouteConfig config) {
+    try (DatabricksClient client = config.databricks().open()) {
+      client.query(DatabricksSql.describeSchema(config.databricksTarget().table()));
+    } catch (SQLException | RuntimeException e) {
+      throw new RunFailure(
+          ExitCode.DATABRICKS,
+          "Databricks is not ready for "
+              + config.databricksTarget().table()
+              + " at "
+              + config.databricks().url()
+              + ": "
+              + config.databricks().scrub(e.getMessage())
+              + ". Check the host, HTTP path, token, catalog and schema. Nothing was read yet.",
+          null);
+    }
+  }
+
   /** The exit code and message of a failure inside the pipeline, from its deepest known cause. */
   static RunFailure classify(Throwable failure) {
     List<Throwable> chain = new ArrayList<>();
@@ -162,6 +196,11 @@ public final class Lakeroute {
     for (Throwable t : chain) {
       if (t instanceof ReconciliationException) {
         return new RunFailure(ExitCode.RECONCILIATION, t.getMessage(), failure);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof DatabricksException) {
+        return new RunFailure(ExitCode.DATABRICKS, t.getMessage(), failure);
       }
     }
     for (Throwable t : chain) {

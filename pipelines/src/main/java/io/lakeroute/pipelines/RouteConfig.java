@@ -1,5 +1,8 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.databricks.DatabricksConnection;
+import io.lakeroute.databricks.DatabricksTable;
+import io.lakeroute.databricks.DatabricksTarget;
 import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
@@ -30,6 +33,8 @@ public final class RouteConfig {
   private final FormatSpec format;
   private final String destination;
   private final String runId;
+  private final DatabricksTarget databricksTarget;
+  private final DatabricksConnection databricks;
 
   private RouteConfig(
       String route,
@@ -38,7 +43,9 @@ public final class RouteConfig {
       Partitioning partitioning,
       FormatSpec format,
       String destination,
-      String runId) {
+      String runId,
+      DatabricksTarget databricksTarget,
+      DatabricksConnection databricks) {
     this.route = route;
     this.source = source;
     this.query = query;
@@ -46,6 +53,8 @@ public final class RouteConfig {
     this.format = format;
     this.destination = destination;
     this.runId = runId;
+    this.databricksTarget = databricksTarget;
+    this.databricks = databricks;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
@@ -72,20 +81,58 @@ public final class RouteConfig {
         partitioning,
         format(options),
         destination(options.getDestination()),
-        runId);
+        runId,
+        databricksTarget(options),
+        options.getDatabricksTable() == null ? null : databricksConnection(options, env));
+  }
+
+  private static DatabricksTarget databricksTarget(RouteOptions options) {
+    if (options.getDatabricksTable() == null) {
+      return null;
+    }
+    return new DatabricksTarget(
+        new DatabricksTable(
+            options.getDatabricksCatalog(),
+            options.getDatabricksSchema(),
+            options.getDatabricksTable()),
+        DatabricksTarget.mode(options.getDatabricksMode()),
+        DatabricksTarget.disposition(options.getDatabricksDisposition()),
+        DatabricksTarget.dialect(options.getDatabricksDialect()));
+  }
+
+  private static DatabricksConnection databricksConnection(
+      RouteOptions options, Function<String, String> env) {
+    String token =
+        options.getDatabricksTokenFile() != null
+            ? secretFile(options.getDatabricksTokenFile(), "--databricksTokenFile")
+            : env.apply(options.getDatabricksTokenEnv());
+    if (options.getDatabricksJdbcUrl() != null) {
+      return DatabricksConnection.withUrl(options.getDatabricksJdbcUrl(), token);
+    }
+    if (options.getDatabricksHost() == null) {
+      throw new IllegalArgumentException(
+          "--databricksTable needs the workspace: --databricksHost and --databricksHttpPath, or"
+              + " --databricksJdbcUrl");
+    }
+    return DatabricksConnection.of(
+        options.getDatabricksHost(), options.getDatabricksHttpPath(), token);
   }
 
   private static String password(RouteOptions options, Function<String, String> env) {
     if (options.getJdbcPasswordFile() != null) {
-      Path file = Path.of(options.getJdbcPasswordFile());
-      try {
-        return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--jdbcPasswordFile=" + file + " cannot be read: " + e.getClass().getSimpleName(), e);
-      }
+      return secretFile(options.getJdbcPasswordFile(), "--jdbcPasswordFile");
     }
     return env.apply(options.getJdbcPasswordEnv());
+  }
+
+  /** A secret from a file, trailing newline dropped; the message never shows the content. */
+  private static String secretFile(String path, String flag) {
+    try {
+      return Files.readString(Path.of(path), StandardCharsets.UTF_8).stripTrailing();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          flag + "=" + path + " cannot be read: " + e.getClass().getSimpleName(), e);
+    }
   }
 
   private static String query(RouteOptions options) {
@@ -155,5 +202,14 @@ public final class RouteConfig {
 
   public String runId() {
     return runId;
+  }
+
+  /** The Databricks table and how to load it, or null when the route ends at the files. */
+  public DatabricksTarget databricksTarget() {
+    return databricksTarget;
+  }
+
+  public DatabricksConnection databricks() {
+    return databricks;
   }
 }

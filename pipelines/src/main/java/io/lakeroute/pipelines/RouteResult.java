@@ -40,6 +40,28 @@ public final class RouteResult {
     return counter(PartitionReader.ROWS_READ);
   }
 
+  /** Rows Databricks showed for the run (a Beam gauge), or -1 without a Databricks step. */
+  public long rowsInDatabricks() {
+    try {
+      MetricQueryResults results =
+          pipelineResult
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(
+                          MetricNameFilter.named(
+                              PartitionReader.METRICS_NAMESPACE,
+                              io.lakeroute.databricks.LoadDatabricks.ROWS_IN_DATABRICKS))
+                      .build());
+      for (MetricResult<org.apache.beam.sdk.metrics.GaugeResult> gauge : results.getGauges()) {
+        return gauge.getAttempted().getValue();
+      }
+      return -1;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
   public double seconds() {
     return seconds;
   }

@@ -39,11 +39,25 @@ final class RunSummary {
             seconds,
             seconds > 0 ? manifest.rowCount() / seconds : 0.0));
     line(text, "location", manifest.location());
+    if (options.getDatabricksTable() != null) {
+      line(
+          text,
+          "databricks",
+          String.format(
+              Locale.ROOT,
+              "%,d rows in %s.%s.%s (%s, %s)",
+              result.rowsInDatabricks(),
+              options.getDatabricksCatalog(),
+              options.getDatabricksSchema(),
+              options.getDatabricksTable(),
+              options.getDatabricksMode(),
+              options.getDatabricksDisposition()));
+    }
     return text.toString();
   }
 
   private static void line(StringBuilder text, String label, String value) {
-    text.append(String.format(Locale.ROOT, "  %-9s %s%n", label, value));
+    text.append(String.format(Locale.ROOT, "  %-10s %s%n", label, value));
   }
 
   private static String bytes(long bytes) {

@@ -90,7 +90,7 @@ public final class DatabricksConnection implements Serializable {
   }
 
   /** Removes the token from a driver message, should a driver ever echo it. */
-  String scrub(String message) {
+  public String scrub(String message) {
     return message == null ? null : redact(message.replace(token, "***"));
   }
 

@@ -42,8 +42,8 @@ public final class DatabricksSql {
   }
 
   /** Fails when the catalog or schema does not exist. */
-  public String describeSchema() {
-    return "DESCRIBE SCHEMA " + target.table().schemaQuoted();
+  public static String describeSchema(DatabricksTable table) {
+    return "DESCRIBE SCHEMA " + table.schemaQuoted();
   }
 
   /** The table, created when missing; an existing table is left as it is. */

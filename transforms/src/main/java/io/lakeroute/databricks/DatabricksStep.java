@@ -24,7 +24,7 @@ public final class DatabricksStep {
   public static Outcome run(DatabricksClient client, DatabricksTarget target, Manifest manifest) {
     DatabricksSql sql = new DatabricksSql(target, manifest);
     List<String> executed = new ArrayList<>();
-    String statement = sql.describeSchema();
+    String statement = DatabricksSql.describeSchema(target.table());
     try {
       try {
         client.query(statement);

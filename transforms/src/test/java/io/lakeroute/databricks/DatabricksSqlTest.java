@@ -72,7 +72,7 @@ class DatabricksSqlTest {
   private static String statements(DatabricksTarget target, Manifest manifest) {
     DatabricksSql sql = new DatabricksSql(target, manifest);
     List<String> all = new ArrayList<>();
-    all.add(sql.describeSchema());
+    all.add(DatabricksSql.describeSchema(target.table()));
     all.add(sql.createTable());
     all.add(sql.describeTable());
     all.addAll(sql.load());
@@ -116,7 +116,9 @@ class DatabricksSqlTest {
         new DatabricksSql(
             new DatabricksTarget(table, Mode.EXTERNAL, Disposition.REPLACE, Dialect.DATABRICKS),
             manifest("parquet", "s3://b/it's\\here/"));
-    assertThat(sql.describeSchema(), equalTo("DESCRIBE SCHEMA `c``a`.`s'; DROP TABLE x; --`"));
+    assertThat(
+        DatabricksSql.describeSchema(table),
+        equalTo("DESCRIBE SCHEMA `c``a`.`s'; DROP TABLE x; --`"));
     assertThat(sql.createTable(), containsString("LOCATION 's3://b/it\\'s\\\\here/'"));
     assertThat(sql.createTable(), containsString("`odd ``name'` STRING"));
   }

@@ -5,8 +5,10 @@ import org.apache.beam.sdk.options.Description;
 
 /** Every option of a lakeroute run: the route, then one interface per concern. */
 public interface RouteOptions
-    extends SourceOptions, FormatOptions, DeliveryOptions, S3StoreOptions {
-  @Description("Route to run: s3 (query → files → Amazon S3 or a local folder).")
+    extends SourceOptions, FormatOptions, DeliveryOptions, S3StoreOptions, DatabricksOptions {
+  @Description(
+      "Route to run: s3 (query → files → Amazon S3 or a local folder → Databricks when"
+          + " --databricksTable is given).")
   @Default.String("s3")
   String getRoute();
 

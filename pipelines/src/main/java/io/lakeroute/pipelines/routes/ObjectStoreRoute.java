@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines.routes;
 
 import io.lakeroute.delivery.Layout;
+import io.lakeroute.delivery.Manifest;
 import io.lakeroute.delivery.Publish;
 import io.lakeroute.delivery.WriteQueryFiles;
 import io.lakeroute.formats.FormatSpec;
@@ -8,6 +9,7 @@ import io.lakeroute.query.QueryPartition;
 import io.lakeroute.query.QueryPlan;
 import io.lakeroute.validation.Reconcile;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Route 1's data path, shared by every route that starts with files in an object store: the planned
@@ -17,9 +19,10 @@ import org.apache.beam.sdk.Pipeline;
 public final class ObjectStoreRoute {
   private ObjectStoreRoute() {}
 
-  /** Adds the steps to {@code pipeline}. */
-  public static void expand(Pipeline pipeline, QueryPlan plan, FormatSpec format, Layout layout) {
-    pipeline
+  /** Adds the steps to {@code pipeline}; the published manifest comes out. */
+  public static PCollection<Manifest> expand(
+      Pipeline pipeline, QueryPlan plan, FormatSpec format, Layout layout) {
+    return pipeline
         .apply(WriteQueryFiles.of(plan).withFormat(format).to(layout))
         .apply(
             Reconcile.expecting(plan.rowCount())
