@@ -8,9 +8,6 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.delivery.Manifest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,21 +30,9 @@ class BadInputIT {
     fixture = RouteFixture.get();
   }
 
-  /** What the launcher printed and returned. */
-  private record Outcome(ExitCode code, String out, String err) {}
-
-  private Outcome launch(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ExitCode code =
-        Lakeroute.launch(
-            RouteFixture.array(args),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    Outcome outcome =
-        new Outcome(
-            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    assertThat(outcome.out + outcome.err, not(containsString(fixture.postgres.password())));
+  private RouteFixture.Outcome launch(List<String> args) {
+    RouteFixture.Outcome outcome = RouteFixture.launch(args);
+    assertThat(outcome.out() + outcome.err(), not(containsString(fixture.postgres.password())));
     return outcome;
   }
 
@@ -75,10 +60,10 @@ class BadInputIT {
     List<String> args = args(local("out"), "--query=SELECT 1 AS x");
     args.replaceAll(
         a -> a.startsWith("--jdbcUrl=") ? "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/nowhere" : a);
-    Outcome outcome = launch(args);
-    assertThat(outcome.code, equalTo(ExitCode.SOURCE));
-    assertThat(outcome.err, containsString("Cannot connect to the source"));
-    assertThat(outcome.err, containsString("--jdbcUrl"));
+    RouteFixture.Outcome outcome = launch(args);
+    assertThat(outcome.code(), equalTo(ExitCode.SOURCE));
+    assertThat(outcome.err(), containsString("Cannot connect to the source"));
+    assertThat(outcome.err(), containsString("--jdbcUrl"));
     assertNothingVisible("out");
   }
 
@@ -88,27 +73,27 @@ class BadInputIT {
     Files.writeString(wrong, "not-the-password");
     List<String> args = args(local("out"), "--query=SELECT 1 AS x");
     args.replaceAll(a -> a.startsWith("--jdbcPasswordFile=") ? "--jdbcPasswordFile=" + wrong : a);
-    Outcome outcome = launch(args);
-    assertThat(outcome.code, equalTo(ExitCode.SOURCE));
-    assertThat(outcome.err, containsString("rejected the credentials"));
-    assertThat(outcome.err, not(containsString("not-the-password")));
+    RouteFixture.Outcome outcome = launch(args);
+    assertThat(outcome.code(), equalTo(ExitCode.SOURCE));
+    assertThat(outcome.err(), containsString("rejected the credentials"));
+    assertThat(outcome.err(), not(containsString("not-the-password")));
     assertNothingVisible("out");
   }
 
   @Test
   void sqlSyntaxErrorIsASourceError() throws Exception {
-    Outcome outcome = launch(args(local("out"), "--query=SELEKT * FROM customers"));
-    assertThat(outcome.code, equalTo(ExitCode.SOURCE));
-    assertThat(outcome.err, containsString("rejected the query"));
+    RouteFixture.Outcome outcome = launch(args(local("out"), "--query=SELEKT * FROM customers"));
+    assertThat(outcome.code(), equalTo(ExitCode.SOURCE));
+    assertThat(outcome.err(), containsString("rejected the query"));
     assertNothingVisible("out");
   }
 
   @Test
   void unsupportedColumnTypeFailsBeforeAnyDataMoves() throws Exception {
-    Outcome outcome =
+    RouteFixture.Outcome outcome =
         launch(args(local("out"), "--query=SELECT id, interval '1 day' AS wait FROM customers"));
-    assertThat(outcome.code, equalTo(ExitCode.SOURCE));
-    assertThat(outcome.err, containsString("Column 'wait' has type interval"));
+    assertThat(outcome.code(), equalTo(ExitCode.SOURCE));
+    assertThat(outcome.err(), containsString("Column 'wait' has type interval"));
     assertNothingVisible("out");
   }
 
@@ -141,43 +126,45 @@ class BadInputIT {
 
   @Test
   void unknownFormatIsAUsageError() throws Exception {
-    Outcome outcome = launch(args(local("out"), "--query=SELECT 1 AS x", "--format=xlsx"));
-    assertThat(outcome.code, equalTo(ExitCode.USAGE));
-    assertThat(outcome.err, containsString("--format=xlsx is not a format"));
+    RouteFixture.Outcome outcome =
+        launch(args(local("out"), "--query=SELECT 1 AS x", "--format=xlsx"));
+    assertThat(outcome.code(), equalTo(ExitCode.USAGE));
+    assertThat(outcome.err(), containsString("--format=xlsx is not a format"));
     assertNothingVisible("out");
   }
 
   @Test
   void unknownOptionIsAUsageError() {
-    Outcome outcome = launch(args(local("out"), "--query=SELECT 1 AS x", "--formatt=csv"));
-    assertThat(outcome.code, equalTo(ExitCode.USAGE));
-    assertThat(outcome.err, containsString("formatt"));
+    RouteFixture.Outcome outcome =
+        launch(args(local("out"), "--query=SELECT 1 AS x", "--formatt=csv"));
+    assertThat(outcome.code(), equalTo(ExitCode.USAGE));
+    assertThat(outcome.err(), containsString("formatt"));
   }
 
   @Test
   void unknownOptionValueIsAUsageError() {
-    Outcome outcome =
+    RouteFixture.Outcome outcome =
         launch(args(local("out"), "--query=SELECT 1 AS x", "--format=csv", "--csvQuoteMode=some"));
-    assertThat(outcome.code, equalTo(ExitCode.USAGE));
-    assertThat(outcome.err, containsString("--csvQuoteMode=some"));
+    assertThat(outcome.code(), equalTo(ExitCode.USAGE));
+    assertThat(outcome.err(), containsString("--csvQuoteMode=some"));
   }
 
   @Test
   void unwritableDestinationIsADeliveryError() throws Exception {
     Path file = temp.resolve("a-file");
     Files.writeString(file, "not a directory");
-    Outcome outcome =
+    RouteFixture.Outcome outcome =
         launch(args(file.resolve("below").toUri().toString(), "--query=SELECT 1 AS x"));
-    assertThat(outcome.code, equalTo(ExitCode.DELIVERY));
-    assertThat(outcome.err, containsString("Cannot write to --destination="));
+    assertThat(outcome.code(), equalTo(ExitCode.DELIVERY));
+    assertThat(outcome.err(), containsString("Cannot write to --destination="));
   }
 
   @Test
   void missingBucketIsADeliveryErrorNamingIt() {
-    Outcome outcome = launch(args("s3://no-such-bucket/x", "--query=SELECT 1 AS x"));
-    assertThat(outcome.code, equalTo(ExitCode.DELIVERY));
-    assertThat(outcome.err, containsString("s3://no-such-bucket/x"));
-    assertThat(outcome.err, containsString("NoSuchBucket"));
+    RouteFixture.Outcome outcome = launch(args("s3://no-such-bucket/x", "--query=SELECT 1 AS x"));
+    assertThat(outcome.code(), equalTo(ExitCode.DELIVERY));
+    assertThat(outcome.err(), containsString("s3://no-such-bucket/x"));
+    assertThat(outcome.err(), containsString("NoSuchBucket"));
   }
 
   @Test
@@ -185,15 +172,15 @@ class BadInputIT {
     fixture.postgres.execute("DROP SEQUENCE IF EXISTS growing", "CREATE SEQUENCE growing");
     // Every execution of the query returns one row more than the last: the planner's count and
     // the read disagree, as they would if the source changed during the run.
-    Outcome outcome =
+    RouteFixture.Outcome outcome =
         launch(
             args(
                 local("mismatch"),
                 "--query=SELECT g FROM generate_series(1, nextval('growing')::int) g",
                 "--runId=mismatch"));
-    assertThat(outcome.code, equalTo(ExitCode.RECONCILIATION));
-    assertThat(outcome.err, containsString("the query returned 1 rows"));
-    assertThat(outcome.err, containsString("hold 2"));
+    assertThat(outcome.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(outcome.err(), containsString("the query returned 1 rows"));
+    assertThat(outcome.err(), containsString("hold 2"));
     assertNothingVisible("mismatch");
   }
 }

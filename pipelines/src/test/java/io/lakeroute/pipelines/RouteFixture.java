@@ -3,7 +3,10 @@ package io.lakeroute.pipelines;
 import io.lakeroute.pipelines.demo.CustomerTable;
 import io.lakeroute.testing.LocalPostgres;
 import io.lakeroute.testing.LocalS3;
+import io.lakeroute.testing.TrickyRows;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ final class RouteFixture {
   static final String BUCKET = "lakeroute-it";
   static final String CUSTOMERS = "customers";
   static final long CUSTOMER_ROWS = 20_000;
+  static final String TRICKY = "tricky";
 
   private static RouteFixture shared;
 
@@ -36,6 +40,33 @@ final class RouteFixture {
     passwordFile = Files.createTempFile("lakeroute-pg", ".secret");
     Files.writeString(passwordFile, postgres.password() + "\n", StandardCharsets.UTF_8);
     passwordFile.toFile().deleteOnExit();
+  }
+
+  private boolean trickyCreated;
+
+  /** The tricky rows as a PostgreSQL table, created once. */
+  synchronized void createTrickyTable() {
+    if (!trickyCreated) {
+      postgres.execute("DROP TABLE IF EXISTS " + TRICKY, TrickyRows.postgresDdl(TRICKY));
+      postgres.execute(TrickyRows.postgresInserts(TRICKY).toArray(new String[0]));
+      trickyCreated = true;
+    }
+  }
+
+  /** What the launcher printed and returned. */
+  record Outcome(ExitCode code, String out, String err) {}
+
+  /** Runs the launcher as main would, without exiting, and keeps what it printed. */
+  static Outcome launch(List<String> args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ExitCode code =
+        Lakeroute.launch(
+            array(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static synchronized RouteFixture get() throws Exception {

@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * read back by an independent reader, compared value by value with the source rows.
  */
 class TypeFidelityIT {
-  private static final String TABLE = "tricky";
   private static RouteFixture fixture;
 
   @TempDir Path temp;
@@ -36,8 +35,7 @@ class TypeFidelityIT {
   @BeforeAll
   static void createTrickyTable() throws Exception {
     fixture = RouteFixture.get();
-    fixture.postgres.execute("DROP TABLE IF EXISTS " + TABLE, TrickyRows.postgresDdl(TABLE));
-    fixture.postgres.execute(TrickyRows.postgresInserts(TABLE).toArray(new String[0]));
+    fixture.createTrickyTable();
   }
 
   static Stream<Arguments> runnersAndFormats() {
@@ -60,7 +58,7 @@ class TypeFidelityIT {
                 RouteFixture.array(
                     fixture.args(
                         runner,
-                        "--query=SELECT * FROM " + TABLE,
+                        "--query=SELECT * FROM " + RouteFixture.TRICKY,
                         "--format=" + format.id(),
                         "--destination=s3://" + RouteFixture.BUCKET + "/" + prefix,
                         "--runId=r1"))));
