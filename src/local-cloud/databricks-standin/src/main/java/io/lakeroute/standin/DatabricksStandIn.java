@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class DatabricksStandIn {
+  static {
+    // Before any logger exists. Not a plain log4j2.properties: the jar would configure whatever
+    // JVM has it on its classpath.
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "io/lakeroute/standin/log4j2.properties");
+    }
+  }
+
   static final String LOOPBACK = "127.0.0.1";
 
   private static final Logger LOG = LoggerFactory.getLogger(DatabricksStandIn.class);

@@ -1,6 +1,6 @@
 package io.lakeroute.standin;
 
-import java.util.regex.Matcher;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +18,10 @@ final class Errors {
 
   /** Java exception prefixes such as {@code org.apache.spark.sql.AnalysisException: }. */
   private static final Pattern EXCEPTION_PREFIX =
-      Pattern.compile("(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+      Pattern.compile("(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ?");
+
+  private static final Pattern BARE_ERROR_CLASS = Pattern.compile("\\[[A-Z0-9_.]+\\]");
+  private static final Pattern DOUBLED_ERROR_CLASS = Pattern.compile("^(\\[[A-Z0-9_.]+\\]) \\1 ");
 
   private Errors() {}
 
@@ -48,18 +51,32 @@ final class Errors {
     }
   }
 
-  /** The message after the last Java exception name on the first line. */
+  /**
+   * The error class and message, without Hive's wrapping, the Java exception names, the plan and
+   * the stack trace: {@code [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column … line 1 pos 7}.
+   */
   static String clean(String message) {
-    String first = message.strip().lines().findFirst().orElse("").strip();
-    Matcher m = EXCEPTION_PREFIX.matcher(first);
-    int start = 0;
-    while (m.find()) {
-      start = m.end();
+    String text = message;
+    for (String end : List.of("\n\tat ", "\nCaused by: ")) {
+      int cut = text.indexOf(end);
+      if (cut >= 0) {
+        text = text.substring(0, cut);
+      }
     }
-    String cleaned = first.substring(start).strip();
-    if (cleaned.endsWith(";")) {
-      cleaned = cleaned.substring(0, cleaned.length() - 1).strip();
+    text = EXCEPTION_PREFIX.matcher(text).replaceAll("").replace("Error running query: ", "");
+    String errorClass = null;
+    for (String line : text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+      if (BARE_ERROR_CLASS.matcher(line).matches()) {
+        // Spark puts the class before the exception's own text, which may start on a new line.
+        errorClass = errorClass == null ? line : errorClass;
+        continue;
+      }
+      line = DOUBLED_ERROR_CLASS.matcher(line).replaceFirst("$1 ");
+      if (errorClass != null && !line.startsWith(errorClass)) {
+        line = errorClass + " " + line;
+      }
+      return line.endsWith(";") ? line.substring(0, line.length() - 1).strip() : line;
     }
-    return cleaned.isEmpty() ? message.strip() : cleaned;
+    return errorClass != null ? errorClass : message.strip();
   }
 }
