@@ -248,6 +248,46 @@ class LocalDatabricksTest {
 
   @Test
   @Order(6)
+  void avroCsvAndJsonTablesOnS3() throws SQLException {
+    String prefix = "s3a://" + BUCKET + "/" + schema + "/";
+    for (String format : List.of("AVRO", "CSV", "JSON")) {
+      String table = schema + ".people_" + format.toLowerCase(Locale.ROOT);
+      String options = format.equals("CSV") ? " OPTIONS (header 'true')" : "";
+      databricks.execute(
+          "CREATE TABLE "
+              + table
+              + " (id INT, name STRING) USING "
+              + format
+              + options
+              + " LOCATION '"
+              + prefix
+              + format.toLowerCase(Locale.ROOT)
+              + "/'",
+          "INSERT INTO " + table + " VALUES (1, 'Zoë'), (2, NULL)");
+      // The table, and for the self-describing formats the files by path too.
+      List<String> sources = new ArrayList<>(List.of(table));
+      if (!format.equals("CSV")) {
+        sources.add(
+            format.toLowerCase(Locale.ROOT)
+                + ".`"
+                + prefix
+                + format.toLowerCase(Locale.ROOT)
+                + "/`");
+      }
+      for (String source : sources) {
+        try (Connection c = databricks.connect();
+            Statement s = c.createStatement();
+            ResultSet r = s.executeQuery("SELECT count(*), max(name) FROM " + source)) {
+          assertThat(source, r.next(), is(true));
+          assertThat(source, r.getLong(1), is(2L));
+          assertThat(source, r.getString(2), is("Zoë"));
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(7)
   void wrongStatementsFailWithClearSqlExceptions() {
     SQLException unknownColumn =
         assertThrows(SQLException.class, () -> run("SELECT no_such_column FROM range(1)"));
@@ -280,7 +320,7 @@ class LocalDatabricksTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void restartKeepsTablesAndPorts() throws SQLException {
     String table = schema + ".survivor";
     databricks.execute(
