@@ -1,6 +1,6 @@
 DESCRIBE SCHEMA `main`.`sales`;
 
-CREATE TABLE IF NOT EXISTS `main`.`sales`.`customers` (`id` BIGINT, `small` SMALLINT, `n` INT, `amount` DECIMAL(38,10), `ratio` DOUBLE, `score` FLOAT, `active` BOOLEAN, `name` STRING, `payload` STRING, `born` DATE, `at` STRING, `created` TIMESTAMP_NTZ, `seen` TIMESTAMP, `odd ``name'` STRING) USING CSV OPTIONS ('header' 'true', 'sep' ',', 'quote' '"', 'escape' '"', 'nullValue' '', 'multiLine' 'true', 'mode' 'FAILFAST', 'encoding' 'UTF-8', 'dateFormat' 'yyyy-MM-dd', 'timestampFormat' 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSSX', 'timestampNTZFormat' 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS') LOCATION 's3://bucket/exports/customers/20260101T000000Z/';
+CREATE TABLE IF NOT EXISTS `main`.`sales`.`customers` (`id` BIGINT, `small` SMALLINT, `n` INT, `amount` DECIMAL(38,10), `ratio` DOUBLE, `score` FLOAT, `active` BOOLEAN, `name` STRING, `payload` STRING, `born` DATE, `at` STRING, `created` TIMESTAMP_NTZ, `seen` TIMESTAMP, `odd ``name'` STRING) USING CSV OPTIONS ('header' 'true', 'sep' ',', 'quote' '"', 'escape' '"', 'nullValue' '￿', 'multiLine' 'true', 'mode' 'FAILFAST', 'encoding' 'UTF-8', 'dateFormat' 'yyyy-MM-dd', 'timestampFormat' 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSSX', 'timestampNTZFormat' 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS') LOCATION 's3://bucket/exports/customers/20260101T000000Z/';
 
 DESCRIBE TABLE `main`.`sales`.`customers`;
 

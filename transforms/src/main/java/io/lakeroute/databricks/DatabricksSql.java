@@ -22,6 +22,9 @@ public final class DatabricksSql {
   /** The column that tells apart the runs appended to a Delta table. */
   public static final String RUN_ID_COLUMN = "_lakeroute_run_id";
 
+  /** A Unicode noncharacter: never part of text, so never mistaken for a value. */
+  static final String UNUSED_NULL_TEXT = "\uFFFF";
+
   private final DatabricksTarget target;
   private final Manifest manifest;
 
@@ -102,6 +105,9 @@ public final class DatabricksSql {
       }
       return statements;
     }
+    // Open-source Spark refuses to write dates before 1582 to Parquet unless told the values are
+    // proleptic Gregorian, as the delivered files are.
+    statements.add("SET spark.sql.parquet.datetimeRebaseModeInWrite = CORRECTED");
     statements.add(runView());
     if (append) {
       statements.add(deleteRun(table, runId));
@@ -203,14 +209,14 @@ public final class DatabricksSql {
         + ")";
   }
 
-  /** Open-source Spark: a temporary view over exactly the manifest's files. */
+  /**
+   * Open-source Spark: a temporary view over exactly the manifest's files (the run directory,
+   * filtered to their names; Spark's SQL data sources take one path).
+   */
   private String runView() {
     Map<String, String> options = new LinkedHashMap<>();
-    options.put(
-        "paths",
-        manifest.files().stream()
-            .map(f -> "\"" + json(locationOf(f.uri())) + "\"")
-            .collect(Collectors.joining(",", "[", "]")));
+    options.put("path", location());
+    options.put("pathGlobFilter", fileNamePattern());
     options.putAll(formatOptions());
     return "CREATE OR REPLACE TEMPORARY VIEW "
         + viewName()
@@ -221,12 +227,15 @@ public final class DatabricksSql {
         + options(options);
   }
 
-  private String viewName() {
-    return SqlText.identifier("lakeroute_run_" + manifest.runId().replaceAll("[^A-Za-z0-9_]", "_"));
+  /** A glob matching exactly the manifest's file names. */
+  private String fileNamePattern() {
+    return manifest.files().stream()
+        .map(Manifest.FileEntry::name)
+        .collect(Collectors.joining(",", "{", "}"));
   }
 
-  private static String json(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "\\\"");
+  private String viewName() {
+    return SqlText.identifier("lakeroute_run_" + manifest.runId().replaceAll("[^A-Za-z0-9_]", "_"));
   }
 
   private String columnList(boolean quoted) {
@@ -299,7 +308,9 @@ public final class DatabricksSql {
         options.put("sep", csv.delimiter());
         options.put("quote", csv.quote());
         options.put("escape", csv.escape() == null ? csv.quote() : csv.escape());
-        options.put("nullValue", csv.nullString());
+        // Spark reads both an unquoted empty field and a quoted "" as nullValue when it is empty;
+        // a text no value holds keeps "" an empty string and leaves empty fields NULL.
+        options.put("nullValue", csv.nullString().isEmpty() ? UNUSED_NULL_TEXT : csv.nullString());
         options.put("multiLine", "true");
         options.put("mode", "FAILFAST");
         options.put("encoding", "UTF-8");

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class LocalDatabricks implements AutoCloseable {
   public static final String CLASSPATH_PROPERTY = "lakeroute.databricks.classpath";
 
+  /** The personal access token the stand-in accepts; any other is refused as a workspace would. */
+  public static final String TOKEN = "dapi-lakeroute-local";
+
   /** Where the stand-in module writes its classpath, from the root of the source tree. */
   static final Path CLASSPATH_FILE =
       Path.of("src", "local-cloud", "databricks-standin", "target", "standin.classpath");
@@ -122,13 +125,18 @@ public final class LocalDatabricks implements AutoCloseable {
 
   /** The URL for the Databricks JDBC driver; no call leaves loopback (telemetry is off). */
   public String jdbcUrl() {
+    return jdbcUrlWithoutCredentials() + ";UID=token;PWD=" + TOKEN;
+  }
+
+  /** The URL without the token, as lakeroute's --databricksJdbcUrl takes it. */
+  public String jdbcUrlWithoutCredentials() {
     return "jdbc:databricks://"
         + LOOPBACK
         + ":"
         + port()
         + "/default;ssl=0;httpPath="
         + HTTP_PATH
-        + ";AuthMech=3;UID=token;PWD=x;EnableTelemetry=0";
+        + ";AuthMech=3;EnableTelemetry=0";
   }
 
   /** Spark's Thrift server itself (binary transport, no authentication), for Hive JDBC. */
@@ -352,7 +360,9 @@ public final class LocalDatabricks implements AutoCloseable {
             "--hive-port",
             Integer.toString(hivePort),
             "--http-path",
-            HTTP_PATH));
+            HTTP_PATH,
+            "--token",
+            TOKEN));
     if (s3 != null) {
       cmd.addAll(
           List.of(

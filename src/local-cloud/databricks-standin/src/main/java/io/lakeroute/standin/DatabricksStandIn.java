@@ -83,7 +83,12 @@ public final class DatabricksStandIn {
             .orElseThrow(() -> new IllegalStateException("Spark's Thrift server has no service"));
     ThriftHttpAdapter adapter =
         new ThriftHttpAdapter(
-            port, httpPath, ThriftHttpAdapter.inProcess(service), maxRowsPerFetch, trace);
+            port,
+            httpPath,
+            ThriftHttpAdapter.inProcess(service),
+            maxRowsPerFetch,
+            trace,
+            options.get("--token"));
     adapter.start();
     Runtime.getRuntime()
         .addShutdownHook(

@@ -127,6 +127,7 @@ final class ThriftHttpAdapter implements AutoCloseable {
   private final Backend hive;
   private final int maxRowsPerFetch;
   private final boolean trace;
+  private final String token;
   private final HttpServer server;
   private final ExecutorService executor;
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
@@ -147,9 +148,12 @@ final class ThriftHttpAdapter implements AutoCloseable {
   /**
    * @param port loopback port to listen on (0: any free one)
    * @param httpPath the driver's {@code httpPath}, such as {@code cliservice}
+   * @param token the personal access token callers must present, or null to accept any
    */
-  ThriftHttpAdapter(int port, String httpPath, Backend hive, int maxRowsPerFetch, boolean trace)
+  ThriftHttpAdapter(
+      int port, String httpPath, Backend hive, int maxRowsPerFetch, boolean trace, String token)
       throws IOException {
+    this.token = token;
     this.httpPath = "/" + httpPath.replaceAll("^/+", "");
     this.hive = hive;
     this.maxRowsPerFetch = maxRowsPerFetch;
@@ -194,6 +198,16 @@ final class ThriftHttpAdapter implements AutoCloseable {
         // gets what a server without that API answers.
         LOG.info("not a Thrift call: {} {}", exchange.getRequestMethod(), exchange.getRequestURI());
         reply(exchange, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (token != null
+          && !("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        // As a workspace answers a wrong or missing personal access token.
+        reply(
+            exchange,
+            401,
+            "text/plain",
+            "Invalid access token.\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
       try {
