@@ -15,8 +15,9 @@
 //   - non-final chunks of resumable uploads (the emulator finalizes an upload on its first PUT);
 //   - ifGenerationMatch on upload start, which gcsio sends on every write;
 //   - the /storage/v1 prefix on paths the emulator serves only without it (rewriteTo, list, …);
-//   - OAuth: a token endpoint for service-account keys registered by the tests, and 401 for a
-//     bearer token it did not issue. Requests without credentials are served, as by the emulator.
+//   - OAuth: a token endpoint for service-account keys registered by the tests, 401 for a bearer
+//     token it did not issue, and private buckets that refuse anonymous requests with 401. Other
+//     buckets serve requests without credentials, as the emulator does.
 // The official CLI (`firebase emulators:start`) cannot be used: it needs Java 21 and downloads a
 // rules runtime from storage.googleapis.com at every start on a fresh machine. That runtime only
 // evaluates Firebase security rules, which GCS JSON API requests never consult, so it is not
@@ -71,8 +72,10 @@ EmulatorRegistry.set(Emulators.STORAGE, emulator);
 
 const ACCOUNTS_FILE = path.join(DATA, "service-accounts.json");
 const accounts = readJson(ACCOUNTS_FILE, {}); // client_email → public key (PEM)
-const tokens = new Map(); // access token → client_email
+// access token → client_email; "owner" is the emulator's own admin token, used by the tests' helpers
+const tokens = new Map([["owner", "owner"]]);
 const buckets = new Set();
+const privateBuckets = new Set(); // anonymous requests get 401, as from a bucket without allUsers
 
 let emulatorApp;
 let server;
@@ -88,6 +91,7 @@ async function main() {
     emulator.adminStorageLayer.import(EXPORT, { initiatedBy: "lakeroute" });
     for (const b of readJson(path.join(EXPORT, "buckets.json"), { buckets: [] }).buckets) {
       buckets.add(b.id);
+      if (b.private) privateBuckets.add(b.id);
     }
   }
   emulatorApp = await createApp(PROJECT, emulator);
@@ -142,7 +146,7 @@ async function exportData() {
   }
   fs.writeFileSync(
     path.join(next, "buckets.json"),
-    JSON.stringify({ buckets: [...buckets].map((id) => ({ id })) }),
+    JSON.stringify({ buckets: [...buckets].map((id) => ({ id, private: privateBuckets.has(id) })) }),
   );
   fs.rmSync(EXPORT, { recursive: true, force: true });
   fs.renameSync(next, EXPORT);
@@ -182,7 +186,7 @@ async function handle(req, res) {
 
   let m;
   if ((m = p.match(/^\/storage\/v1\/b\/?$/))) {
-    if (req.method === "POST") return insertBucket(req, res);
+    if (req.method === "POST") return insertBucket(req, res, url);
     if (req.method === "GET") {
       return sendJson(res, 200, {
         kind: "storage#buckets",
@@ -200,6 +204,7 @@ async function handle(req, res) {
         return sendError(res, 409, "conflict", "The bucket you tried to delete is not empty.");
       }
       buckets.delete(bucket);
+      privateBuckets.delete(bucket);
       res.statusCode = 204;
       return res.end();
     }
@@ -209,6 +214,12 @@ async function handle(req, res) {
   const named = [...p.matchAll(/\/b\/([^/]+)\/o(?=\/|$)/g)].map((x) => decodeURIComponent(x[1]));
   if (named.length > 0 && /^\/(upload\/|download\/)?storage\/v1\/b\//.test(p)) {
     if (named.some((b) => !buckets.has(b))) return noSuchBucket(res);
+    if (auth === undefined && named.some((b) => privateBuckets.has(b))) {
+      return sendError(res, 401, "required", "Anonymous caller does not have storage.objects access to the Google Cloud Storage bucket.", {
+        locationType: "header",
+        location: "Authorization",
+      });
+    }
   }
 
   if ((m = p.match(/^\/upload\/storage\/v1\/b\/([^/]+)\/o\/?$/))) {
@@ -295,7 +306,8 @@ function checkGeneration(url, bucket, name, res) {
   return false;
 }
 
-async function insertBucket(req, res) {
+/** buckets.insert; ?lakeroutePrivate=true (not a GCS parameter) makes a private bucket. */
+async function insertBucket(req, res, url) {
   const body = JSON.parse((await readBody(req)).toString("utf8") || "{}");
   const name = body.name;
   if (!name || !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(name)) {
@@ -305,6 +317,7 @@ async function insertBucket(req, res) {
     return sendError(res, 409, "conflict", "Your previous request to create the named bucket succeeded and you already own it.");
   }
   buckets.add(name);
+  if (url.searchParams.get("lakeroutePrivate") === "true") privateBuckets.add(name);
   emulator.adminStorageLayer.createBucket(name);
   return sendJson(res, 200, bucketResource(name));
 }

@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * FileSystems.setDefaultPipelineOptions(options); // gs://lake/… now reaches this server
  * }</pre>
  *
- * <p>Requests without credentials are served (Beam's {@code NoopCredentialFactory} sends none); a
- * bearer token the server did not issue is refused with 401. {@link #stop()} and {@link #start()}
- * restart the server on the same port and data. A test that stops the {@link #shared()} instance
- * must start it again.
+ * <p>Buckets made by {@link #createBucket} serve requests without credentials (Beam's {@code
+ * NoopCredentialFactory} sends none); those made by {@link #createPrivateBucket} answer them with
+ * 401, like a bucket without public access. A bearer token the server did not issue is refused with
+ * 401 everywhere. The helpers here ({@link #objects}, {@link #get}, {@link #put}) use the
+ * emulator's admin token. {@link #stop()} and {@link #start()} restart the server on the same port
+ * and data. A test that stops the {@link #shared()} instance must start it again.
  */
 public final class LocalGcs implements AutoCloseable {
   public static final String DIR_PROPERTY = "lakeroute.gcs.dir";
@@ -73,6 +75,9 @@ public final class LocalGcs implements AutoCloseable {
   private static final int EXIT_PORT_IN_USE = 3;
   private static final int MIN_NODE_MAJOR = 18;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The Firebase emulator's admin credential; the server accepts it like an issued token. */
+  private static final String ADMIN = "Bearer owner";
 
   /** One launcher thread for the JVM's lifetime: the parent-death signal follows that thread. */
   private static final ExecutorService LAUNCHER =
@@ -138,11 +143,33 @@ public final class LocalGcs implements AutoCloseable {
     };
   }
 
-  /** Creates the bucket; one that exists already is fine. */
+  /**
+   * The endpoint and project flags alone, for runs that bring credentials of their own (a key file
+   * from {@link #createServiceAccountKey}). Never run Beam against this server without either: its
+   * default credentials would look for Google's metadata server.
+   */
+  public String[] endpointArgs() {
+    return new String[] {"--gcsEndpoint=" + endpoint() + "/storage/v1/", "--project=" + PROJECT};
+  }
+
+  /** Creates a bucket that serves anonymous requests; one that exists already is fine. */
   public void createBucket(String bucket) {
+    insertBucket(bucket, false);
+  }
+
+  /** Creates a bucket that refuses anonymous requests with 401; one that exists already is fine. */
+  public void createPrivateBucket(String bucket) {
+    insertBucket(bucket, true);
+  }
+
+  private void insertBucket(String bucket, boolean requireCredentials) {
     HttpResponse<String> response =
         send(
-            HttpRequest.newBuilder(api("/storage/v1/b?project=" + PROJECT))
+            HttpRequest.newBuilder(
+                    api(
+                        "/storage/v1/b?project="
+                            + PROJECT
+                            + (requireCredentials ? "&lakeroutePrivate=true" : "")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + bucket + "\"}")),
             HttpResponse.BodyHandlers.ofString());
@@ -451,7 +478,8 @@ public final class LocalGcs implements AutoCloseable {
 
   private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
     try {
-      return http.send(request.timeout(Duration.ofMinutes(2)).build(), body);
+      return http.send(
+          request.header("Authorization", ADMIN).timeout(Duration.ofMinutes(2)).build(), body);
     } catch (IOException e) {
       throw new UncheckedIOException("GCS server at " + endpoint() + " did not answer", e);
     } catch (InterruptedException e) {
