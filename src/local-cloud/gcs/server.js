@@ -243,7 +243,8 @@ async function handle(req, res) {
 /**
  * A PUT to a resumable upload session. Non-final chunks ("bytes a-b/*") and status queries
  * ("bytes *\/*") are answered here with 308 and the persisted range, as GCS does; the final chunk
- * ("bytes a-b/N" or "bytes *\/N") goes to the emulator, which appends and finalizes it.
+ * ("bytes a-b/N" or "bytes *\/N") goes to the emulator, which appends and finalizes it. The
+ * emulator reads at most 130 MB per request, so --gcsUploadBufferSizeBytes must stay below that.
  */
 async function resumableChunk(req, res, uploadId) {
   let upload;
