@@ -21,11 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.beam.sdk.extensions.gcp.options.GcsOptions;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
@@ -91,13 +93,8 @@ class LocalGcsTest {
 
   @Test
   void beamUploadsInManyChunksAndReadsAtAnyPosition() throws Exception {
-    PipelineOptions smallChunks =
-        PipelineOptionsFactory.fromArgs(gcs.beamArgs())
-            .withoutStrictParsing()
-            .as(PipelineOptions.class);
-    smallChunks
-        .as(org.apache.beam.sdk.extensions.gcp.options.GcsOptions.class)
-        .setGcsUploadBufferSizeBytes(1 << 20);
+    GcsOptions smallChunks = PipelineOptionsFactory.fromArgs(gcs.beamArgs()).as(GcsOptions.class);
+    smallChunks.setGcsUploadBufferSizeBytes(1 << 20);
     FileSystems.setDefaultPipelineOptions(smallChunks);
     byte[] content = new byte[20_000_000];
     new Random(7).nextBytes(content);
@@ -122,12 +119,11 @@ class LocalGcsTest {
       channel.position(19_999_000);
       ByteBuffer tail = ByteBuffer.allocate(1000);
       while (tail.hasRemaining() && channel.read(tail) >= 0) {}
-      assertArrayEquals(
-          java.util.Arrays.copyOfRange(content, 19_999_000, 20_000_000), tail.array());
+      assertArrayEquals(Arrays.copyOfRange(content, 19_999_000, 20_000_000), tail.array());
       channel.position(5);
       ByteBuffer head = ByteBuffer.allocate(10);
       while (head.hasRemaining() && channel.read(head) >= 0) {}
-      assertArrayEquals(java.util.Arrays.copyOfRange(content, 5, 15), head.array());
+      assertArrayEquals(Arrays.copyOfRange(content, 5, 15), head.array());
     }
   }
 
