@@ -2,6 +2,7 @@ package io.lakeroute.pipelines;
 
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
+import io.lakeroute.pipelines.options.GcsStoreOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
@@ -28,6 +29,13 @@ final class Help {
     section(out, "Format", FormatOptions.class, false);
     section(out, "Delivery", DeliveryOptions.class, false);
     section(out, "Amazon S3", S3StoreOptions.class, true);
+    section(
+        out,
+        "Google Cloud Storage",
+        GcsStoreOptions.class,
+        false,
+        "  and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
+        "  --impersonateServiceAccount, --credentialFactoryClass.");
     out.println("Runner (Beam): --runner=DirectRunner (default) | SparkRunner; SparkRunner takes");
     out.println("  --sparkMaster=local[2] | spark://… | yarn. Any other Beam option is accepted.");
     out.println();
@@ -37,7 +45,8 @@ final class Help {
     }
   }
 
-  private static void section(PrintStream out, String title, Class<?> type, boolean inherited) {
+  private static void section(
+      PrintStream out, String title, Class<?> type, boolean inherited, String... notes) {
     out.println(title + ":");
     Method[] methods = inherited ? type.getMethods() : type.getDeclaredMethods();
     Arrays.stream(methods)
@@ -54,6 +63,9 @@ final class Help {
               out.printf("  --%s%s%n", name, defaultOf(m));
               out.printf("      %s%n", m.getAnnotation(Description.class).value());
             });
+    for (String note : notes) {
+      out.println(note);
+    }
     out.println();
   }
 

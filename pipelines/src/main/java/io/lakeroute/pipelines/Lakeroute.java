@@ -120,21 +120,27 @@ public final class Lakeroute {
     long start = System.nanoTime();
     RouteConfig config;
     Layout layout;
+    String credentials;
     try {
       config = RouteConfig.from(options, env);
       if (!ROUTES.contains(config.route())) {
         throw new IllegalArgumentException(
             "--route=" + config.route() + " is not a route: use one of " + ROUTES);
       }
-      Stores.configure(options, config.destination());
+      credentials = Stores.configure(options, config.destination());
       layout = Layout.of(config.destination(), config.runId());
     } catch (IllegalArgumentException e) {
       throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
+    } catch (DeliveryException e) {
+      throw new RunFailure(ExitCode.DELIVERY, e.getMessage(), e);
     }
     try {
       Staging.checkWritable(layout);
     } catch (DeliveryException e) {
-      throw new RunFailure(ExitCode.DELIVERY, e.getMessage(), e);
+      throw new RunFailure(
+          ExitCode.DELIVERY,
+          e.getMessage() + (credentials == null ? "" : "\nCredentials: " + credentials),
+          e);
     }
     if (config.databricksTarget() != null) {
       checkDatabricks(config);

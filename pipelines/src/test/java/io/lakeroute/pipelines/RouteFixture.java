@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines;
 
 import io.lakeroute.pipelines.demo.CustomerTable;
+import io.lakeroute.testing.LocalGcs;
 import io.lakeroute.testing.LocalPostgres;
 import io.lakeroute.testing.LocalS3;
 import io.lakeroute.testing.TrickyRows;
@@ -16,11 +17,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The local cloud of route tests: a PostgreSQL 15 source and an S3Mock bucket, both real servers on
- * loopback started by the tests, and the arguments a user would give to reach them.
+ * The local cloud of route tests: a PostgreSQL 15 source, an S3Mock bucket and, on first use, a GCS
+ * bucket, all servers on loopback started by the tests, and the arguments a user would give to
+ * reach them.
  */
 final class RouteFixture {
   static final String BUCKET = "lakeroute-it";
+  static final String GCS_BUCKET = "lakeroute-gcs-it";
   static final String CUSTOMERS = "customers";
   static final long CUSTOMER_ROWS = 20_000;
   static final String TRICKY = "tricky";
@@ -30,6 +33,7 @@ final class RouteFixture {
   final LocalPostgres postgres = LocalPostgres.shared();
   final LocalS3 s3 = LocalS3.shared();
   final Path passwordFile;
+  private LocalGcs gcs;
 
   private RouteFixture() throws Exception {
     s3.createBucket(BUCKET);
@@ -78,6 +82,37 @@ final class RouteFixture {
 
   /** Source and S3 arguments, plus the runner's. */
   List<String> args(String runner, String... more) {
+    List<String> args = sourceArgs(runner);
+    args.addAll(Arrays.asList(s3.beamArgs()));
+    args.add("--s3PathStyle=true");
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  /**
+   * The GCS server, started on first use, with bucket {@value #GCS_BUCKET} (anonymous requests
+   * allowed) created.
+   */
+  synchronized LocalGcs gcs() {
+    if (gcs == null) {
+      gcs = LocalGcs.shared();
+      gcs.createBucket(GCS_BUCKET);
+    }
+    return gcs;
+  }
+
+  /**
+   * Source arguments and the flags that point Beam's GCS filesystem at the server, no credentials.
+   */
+  List<String> gcsArgs(String runner, String... more) {
+    List<String> args = sourceArgs(runner);
+    args.addAll(Arrays.asList(gcs().beamArgs()));
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  /** Runner and source arguments. */
+  List<String> sourceArgs(String runner) {
     List<String> args = new ArrayList<>();
     args.add("--runner=" + runner);
     if (runner.equals("SparkRunner")) {
@@ -86,9 +121,6 @@ final class RouteFixture {
     args.add("--jdbcUrl=" + postgres.jdbcUrl());
     args.add("--jdbcUser=" + postgres.user());
     args.add("--jdbcPasswordFile=" + passwordFile);
-    args.addAll(Arrays.asList(s3.beamArgs()));
-    args.add("--s3PathStyle=true");
-    args.addAll(Arrays.asList(more));
     return args;
   }
 

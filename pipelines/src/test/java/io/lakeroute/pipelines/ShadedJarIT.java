@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded jar as users run it, in a process of its own: {@code java -jar} on the Direct runner
- * (the README's demo command) and runners-config/spark-submit.sh with {@code local[2]}, both from
- * PostgreSQL to S3Mock. Proves that every filesystem, runner and driver registers from the merged
- * service files and that the password never reaches the command line.
+ * (the README's demo command) and runners-config/spark-submit.sh with {@code local[2]}, from
+ * PostgreSQL to S3Mock and to the GCS server. Proves that every filesystem, runner and driver
+ * registers from the merged service files and that the password never reaches the command line.
  */
 class ShadedJarIT {
   private static RouteFixture fixture;
@@ -86,6 +86,40 @@ class ShadedJarIT {
         Manifest.fromJson(
             new String(
                 fixture.s3.get(RouteFixture.BUCKET, "spark-submit/submitted/_manifest.json"),
+                StandardCharsets.UTF_8));
+    assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
+  }
+
+  @Test
+  void sparkSubmitLocalDeliversToGcsWithAKeyFile() throws Exception {
+    // Spark's own jars come first on spark-submit's classpath: Beam's GCS client must still load,
+    // register gs:// from the merged service files and read the key on every executor.
+    var gcs = fixture.gcs();
+    gcs.createPrivateBucket("lakeroute-gcs-it-submit");
+    Path key = gcs.createServiceAccountKey("submit@demo-lakeroute.iam.gserviceaccount.com");
+    List<String> command = new ArrayList<>();
+    command.add("bash");
+    command.add(
+        Path.of("..", "runners-config", "spark-submit.sh").toAbsolutePath().normalize().toString());
+    for (String arg : fixture.sourceArgs("SparkRunner")) {
+      if (!arg.startsWith("--runner=") && !arg.startsWith("--sparkMaster=")) {
+        command.add(arg);
+      }
+    }
+    command.addAll(List.of(gcs.endpointArgs()));
+    command.add("--gcsServiceAccountKeyFile=" + key);
+    command.add("--query=SELECT * FROM customers");
+    command.add("--partitionColumn=id");
+    command.add("--format=csv");
+    command.add("--destination=gs://lakeroute-gcs-it-submit/spark-submit");
+    command.add("--runId=submitted");
+    Run run = run(command, temp);
+    assertThat(run.output, run.exit, equalTo(0));
+    assertThat(run.output, containsString("on SparkRunner"));
+    Manifest manifest =
+        Manifest.fromJson(
+            new String(
+                gcs.get("lakeroute-gcs-it-submit", "spark-submit/submitted/_manifest.json"),
                 StandardCharsets.UTF_8));
     assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
   }

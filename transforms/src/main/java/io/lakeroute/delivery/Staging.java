@@ -33,13 +33,16 @@ public final class Staging {
       }
       FileSystems.delete(List.of(probe), StandardMoveOptions.IGNORE_MISSING_FILES);
     } catch (IOException | RuntimeException e) {
+      String gcs = GcsErrors.explain(e, layout.destination());
       throw new DeliveryException(
           "Cannot write to --destination="
               + layout.destination()
               + ": "
-              + rootMessage(e)
-              + ". Check that the bucket or container exists, that the path is writable and that"
-              + " the store's credentials and endpoint options are right.",
+              + (gcs != null
+                  ? gcs
+                  : rootMessage(e)
+                      + ". Check that the bucket or container exists, that the path is writable"
+                      + " and that the store's credentials and endpoint options are right."),
           e);
     }
   }
