@@ -4,7 +4,13 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lakeroute.databricks.DatabricksConnection;
+import io.lakeroute.databricks.DatabricksException;
+import io.lakeroute.databricks.DatabricksTable;
+import io.lakeroute.databricks.DatabricksTarget;
+import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
@@ -241,6 +247,42 @@ class DatabricksRouteIT {
     assertThat(
         fixture.s3.keys(RouteFixture.BUCKET, "databricks/" + table + "/r1/"),
         org.hamcrest.Matchers.hasItem("databricks/" + table + "/r1/_SUCCESS"));
+  }
+
+  @Test
+  void anOutageAtTheDatabricksStepKeepsTheFilesAndTheStepResumes() throws Exception {
+    String table = "customers_outage";
+    RouteResult delivered =
+        run(
+            fixture.args(
+                "DirectRunner",
+                "--query=SELECT * FROM customers WHERE id <= 500",
+                "--format=parquet",
+                "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
+                "--runId=r1"));
+    DatabricksTarget target =
+        new DatabricksTarget(
+            new DatabricksTable("spark_catalog", SCHEMA, table),
+            DatabricksTarget.Mode.DELTA,
+            DatabricksTarget.Disposition.REPLACE,
+            DatabricksTarget.Dialect.SPARK);
+    DatabricksConnection connection =
+        DatabricksConnection.withUrl(databricks.jdbcUrlWithoutCredentials(), LocalDatabricks.TOKEN);
+    databricks.stop();
+    try {
+      DatabricksException e =
+          assertThrows(
+              DatabricksException.class,
+              () -> LoadDatabricks.load(connection, target, delivered.manifest()));
+      assertThat(e.getMessage(), containsString("are intact"));
+      assertThat(
+          fixture.s3.keys(RouteFixture.BUCKET, "databricks/" + table + "/r1/"),
+          org.hamcrest.Matchers.hasItem("databricks/" + table + "/r1/_SUCCESS"));
+    } finally {
+      databricks.start();
+    }
+    assertThat(
+        LoadDatabricks.load(connection, target, delivered.manifest()).rowsVisible(), equalTo(500L));
   }
 
   private static long count(String table) throws Exception {
