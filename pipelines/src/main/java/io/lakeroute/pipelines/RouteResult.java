@@ -1,8 +1,11 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
+import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.GaugeResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -37,54 +40,40 @@ public final class RouteResult {
 
   /** Rows the readers streamed from the source (a Beam counter; -1 if the runner has none). */
   public long rowsRead() {
-    return counter(PartitionReader.ROWS_READ);
+    MetricQueryResults results = query(PartitionReader.ROWS_READ);
+    long total = -1;
+    for (MetricResult<Long> counter :
+        results == null ? List.<MetricResult<Long>>of() : results.getCounters()) {
+      total = Math.max(total, 0) + counter.getAttempted();
+    }
+    return total;
   }
 
   /** Rows Databricks showed for the run (a Beam gauge), or -1 without a Databricks step. */
   public long rowsInDatabricks() {
-    try {
-      MetricQueryResults results =
-          pipelineResult
-              .metrics()
-              .queryMetrics(
-                  MetricsFilter.builder()
-                      .addNameFilter(
-                          MetricNameFilter.named(
-                              PartitionReader.METRICS_NAMESPACE,
-                              io.lakeroute.databricks.LoadDatabricks.ROWS_IN_DATABRICKS))
-                      .build());
-      for (MetricResult<org.apache.beam.sdk.metrics.GaugeResult> gauge : results.getGauges()) {
-        return gauge.getAttempted().getValue();
-      }
-      return -1;
-    } catch (RuntimeException e) {
-      return -1;
+    MetricQueryResults results = query(LoadDatabricks.ROWS_IN_DATABRICKS);
+    for (MetricResult<GaugeResult> gauge :
+        results == null ? List.<MetricResult<GaugeResult>>of() : results.getGauges()) {
+      return gauge.getAttempted().getValue();
     }
+    return -1;
   }
 
   public double seconds() {
     return seconds;
   }
 
-  private long counter(String name) {
+  /** lakeroute's metric {@code name}, or null on a runner that cannot be asked for metrics. */
+  private MetricQueryResults query(String name) {
     try {
-      MetricQueryResults results =
-          pipelineResult
-              .metrics()
-              .queryMetrics(
-                  MetricsFilter.builder()
-                      .addNameFilter(
-                          MetricNameFilter.named(PartitionReader.METRICS_NAMESPACE, name))
-                      .build());
-      long total = 0;
-      boolean found = false;
-      for (MetricResult<Long> counter : results.getCounters()) {
-        total += counter.getAttempted();
-        found = true;
-      }
-      return found ? total : -1;
-    } catch (RuntimeException e) {
-      return -1;
+      return pipelineResult
+          .metrics()
+          .queryMetrics(
+              MetricsFilter.builder()
+                  .addNameFilter(MetricNameFilter.named(PartitionReader.METRICS_NAMESPACE, name))
+                  .build());
+    } catch (UnsupportedOperationException e) {
+      return null;
     }
   }
 }
