@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -39,8 +38,6 @@ import org.apache.beam.sdk.values.PCollection;
  * exit code; {@link #run} does the work and is what tests call.
  */
 public final class Lakeroute {
-  private static final Set<String> ROUTES = Set.of("s3");
-
   private Lakeroute() {}
 
   public static void main(String[] args) {
@@ -123,10 +120,7 @@ public final class Lakeroute {
     String credentials;
     try {
       config = RouteConfig.from(options, env);
-      if (!ROUTES.contains(config.route())) {
-        throw new IllegalArgumentException(
-            "--route=" + config.route() + " is not a route: use one of " + ROUTES);
-      }
+      config.route().checkDestination(config.destination());
       credentials = Stores.configure(options, config.destination());
       layout = Layout.of(config.destination(), config.runId());
     } catch (IllegalArgumentException e) {

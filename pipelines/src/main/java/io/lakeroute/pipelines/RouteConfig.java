@@ -7,6 +7,7 @@ import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.routes.Route;
 import io.lakeroute.query.JdbcSource;
 import io.lakeroute.query.Partitioning;
 import java.io.IOException;
@@ -26,7 +27,7 @@ public final class RouteConfig {
   private static final DateTimeFormatter RUN_ID =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
-  private final String route;
+  private final Route route;
   private final JdbcSource source;
   private final String query;
   private final Partitioning partitioning;
@@ -37,7 +38,7 @@ public final class RouteConfig {
   private final DatabricksConnection databricks;
 
   private RouteConfig(
-      String route,
+      Route route,
       JdbcSource source,
       String query,
       Partitioning partitioning,
@@ -75,7 +76,7 @@ public final class RouteConfig {
             ? options.getRunId()
             : RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
     return new RouteConfig(
-        options.getRoute(),
+        Route.of(options.getRoute()),
         source,
         query(options),
         partitioning,
@@ -176,7 +177,7 @@ public final class RouteConfig {
     return destination.strip();
   }
 
-  public String route() {
+  public Route route() {
     return route;
   }
 

@@ -7,18 +7,15 @@ import com.google.auth.oauth2.UserCredentials;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.PathStyleS3ClientBuilderFactory;
 import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.routes.Route;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.util.Locale;
-import java.util.Set;
 import org.apache.beam.sdk.extensions.gcp.auth.GcpCredentialFactory;
 import org.apache.beam.sdk.io.FileSystems;
 
 /** Readies Beam's filesystems for a destination; the stores differ only in options. */
 final class Stores {
-  private static final Set<String> SCHEMES = Set.of("file", "s3", "gs");
-
   /** Google's application-default credentials; a seam so tests never reach a metadata server. */
   @FunctionalInterface
   interface CredentialLookup {
@@ -42,17 +39,7 @@ final class Stores {
 
   static String configure(
       RouteOptions options, String destination, CredentialLookup applicationDefault) {
-    String scheme = scheme(destination);
-    if (!SCHEMES.contains(scheme)) {
-      throw new IllegalArgumentException(
-          "--destination="
-              + destination
-              + " uses "
-              + scheme
-              + "://, which --route="
-              + options.getRoute()
-              + " does not deliver to: use s3://bucket/prefix, gs://bucket/prefix or file:///path");
-    }
+    String scheme = Route.schemeOf(destination);
     if (options.getS3PathStyle()) {
       options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     }
@@ -138,12 +125,5 @@ final class Stores {
     }
     return credentials.getClass().getSimpleName()
         + (file == null ? "" : " from GOOGLE_APPLICATION_CREDENTIALS=" + file);
-  }
-
-  private static String scheme(String destination) {
-    int colon = destination.indexOf("://");
-    return colon > 0 && destination.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
-        ? destination.substring(0, colon).toLowerCase(Locale.ROOT)
-        : "file";
   }
 }

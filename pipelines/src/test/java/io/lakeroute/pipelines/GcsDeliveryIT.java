@@ -127,6 +127,7 @@ class GcsDeliveryIT {
     int tokensBefore = count(gcs.log(), "POST /token → 200");
     List<String> args = fixture.sourceArgs("SparkRunner");
     args.addAll(List.of(gcs.endpointArgs()));
+    args.add("--route=gcs");
     args.addAll(
         List.of(
             "--gcsServiceAccountKeyFile=" + key,
@@ -168,6 +169,7 @@ class GcsDeliveryIT {
     Path key = gcs.forgedServiceAccountKey("rotated@demo-lakeroute.iam.gserviceaccount.com");
     List<String> args = fixture.sourceArgs("DirectRunner");
     args.addAll(List.of(gcs.endpointArgs()));
+    args.add("--route=gcs");
     args.add("--gcsServiceAccountKeyFile=" + key);
     args.add("--destination=gs://" + RouteFixture.GCS_BUCKET + "/refused");
     Outcome outcome = launch(args);
@@ -190,6 +192,7 @@ class GcsDeliveryIT {
   void aMissingKeyFileIsAUsageErrorNamingTheOption() throws Exception {
     List<String> args = fixture.sourceArgs("DirectRunner");
     args.addAll(List.of(gcs.endpointArgs()));
+    args.add("--route=gcs");
     args.add("--gcsServiceAccountKeyFile=" + temp.resolve("absent.json"));
     args.add("--destination=gs://" + RouteFixture.GCS_BUCKET + "/absent");
     Outcome outcome = launch(args);
@@ -206,6 +209,7 @@ class GcsDeliveryIT {
     Files.writeString(notAKey, "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n");
     List<String> args = fixture.sourceArgs("DirectRunner");
     args.addAll(List.of(gcs.endpointArgs()));
+    args.add("--route=gcs");
     args.add("--gcsServiceAccountKeyFile=" + notAKey);
     args.add("--destination=gs://" + RouteFixture.GCS_BUCKET + "/not-a-key");
     Outcome outcome = launch(args);

@@ -107,6 +107,7 @@ final class RouteFixture {
   List<String> gcsArgs(String runner, String... more) {
     List<String> args = sourceArgs(runner);
     args.addAll(Arrays.asList(gcs().beamArgs()));
+    args.add("--route=gcs");
     args.addAll(Arrays.asList(more));
     return args;
   }

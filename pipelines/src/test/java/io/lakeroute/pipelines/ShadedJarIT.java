@@ -107,6 +107,7 @@ class ShadedJarIT {
       }
     }
     command.addAll(List.of(gcs.endpointArgs()));
+    command.add("--route=gcs");
     command.add("--gcsServiceAccountKeyFile=" + key);
     command.add("--query=SELECT * FROM customers");
     command.add("--partitionColumn=id");

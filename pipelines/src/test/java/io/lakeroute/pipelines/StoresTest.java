@@ -45,17 +45,6 @@ class StoresTest {
   }
 
   @Test
-  void refusesOtherSchemesNamingTheAcceptedOnes() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> Stores.configure(options(), "azfs://account/container/x", NO_ADC));
-    assertThat(
-        e.getMessage(),
-        containsString("use s3://bucket/prefix, gs://bucket/prefix or file:///path"));
-  }
-
-  @Test
   void withoutAKeyFileApplicationDefaultCredentialsAreRequiredBeforeAnythingRuns() {
     DeliveryException e =
         assertThrows(

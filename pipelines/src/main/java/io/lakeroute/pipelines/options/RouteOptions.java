@@ -12,8 +12,9 @@ public interface RouteOptions
         GcsStoreOptions,
         DatabricksOptions {
   @Description(
-      "Route to run: s3 (query → files → Amazon S3, Google Cloud Storage or a local folder →"
-          + " Databricks when --databricksTable is given).")
+      "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage) or gcs (files"
+          + " → Google Cloud Storage); each ends in Databricks when --databricksTable is given, and"
+          + " the object-store routes also take a local path.")
   @Default.String("s3")
   String getRoute();
 

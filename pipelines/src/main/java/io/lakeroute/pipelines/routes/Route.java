@@ -1,0 +1,82 @@
+package io.lakeroute.pipelines.routes;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The routes {@code --route} names. Each delivers to one object store (a local folder is accepted
+ * where no warehouse follows, to try a route out); the route checks the destination's scheme so
+ * that a typo in a URI fails before anything is read.
+ */
+public enum Route {
+  S3("s3", "query → files → Amazon S3 → Databricks", "s3", true),
+  AZURE_BLOB("azure-blob", "query → files → Azure Blob Storage → Databricks", "azfs", true),
+  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true);
+
+  private final String id;
+  private final String description;
+  private final String scheme;
+  private final boolean localAllowed;
+
+  Route(String id, String description, String scheme, boolean localAllowed) {
+    this.id = id;
+    this.description = description;
+    this.scheme = scheme;
+    this.localAllowed = localAllowed;
+  }
+
+  /** The route {@code --route=id} names; the message lists every route otherwise. */
+  public static Route of(String id) {
+    String wanted = id == null ? "" : id.strip().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values())
+        .filter(r -> r.id.equals(wanted))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "--route=" + id + " is not a route: use one of " + ids()));
+  }
+
+  public static List<String> ids() {
+    return Arrays.stream(values()).map(Route::id).toList();
+  }
+
+  /**
+   * Fails, naming the flag and what this route takes, when {@code destination} is not its store.
+   */
+  public void checkDestination(String destination) {
+    String given = schemeOf(destination);
+    Set<String> allowed = localAllowed ? Set.of(scheme, "file") : Set.of(scheme);
+    if (!allowed.contains(given)) {
+      throw new IllegalArgumentException(
+          "--destination="
+              + destination
+              + " is not a location --route="
+              + id
+              + " delivers to: use "
+              + allowed.stream()
+                  .sorted()
+                  .map(s -> s.equals("file") ? "a local path" : s + "://…")
+                  .collect(Collectors.joining(" or ")));
+    }
+  }
+
+  /** The URI scheme of {@code location}; a plain path is {@code file}. */
+  public static String schemeOf(String location) {
+    int colon = location.indexOf("://");
+    return colon > 0 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
+        ? location.substring(0, colon).toLowerCase(Locale.ROOT)
+        : "file";
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String description() {
+    return description;
+  }
+}
