@@ -16,6 +16,11 @@ import io.lakeroute.query.QueryPlanner;
 import io.lakeroute.query.SourceException;
 import io.lakeroute.query.SourceReadException;
 import io.lakeroute.validation.ReconciliationException;
+import io.lakeroute.warehouse.LoadWarehouse;
+import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
+import io.lakeroute.warehouse.WarehouseClient;
+import io.lakeroute.warehouse.WarehouseException;
+import io.lakeroute.warehouse.WarehouseStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -120,7 +125,11 @@ public final class Lakeroute {
     String credentials;
     try {
       config = RouteConfig.from(options, env);
-      config.route().checkDestination(config.destination());
+      config
+          .route()
+          .checkDestination(
+              config.destination(),
+              config.warehouse() != null && config.warehouse().connection().dialect().standIn());
       credentials = Stores.configure(options, config.destination());
       layout = Layout.of(config.destination(), config.runId());
     } catch (IllegalArgumentException e) {
@@ -139,6 +148,9 @@ public final class Lakeroute {
     if (config.databricksTarget() != null) {
       checkDatabricks(config);
     }
+    if (config.warehouse() != null) {
+      checkWarehouse(config.warehouse());
+    }
     QueryPlan plan;
     try {
       plan = QueryPlanner.plan(config.source(), config.query(), config.partitioning());
@@ -148,7 +160,9 @@ public final class Lakeroute {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<Manifest> manifest =
         ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
-    if (config.databricksTarget() != null) {
+    if (config.warehouse() != null) {
+      warehouseSteps(manifest, config);
+    } else if (config.databricksTarget() != null) {
       manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
     }
     PipelineResult result;
@@ -187,6 +201,36 @@ public final class Lakeroute {
     }
   }
 
+  /** Routes redshift and synapse: the files → the warehouse → Databricks reading the warehouse. */
+  private static void warehouseSteps(PCollection<Manifest> manifest, RouteConfig config) {
+    WarehouseConfig warehouse = config.warehouse();
+    PCollection<WarehouseStep.Outcome> loaded =
+        manifest.apply(LoadWarehouse.to(warehouse.target()).using(warehouse.connection()));
+    if (config.databricksTarget() != null) {
+      loaded.apply(
+          ReadWarehouseInDatabricks.to(config.databricksTarget())
+              .using(config.databricks())
+              .from(warehouse.target(), warehouse.connection(), warehouse.federation()));
+    }
+  }
+
+  /** Connects before any data moves, so a wrong URL, user or password costs seconds. */
+  private static void checkWarehouse(WarehouseConfig warehouse) {
+    try (WarehouseClient client = warehouse.connection().open()) {
+      client.query("SELECT 1");
+    } catch (SQLException | RuntimeException e) {
+      throw new RunFailure(
+          ExitCode.LOAD,
+          "The warehouse is not reachable at "
+              + warehouse.connection().url()
+              + ": "
+              + warehouse.connection().scrub(e.getMessage())
+              + ". Check --warehouseJdbcUrl, --warehouseUser and the password. Nothing was read"
+              + " yet.",
+          null);
+    }
+  }
+
   /** The exit code and message of a failure inside the pipeline, from its deepest known cause. */
   static RunFailure classify(Throwable failure) {
     List<Throwable> chain = new ArrayList<>();
@@ -196,6 +240,11 @@ public final class Lakeroute {
     for (Throwable t : chain) {
       if (t instanceof ReconciliationException) {
         return new RunFailure(ExitCode.RECONCILIATION, t.getMessage(), failure);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof WarehouseException) {
+        return new RunFailure(ExitCode.LOAD, t.getMessage(), failure);
       }
     }
     for (Throwable t : chain) {

@@ -36,6 +36,7 @@ public final class RouteConfig {
   private final String runId;
   private final DatabricksTarget databricksTarget;
   private final DatabricksConnection databricks;
+  private final WarehouseConfig warehouse;
 
   private RouteConfig(
       Route route,
@@ -46,7 +47,8 @@ public final class RouteConfig {
       String destination,
       String runId,
       DatabricksTarget databricksTarget,
-      DatabricksConnection databricks) {
+      DatabricksConnection databricks,
+      WarehouseConfig warehouse) {
     this.route = route;
     this.source = source;
     this.query = query;
@@ -56,6 +58,7 @@ public final class RouteConfig {
     this.runId = runId;
     this.databricksTarget = databricksTarget;
     this.databricks = databricks;
+    this.warehouse = warehouse;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
@@ -75,8 +78,9 @@ public final class RouteConfig {
         options.getRunId() != null
             ? options.getRunId()
             : RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
+    Route route = Route.of(options.getRoute());
     return new RouteConfig(
-        Route.of(options.getRoute()),
+        route,
         source,
         query(options),
         partitioning,
@@ -84,7 +88,8 @@ public final class RouteConfig {
         destination(options.getDestination()),
         runId,
         databricksTarget(options),
-        options.getDatabricksTable() == null ? null : databricksConnection(options, env));
+        options.getDatabricksTable() == null ? null : databricksConnection(options, env),
+        WarehouseConfig.from(options, route, env));
   }
 
   private static DatabricksTarget databricksTarget(RouteOptions options) {
@@ -127,7 +132,7 @@ public final class RouteConfig {
   }
 
   /** A secret from a file, trailing newline dropped; the message never shows the content. */
-  private static String secretFile(String path, String flag) {
+  static String secretFile(String path, String flag) {
     try {
       return Files.readString(Path.of(path), StandardCharsets.UTF_8).stripTrailing();
     } catch (IOException e) {
@@ -212,5 +217,10 @@ public final class RouteConfig {
 
   public DatabricksConnection databricks() {
     return databricks;
+  }
+
+  /** The warehouse of routes redshift and synapse, or null. */
+  public WarehouseConfig warehouse() {
+    return warehouse;
   }
 }

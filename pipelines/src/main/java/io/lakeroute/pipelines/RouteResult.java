@@ -3,6 +3,7 @@ package io.lakeroute.pipelines;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
+import io.lakeroute.warehouse.LoadWarehouse;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.GaugeResult;
@@ -51,7 +52,16 @@ public final class RouteResult {
 
   /** Rows Databricks showed for the run (a Beam gauge), or -1 without a Databricks step. */
   public long rowsInDatabricks() {
-    MetricQueryResults results = query(LoadDatabricks.ROWS_IN_DATABRICKS);
+    return gauge(LoadDatabricks.ROWS_IN_DATABRICKS);
+  }
+
+  /** This run's rows in the warehouse table (a Beam gauge), or -1 without a warehouse. */
+  public long rowsInWarehouse() {
+    return gauge(LoadWarehouse.ROWS_IN_WAREHOUSE);
+  }
+
+  private long gauge(String name) {
+    MetricQueryResults results = query(name);
     for (MetricResult<GaugeResult> gauge :
         results == null ? List.<MetricResult<GaugeResult>>of() : results.getGauges()) {
       return gauge.getAttempted().getValue();

@@ -76,11 +76,34 @@ public final class WarehouseConnection implements Serializable {
     return user;
   }
 
+  /**
+   * The password, for the one statement that must carry it: the stand-in Databricks' JDBC table
+   * over the warehouse (open-source Spark has no secrets).
+   */
+  String password() {
+    return password;
+  }
+
   /** The statements of {@code target} for {@code manifest} in this connection's dialect. */
   public WarehouseSql sql(WarehouseTarget target, Manifest manifest) {
     return dialect.redshift()
         ? new RedshiftSql(target, manifest, storageCredential)
         : new SynapseSql(target, manifest, dialect, storageCredential);
+  }
+
+  /** {@code schema.table} as this warehouse quotes it. */
+  public String quotedTable(WarehouseTarget target) {
+    return dialect.redshift()
+        ? "\""
+            + target.schema().replace("\"", "\"\"")
+            + "\".\""
+            + target.table().replace("\"", "\"\"")
+            + "\""
+        : "["
+            + target.schema().replace("]", "]]")
+            + "].["
+            + target.table().replace("]", "]]")
+            + "]";
   }
 
   /** Connects; the stand-ins get the client that loads the files their way. */

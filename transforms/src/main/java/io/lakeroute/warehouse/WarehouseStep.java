@@ -25,7 +25,8 @@ public final class WarehouseStep {
   private WarehouseStep() {}
 
   /** What the warehouse holds after the step. */
-  public record Outcome(long rowsLoaded, long rowsInTable) implements java.io.Serializable {}
+  public record Outcome(String runId, long rowsLoaded, long rowsInTable)
+      implements java.io.Serializable {}
 
   public static Outcome run(
       WarehouseClient client, WarehouseConnection connection, WarehouseSql sql, Manifest manifest) {
@@ -86,7 +87,7 @@ public final class WarehouseStep {
       }
       statement = sql.dropStaging();
       client.execute(statement);
-      return new Outcome(loaded, inTable);
+      return new Outcome(manifest.runId(), loaded, inTable);
     } catch (IllegalArgumentException e) {
       throw new WarehouseException(e.getMessage());
     } catch (SQLException | IOException e) {
