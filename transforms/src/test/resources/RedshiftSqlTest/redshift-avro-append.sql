@@ -4,7 +4,7 @@ SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA
 
 DROP TABLE IF EXISTS "lakeroute_stage";
 
-CREATE TEMP TABLE "lakeroute_stage" ("id" BIGINT, "small" SMALLINT, "n" INTEGER, "amount" DECIMAL(38,10), "ratio" DOUBLE PRECISION, "score" REAL, "active" BOOLEAN, "name" VARCHAR(65535), "payload" VARBYTE(1024000), "born" DATE, "at" VARCHAR(15), "created" TIMESTAMP, "seen" TIMESTAMPTZ, "odd ""name]'" VARCHAR(65535));
+CREATE TEMP TABLE "lakeroute_stage" AS SELECT "id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'" FROM "sales"."customers" WHERE 1 = 0;
 
 COPY "lakeroute_stage"
 FROM 's3://bucket/exports/customers/20260101T000000Z/_redshift_manifest.json'

@@ -4,7 +4,7 @@ SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA
 
 IF OBJECT_ID(N'dbo.Customers__lakeroute_stage', N'U') IS NOT NULL DROP TABLE [dbo].[Customers__lakeroute_stage];
 
-CREATE TABLE [dbo].[Customers__lakeroute_stage] ([id] BIGINT, [small] SMALLINT, [n] INT, [amount] DECIMAL(38,10), [ratio] FLOAT, [score] REAL, [active] BIT, [name] NVARCHAR(MAX), [payload] NVARCHAR(MAX), [born] DATE, [at] NVARCHAR(15), [created] DATETIME2(6), [seen] DATETIMEOFFSET(6), [odd "name]]'] NVARCHAR(MAX)) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP);
+CREATE TABLE [dbo].[Customers__lakeroute_stage] WITH (DISTRIBUTION = ROUND_ROBIN, HEAP) AS SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'] FROM [dbo].[Customers] WHERE 1 = 0;
 
 COPY INTO [dbo].[Customers__lakeroute_stage] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'])
 FROM 'https://acct.blob.core.windows.net/exports/customers/20260101T000000Z/part-00000-of-00002.csv.gz',

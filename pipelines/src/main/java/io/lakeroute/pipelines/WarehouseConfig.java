@@ -42,6 +42,15 @@ public record WarehouseConfig(
               + ": use "
               + (route.warehouse().redshift() ? "redshift or postgres" : "synapse or h2"));
     }
+    if (dialect.standIn() && !"csv".equalsIgnoreCase(String.valueOf(options.getFormat()))) {
+      // PostgreSQL and H2 have no bulk load of Parquet, Avro or JSON.
+      throw new IllegalArgumentException(
+          "--warehouseDialect="
+              + dialect.id()
+              + " (the local stand-in of "
+              + route.id()
+              + ") loads CSV only: use --format=csv");
+    }
     if (options.getWarehouseTable() == null) {
       throw new IllegalArgumentException(
           "--route=" + route.id() + " needs --warehouseTable: the table the run is loaded into");

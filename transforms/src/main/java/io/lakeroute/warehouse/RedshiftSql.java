@@ -134,7 +134,7 @@ public final class RedshiftSql extends WarehouseSql {
 
   @Override
   public String createStaging() {
-    return "CREATE TEMP TABLE " + stagingTable() + " (" + columnDefinitions() + ")";
+    return "CREATE TEMP TABLE " + stagingTable() + " AS " + emptySelect();
   }
 
   /** Where the Redshift manifest is written: next to the run's files. */

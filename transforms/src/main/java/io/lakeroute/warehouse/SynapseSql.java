@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * options that match what was written, then the disposition in one transaction. T-SQL types:
  * DECIMAL(p,s), DATETIME2(6), DATETIMEOFFSET(6), BIT, NVARCHAR(MAX).
  *
- * <p>On the H2 stand-in ({@code MODE=MSSQLServer}), {@link #standInLoad()} is the nearest
+ * <p>On the H2 stand-in ({@code MODE=MSSQLServer}), {@link #standInLoad(String)} is the nearest
  * equivalent of COPY INTO: {@code INSERT … SELECT … FROM CSVREAD(?)} per staged CSV file, and the
  * DDL without Synapse's {@code WITH (DISTRIBUTION …)} and {@code IF OBJECT_ID} batches.
  */
@@ -96,7 +96,8 @@ public final class SynapseSql extends WarehouseSql {
       case "timestamp":
         return "DATETIME2(6)";
       case "timestamp_tz":
-        return "DATETIMEOFFSET(6)";
+        // H2 has the SQL standard's name for DATETIMEOFFSET.
+        return standIn ? "TIMESTAMP(6) WITH TIME ZONE" : "DATETIMEOFFSET(6)";
       case "time":
         return "NVARCHAR(15)";
       default:
@@ -147,8 +148,11 @@ public final class SynapseSql extends WarehouseSql {
 
   @Override
   public String createStaging() {
-    String sql = "CREATE TABLE " + stagingTable() + " (" + columnDefinitions() + ")";
-    return standIn ? sql : sql + " WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)";
+    return "CREATE TABLE "
+        + stagingTable()
+        + (standIn ? "" : " WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)")
+        + " AS "
+        + emptySelect();
   }
 
   @Override
@@ -191,10 +195,11 @@ public final class SynapseSql extends WarehouseSql {
   }
 
   /**
-   * H2's nearest equivalent of COPY INTO, for one staged CSV file whose local path is the
-   * parameter: the text of every field cast to the column's type.
+   * H2's nearest equivalent of COPY INTO, for one staged CSV file copied to {@code localPath}
+   * (CSVREAD takes no parameter): the text of every field cast to the column's type. H2 reads a
+   * quoted empty field as an empty string and an unquoted one as NULL, as the files mean them.
    */
-  public String standInLoad() {
+  public String standInLoad(String localPath) {
     Manifest.Csv csv = manifest.csv();
     if (csv == null) {
       throw new IllegalArgumentException(
@@ -216,7 +221,7 @@ public final class SynapseSql extends WarehouseSql {
                         + ")")
             .collect(Collectors.joining(", "));
     String h2Options =
-        "charset=UTF-8 fieldSeparator="
+        "charset=UTF-8 caseSensitiveColumnNames=true fieldSeparator="
             + csv.delimiter()
             + " fieldDelimiter="
             + csv.quote()
@@ -228,7 +233,9 @@ public final class SynapseSql extends WarehouseSql {
         + columnNames()
         + ") SELECT "
         + select
-        + " FROM CSVREAD(?, "
+        + " FROM CSVREAD("
+        + plain(localPath)
+        + ", "
         + (csv.header() ? "NULL" : plain(String.join(",", fileColumns)))
         + ", "
         + plain(h2Options)

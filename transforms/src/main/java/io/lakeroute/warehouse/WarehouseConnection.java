@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -247,7 +246,7 @@ public final class WarehouseConnection implements Serializable {
 
   /**
    * H2 standing in for Synapse: each staged CSV file copied to a local temporary file (H2 reads
-   * files, not streams) and inserted with {@code INSERT … SELECT … FROM CSVREAD(?)}; the rows
+   * files, not streams) and inserted with {@code INSERT … SELECT … FROM CSVREAD(…)}; the rows
    * loaded are then counted in the staging table, as on Synapse.
    */
   private final class H2CsvReadClient extends JdbcClient {
@@ -257,14 +256,12 @@ public final class WarehouseConnection implements Serializable {
 
     @Override
     public long load(WarehouseSql sql) throws SQLException, IOException {
-      String insert = ((SynapseSql) sql).standInLoad();
       for (Manifest.FileEntry file : sql.files()) {
         Path local = Files.createTempFile("lakeroute-h2-load", ".csv");
         try (InputStream in = openStaged(file, sql.manifest)) {
           Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
-          try (PreparedStatement statement = connection.prepareStatement(insert)) {
-            statement.setString(1, local.toString());
-            statement.executeUpdate();
+          try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(((SynapseSql) sql).standInLoad(local.toString()));
           } catch (SQLException e) {
             throw new SQLException(
                 "file " + file.name() + ": " + scrub(e.getMessage()),

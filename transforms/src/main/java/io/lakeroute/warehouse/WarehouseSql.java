@@ -57,7 +57,10 @@ public abstract class WarehouseSql {
   /** Drops the staging table left by an earlier attempt, if any. */
   public abstract String dropStaging();
 
-  /** An empty staging table with the manifest's columns. */
+  /**
+   * An empty staging table with the manifest's columns, typed as the target's (see {@link
+   * #emptySelect()}).
+   */
   public abstract String createStaging();
 
   /** The warehouse's own bulk load of exactly the manifest's files into the staging table. */
@@ -143,6 +146,15 @@ public abstract class WarehouseSql {
 
   private String runIdEquals() {
     return identifier(RUN_ID_COLUMN) + " = " + literal(manifest.runId());
+  }
+
+  /**
+   * No rows of the target's columns: a staging table created from it has the table's own types, so
+   * the bulk load itself rejects a value the table cannot hold (too long, out of range) with the
+   * warehouse's error and line, and the table is never touched.
+   */
+  protected String emptySelect() {
+    return "SELECT " + columnNames() + " FROM " + table() + " WHERE 1 = 0";
   }
 
   /** The manifest's columns, quoted, comma-separated. */

@@ -104,7 +104,9 @@ public final class WarehouseStep {
   }
 
   private static String standInLoad(WarehouseSql sql) {
-    return sql instanceof RedshiftSql r ? r.standInLoad() : ((SynapseSql) sql).standInLoad();
+    return sql instanceof RedshiftSql r
+        ? r.standInLoad()
+        : ((SynapseSql) sql).standInLoad("<local copy of each file>");
   }
 
   /** Writes the Redshift manifest (exactly this run's files) next to them. */
