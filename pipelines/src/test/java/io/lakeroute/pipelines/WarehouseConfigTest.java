@@ -103,6 +103,16 @@ class WarehouseConfigTest {
   }
 
   @Test
+  void theProductionDriversAreOnTheClasspath() throws Exception {
+    assertThat(
+        java.sql.DriverManager.getDriver("jdbc:sqlserver://h:1433").getClass().getName(),
+        equalTo("com.microsoft.sqlserver.jdbc.SQLServerDriver"));
+    assertThat(
+        java.sql.DriverManager.getDriver("jdbc:postgresql://h:5439/dev").getClass().getName(),
+        equalTo("org.postgresql.Driver"));
+  }
+
+  @Test
   void theSynapseStandInMayStageOnS3ButSynapseMayNot() {
     Route.SYNAPSE.checkDestination("s3://b/p", true);
     IllegalArgumentException e =

@@ -197,7 +197,8 @@ public final class SynapseSql extends WarehouseSql {
   /**
    * H2's nearest equivalent of COPY INTO, for one staged CSV file copied to {@code localPath}
    * (CSVREAD takes no parameter): the text of every field cast to the column's type. H2 reads a
-   * quoted empty field as an empty string and an unquoted one as NULL, as the files mean them.
+   * quoted empty field as an empty string and an unquoted one as NULL, as the files mean them, and
+   * would trim unquoted values unless told to preserve whitespace.
    */
   public String standInLoad(String localPath) {
     Manifest.Csv csv = manifest.csv();
@@ -221,7 +222,7 @@ public final class SynapseSql extends WarehouseSql {
                         + ")")
             .collect(Collectors.joining(", "));
     String h2Options =
-        "charset=UTF-8 caseSensitiveColumnNames=true fieldSeparator="
+        "charset=UTF-8 caseSensitiveColumnNames=true preserveWhitespace=true fieldSeparator="
             + csv.delimiter()
             + " fieldDelimiter="
             + csv.quote()
