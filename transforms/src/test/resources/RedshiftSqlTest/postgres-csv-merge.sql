@@ -8,8 +8,6 @@ CREATE TEMP TABLE "lakeroute_stage" AS SELECT "id", "small", "n", "amount", "rat
 
 COPY "lakeroute_stage" FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', NULL '', ENCODING 'UTF8');
 
-SELECT pg_last_copy_count();
-
 DELETE FROM "sales"."customers" WHERE EXISTS (SELECT 1 FROM "lakeroute_stage" AS s WHERE s."id" = "sales"."customers"."id" AND s."n" = "sales"."customers"."n");
 
 INSERT INTO "sales"."customers" ("id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'", "_lakeroute_run_id") SELECT "id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'", '20260101T000000Z' FROM "lakeroute_stage";

@@ -75,7 +75,8 @@ public record WarehouseConfig(
             schema,
             options.getWarehouseTable(),
             WarehouseTarget.disposition(options.getWarehouseDisposition()),
-            keys);
+            keys,
+            options.getWarehouseAddColumns());
     String password =
         options.getWarehousePasswordFile() != null
             ? RouteConfig.secretFile(options.getWarehousePasswordFile(), "--warehousePasswordFile")

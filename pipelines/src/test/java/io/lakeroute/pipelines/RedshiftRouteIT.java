@@ -236,14 +236,35 @@ class RedshiftRouteIT {
                 "--runId=r1"));
     assertThat(drifted.code(), equalTo(ExitCode.LOAD));
     assertThat(drifted.err(), containsString("does not match the run's schema"));
-    assertThat(drifted.err(), containsString("column 2 is email date, the run has email (text)"));
+    assertThat(drifted.err(), containsString("column email is date, the run has text"));
     assertThat(drifted.err(), containsString("lacks column _lakeroute_run_id"));
+
+    // A run that only adds columns evolves the table when asked to.
+    warehouse(
+        "DROP TABLE " + SCHEMA + "." + table,
+        "CREATE TABLE " + SCHEMA + "." + table + " (id BIGINT, _lakeroute_run_id VARCHAR(128))",
+        "INSERT INTO " + SCHEMA + "." + table + " VALUES (0, 'before')");
+    List<String> wider =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT id, email FROM customers WHERE id <= 10",
+            "--runId=r2");
+    RouteFixture.Outcome refused = RouteFixture.launch(wider);
+    assertThat(refused.code(), equalTo(ExitCode.LOAD));
+    assertThat(refused.err(), containsString("lacks column email (text)"));
+    wider.add("--warehouseAddColumns");
+    assertThat(run(wider).rowsInWarehouse(), equalTo(10L));
+    assertThat(
+        warehouseLong(
+            "SELECT COUNT(*) FROM " + SCHEMA + "." + table + " WHERE email IS NULL AND id = 0"),
+        equalTo(1L));
 
     List<String> parquet = args("DirectRunner", "never", "--query=SELECT 1 AS x");
     parquet.replaceAll(a -> a.equals("--format=csv") ? "--format=parquet" : a);
-    RouteFixture.Outcome refused = RouteFixture.launch(parquet);
-    assertThat(refused.code(), equalTo(ExitCode.USAGE));
-    assertThat(refused.err(), containsString("loads CSV only: use --format=csv"));
+    RouteFixture.Outcome notCsv = RouteFixture.launch(parquet);
+    assertThat(notCsv.code(), equalTo(ExitCode.USAGE));
+    assertThat(notCsv.err(), containsString("loads CSV only: use --format=csv"));
     assertThat(fixture.s3.keys(RouteFixture.BUCKET, "redshift/never/").size(), equalTo(0));
   }
 

@@ -87,7 +87,7 @@ public final class LoadWarehouse
       throw new WarehouseException(e.getMessage());
     }
     try (WarehouseClient client = connection.open()) {
-      WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, sql, manifest);
+      WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, target, sql, manifest);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_WAREHOUSE)
           .set(outcome.rowsInTable());
       return outcome;

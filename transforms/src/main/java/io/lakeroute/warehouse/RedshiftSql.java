@@ -104,6 +104,11 @@ public final class RedshiftSql extends WarehouseSql {
   }
 
   @Override
+  protected String addColumnKeyword() {
+    return "ADD COLUMN";
+  }
+
+  @Override
   protected String runIdType() {
     return "VARCHAR(128)";
   }

@@ -106,6 +106,11 @@ public final class SynapseSql extends WarehouseSql {
   }
 
   @Override
+  protected String addColumnKeyword() {
+    return "ADD";
+  }
+
+  @Override
   protected String runIdType() {
     return "NVARCHAR(128)";
   }

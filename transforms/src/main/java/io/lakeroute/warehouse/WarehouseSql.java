@@ -77,6 +77,29 @@ public abstract class WarehouseSql {
     return identifier(target.schema()) + "." + identifier(target.table());
   }
 
+  /** Adds a column of the run that an existing table lacks; earlier rows hold NULL in it. */
+  public String addColumn(Manifest.Column column) {
+    return "ALTER TABLE "
+        + table()
+        + " "
+        + addColumnKeyword()
+        + " "
+        + identifier(column.name())
+        + " "
+        + columnType(column);
+  }
+
+  /** {@code ADD COLUMN} (Redshift) or {@code ADD} (T-SQL). */
+  protected abstract String addColumnKeyword();
+
+  /** The manifest's column of that name, compared without case. */
+  public Manifest.Column column(String name) {
+    return manifest.columns().stream()
+        .filter(c -> c.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** The table's columns and their types, in order; no rows when it does not exist. */
   public String describeColumns() {
     return "SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = "
@@ -86,7 +109,7 @@ public abstract class WarehouseSql {
         + " ORDER BY ORDINAL_POSITION";
   }
 
-  /** The columns the table must have, in order: name and type family (see {@link #family}). */
+  /** The columns the table must have: name and type family (see {@link #family}). */
   public List<Map.Entry<String, String>> expectedColumns() {
     List<Map.Entry<String, String>> columns = new ArrayList<>();
     for (Manifest.Column column : manifest.columns()) {

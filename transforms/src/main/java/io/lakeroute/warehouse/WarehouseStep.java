@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,12 +30,19 @@ public final class WarehouseStep {
       implements java.io.Serializable {}
 
   public static Outcome run(
-      WarehouseClient client, WarehouseConnection connection, WarehouseSql sql, Manifest manifest) {
+      WarehouseClient client,
+      WarehouseConnection connection,
+      WarehouseTarget target,
+      WarehouseSql sql,
+      Manifest manifest) {
     String statement = sql.createTable();
     try {
       client.execute(statement);
       statement = sql.describeColumns();
-      checkColumns(sql, client.query(statement));
+      for (String added : checkColumns(sql, client.query(statement), target.addColumns())) {
+        statement = sql.addColumn(sql.column(added));
+        client.execute(statement);
+      }
       if (sql instanceof RedshiftSql redshift) {
         writeRedshiftManifest(redshift);
       }
@@ -120,35 +128,42 @@ public final class WarehouseStep {
   }
 
   /**
-   * Fails, naming every differing column, unless the table has the run's columns (names compared
-   * without case, types by family) followed by {@value WarehouseSql#RUN_ID_COLUMN}.
+   * Compares the table's columns with the run's by name (without case) and type family. Returns the
+   * run's columns the table lacks when {@code addColumns} allows adding them; fails, naming every
+   * differing column, on anything else.
    */
-  static void checkColumns(WarehouseSql sql, List<List<String>> rows) {
-    List<Map.Entry<String, String>> expected = sql.expectedColumns();
+  static List<String> checkColumns(WarehouseSql sql, List<List<String>> rows, boolean addColumns) {
+    Map<String, List<String>> table = new LinkedHashMap<>();
+    for (List<String> row : rows) {
+      table.put(row.get(0).toLowerCase(Locale.ROOT), row);
+    }
     List<String> differences = new ArrayList<>();
-    int width = Math.max(expected.size(), rows.size());
-    for (int i = 0; i < width; i++) {
-      Map.Entry<String, String> want = i < expected.size() ? expected.get(i) : null;
-      List<String> have = i < rows.size() ? rows.get(i) : null;
-      if (want == null) {
-        differences.add("the table has extra column " + have.get(0) + " " + have.get(1));
-      } else if (have == null) {
-        differences.add("the table lacks column " + want.getKey() + " (" + want.getValue() + ")");
-      } else if (!want.getKey().equalsIgnoreCase(have.get(0))
-          || !want.getValue().equals(WarehouseSql.family(have.get(1)))) {
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, String> want : sql.expectedColumns()) {
+      List<String> have = table.remove(want.getKey().toLowerCase(Locale.ROOT));
+      if (have == null) {
+        if (addColumns && !want.getKey().equals(WarehouseSql.RUN_ID_COLUMN)) {
+          missing.add(want.getKey());
+        } else {
+          differences.add("the table lacks column " + want.getKey() + " (" + want.getValue() + ")");
+        }
+      } else if (!want.getValue().equals(WarehouseSql.family(have.get(1)))) {
         differences.add(
             "column "
-                + (i + 1)
-                + " is "
                 + have.get(0)
-                + " "
+                + " is "
                 + have.get(1).toLowerCase(Locale.ROOT)
                 + ", the run has "
-                + want.getKey()
-                + " ("
-                + want.getValue()
-                + ")");
+                + want.getValue());
       }
+    }
+    for (List<String> extra : table.values()) {
+      differences.add(
+          "the table has column "
+              + extra.get(0)
+              + " "
+              + extra.get(1).toLowerCase(Locale.ROOT)
+              + ", which the run lacks");
     }
     if (!differences.isEmpty()) {
       throw new WarehouseException(
@@ -156,7 +171,9 @@ public final class WarehouseStep {
               + sql.table()
               + " does not match the run's schema: "
               + String.join("; ", differences)
-              + ". Alter or drop the table, or load into another --warehouseTable.");
+              + ". Alter or drop the table, load into another --warehouseTable, or, when the run"
+              + " only adds columns, give --warehouseAddColumns.");
     }
+    return missing;
   }
 }

@@ -6,11 +6,16 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The warehouse table a run becomes: schema, table, write disposition and, for a merge, the key
- * columns. Names are validated here, so generated SQL can always quote them.
+ * The warehouse table a run becomes: schema, table, write disposition, for a merge the key columns,
+ * and whether columns the run has and an existing table lacks are added (else the load fails,
+ * naming them). Names are validated here, so generated SQL can always quote them.
  */
 public record WarehouseTarget(
-    String schema, String table, Disposition disposition, List<String> mergeKeys)
+    String schema,
+    String table,
+    Disposition disposition,
+    List<String> mergeKeys,
+    boolean addColumns)
     implements Serializable {
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
@@ -41,6 +46,12 @@ public record WarehouseTarget(
       throw new IllegalArgumentException(
           "--warehouseMergeKeys is only used with --warehouseDisposition=merge");
     }
+  }
+
+  /** A target that never alters an existing table. */
+  public WarehouseTarget(
+      String schema, String table, Disposition disposition, List<String> mergeKeys) {
+    this(schema, table, disposition, mergeKeys, false);
   }
 
   public static Disposition disposition(String value) {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class WarehouseTableSqlTest {
   private static final Path GOLDEN = Path.of("src/test/resources/WarehouseTableSqlTest");
   private static final DatabricksTable VIEW = new DatabricksTable("main", "sales", "customers");
+  private static final DatabricksTable STAND_IN =
+      new DatabricksTable("spark_catalog", "sales", "customers");
   private static final FederationSql.Secret SECRET =
       new FederationSql.Secret("lakeroute", "warehouse-password");
 
@@ -34,8 +36,12 @@ class WarehouseTableSqlTest {
   }
 
   private static List<String> withCount(List<String> statements) {
+    return withCount(statements, VIEW);
+  }
+
+  private static List<String> withCount(List<String> statements, DatabricksTable table) {
     List<String> all = new ArrayList<>(statements);
-    all.add(WarehouseTableSql.countRun(VIEW, "_lakeroute_run_id", "20260101T000000Z"));
+    all.add(WarehouseTableSql.countRun(table, "_lakeroute_run_id", "20260101T000000Z"));
     return all;
   }
 
@@ -80,11 +86,12 @@ class WarehouseTableSqlTest {
         withCount(
             List.of(
                 WarehouseTableSql.jdbcTable(
-                    new DatabricksTable("spark_catalog", "sales", "customers"),
+                    STAND_IN,
                     "jdbc:postgresql://127.0.0.1:5432/redshift",
                     "\"sales\".\"customers\"",
                     "loader",
-                    "pa'ss"))));
+                    "pa'ss")),
+            STAND_IN));
   }
 
   @Test

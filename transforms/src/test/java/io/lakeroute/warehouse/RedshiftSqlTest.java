@@ -48,7 +48,9 @@ class RedshiftSqlTest {
   void postgresStandInMatchesGolden() throws IOException {
     RedshiftSql sql =
         new RedshiftSql(target(Disposition.MERGE), Golden.manifest("csv", "none", RUN), null);
-    Golden.check(getClass(), "postgres-csv-merge.sql", Golden.statements(sql, sql.standInLoad()));
+    // CopyManager returns the rows each COPY loaded: no count query on the stand-in.
+    Golden.check(
+        getClass(), "postgres-csv-merge.sql", Golden.statements(sql, sql.standInLoad(), null));
   }
 
   @Test
@@ -71,6 +73,9 @@ class RedshiftSqlTest {
     assertThat(type(sql, parquet, "active"), equalTo("BOOLEAN"));
     assertThat(type(sql, parquet, "name"), equalTo("VARCHAR(65535)"));
     assertThat(type(sql, parquet, "payload"), equalTo("VARBYTE(1024000)"));
+    assertThat(
+        sql.addColumn(sql.column("NAME")),
+        equalTo("ALTER TABLE \"sales\".\"customers\" ADD COLUMN \"name\" VARCHAR(65535)"));
     Manifest csv = Golden.manifest("csv", "none", RUN);
     assertThat(
         type(new RedshiftSql(target(Disposition.APPEND), csv, ROLE), csv, "payload"),

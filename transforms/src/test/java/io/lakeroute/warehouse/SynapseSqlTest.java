@@ -73,6 +73,9 @@ class SynapseSqlTest {
     assertThat(type(sql, parquet, "name"), equalTo("NVARCHAR(MAX)"));
     assertThat(type(sql, parquet, "payload"), equalTo("VARBINARY(MAX)"));
     assertThat(type(sql, parquet, "ratio"), equalTo("FLOAT"));
+    assertThat(
+        sql.addColumn(sql.column("seen")),
+        equalTo("ALTER TABLE [dbo].[Customers] ADD [seen] DATETIMEOFFSET(6)"));
   }
 
   private static String type(SynapseSql sql, Manifest manifest, String column) {

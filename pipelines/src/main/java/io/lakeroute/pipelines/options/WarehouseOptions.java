@@ -53,6 +53,14 @@ public interface WarehouseOptions extends PipelineOptions {
 
   void setWarehouseDisposition(String value);
 
+  @Description(
+      "Add the run's columns an existing table lacks (ALTER TABLE … ADD; earlier rows hold NULL)."
+          + " Without it such a table fails the load, naming the columns.")
+  @Default.Boolean(false)
+  boolean getWarehouseAddColumns();
+
+  void setWarehouseAddColumns(boolean value);
+
   @Description("Comma-separated key columns of --warehouseDisposition=merge.")
   String getWarehouseMergeKeys();
 
