@@ -541,6 +541,9 @@ public final class Lakeroute {
 
   /** The step whose code raised {@code t}, from the first lakeroute frame of its stack. */
   private static String stepOf(Throwable t) {
+    if (t instanceof DatabricksException) {
+      return "databricks";
+    }
     for (StackTraceElement frame : t.getStackTrace()) {
       String type = frame.getClassName();
       if (type.startsWith("io.lakeroute.")) {
