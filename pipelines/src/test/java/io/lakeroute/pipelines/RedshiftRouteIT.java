@@ -219,6 +219,20 @@ class RedshiftRouteIT {
     assertThat(
         fixture.s3.keys(RouteFixture.BUCKET, "redshift/" + table + "/r1/"),
         hasItem("redshift/" + table + "/r1/_SUCCESS"));
+
+    // Once the column is wide enough, the load resumes from the published files alone.
+    warehouse("ALTER TABLE " + SCHEMA + "." + table + " ALTER COLUMN c_varchar TYPE VARCHAR(50)");
+    List<String> resume =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT no_such_column FROM nowhere",
+            "--runId=r1",
+            "--warehouseDisposition=replace",
+            "--fromStep=load");
+    RouteResult resumed = run(resume);
+    assertThat(resumed.rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
+    assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
   }
 
   @Test

@@ -26,6 +26,9 @@ public final class LoadWarehouse
   /** Gauge of this run's rows in the warehouse table. */
   public static final String ROWS_IN_WAREHOUSE = "rows_in_warehouse";
 
+  /** Gauge of the step's duration, so the run summary can time it apart from the delivery. */
+  public static final String LOAD_MILLIS = "load_millis";
+
   private final WarehouseTarget target;
   private final WarehouseConnection connection;
 
@@ -86,10 +89,13 @@ public final class LoadWarehouse
     } catch (IllegalArgumentException e) {
       throw new WarehouseException(e.getMessage());
     }
+    long start = System.nanoTime();
     try (WarehouseClient client = connection.open()) {
       WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, target, sql, manifest);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_WAREHOUSE)
           .set(outcome.rowsInTable());
+      Metrics.gauge(PartitionReader.METRICS_NAMESPACE, LOAD_MILLIS)
+          .set((System.nanoTime() - start) / 1_000_000);
       return outcome;
     } catch (SQLException e) {
       throw new WarehouseException(

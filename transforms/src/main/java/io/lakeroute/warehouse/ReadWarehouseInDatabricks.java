@@ -137,6 +137,7 @@ public final class ReadWarehouseInDatabricks
 
   /** Runs the statements and the count; also what a resumed run calls without a pipeline. */
   public long read(WarehouseStep.Outcome loaded) {
+    long start = System.nanoTime();
     List<String> statements = new ArrayList<>();
     String statement = null;
     try (DatabricksClient client = databricks.open()) {
@@ -150,6 +151,8 @@ public final class ReadWarehouseInDatabricks
       long visible = Long.parseLong(client.query(statement).get(0).get(0));
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, LoadDatabricks.ROWS_IN_DATABRICKS)
           .set(visible);
+      Metrics.gauge(PartitionReader.METRICS_NAMESPACE, LoadDatabricks.DATABRICKS_MILLIS)
+          .set((System.nanoTime() - start) / 1_000_000);
       if (visible != loaded.rowsInTable()) {
         throw new ReconciliationException(
             String.format(
