@@ -472,7 +472,7 @@ public final class Lakeroute {
     }
   }
 
-  private static ReadWarehouseInDatabricks databricksReader(RouteConfig config) {
+  static ReadWarehouseInDatabricks databricksReader(RouteConfig config) {
     WarehouseConfig warehouse = config.warehouse();
     return ReadWarehouseInDatabricks.to(config.databricksTarget())
         .using(config.databricks())

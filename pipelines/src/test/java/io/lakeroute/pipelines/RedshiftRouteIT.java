@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.query.SqlTypeMapping;
@@ -273,6 +274,19 @@ class RedshiftRouteIT {
         warehouseLong(
             "SELECT COUNT(*) FROM " + SCHEMA + "." + table + " WHERE email IS NULL AND id = 0"),
         equalTo(1L));
+
+    // A dry run shows every statement of both steps and no secret.
+    List<String> dry =
+        withDatabricks(
+            args("DirectRunner", table, "--query=SELECT id, email FROM customers", "--dryRun"),
+            table);
+    RouteFixture.Outcome planned = RouteFixture.launch(dry);
+    assertThat(planned.err(), planned.code(), equalTo(ExitCode.OK));
+    assertThat(planned.out(), containsString("SQL on postgres"));
+    assertThat(planned.out(), containsString("FROM STDIN WITH (FORMAT csv, HEADER true"));
+    assertThat(planned.out(), containsString("USING JDBC OPTIONS"));
+    assertThat(planned.out(), containsString("'password' '***'"));
+    assertThat(planned.out(), not(containsString(fixture.postgres.password())));
 
     List<String> parquet = args("DirectRunner", "never", "--query=SELECT 1 AS x");
     parquet.replaceAll(a -> a.equals("--format=csv") ? "--format=parquet" : a);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.routes.Route;
+import io.lakeroute.warehouse.WarehouseConnection;
 import io.lakeroute.warehouse.WarehouseDialect;
 import io.lakeroute.warehouse.WarehouseTarget;
 import java.util.ArrayList;
@@ -100,6 +101,16 @@ class WarehouseConfigTest {
     assertThat(config.target().schema(), equalTo("dbo"));
     assertThat(config.connection().scrub("said sv=1&sig=x"), equalTo("said ***"));
     assertThat(config.federation().foreignCatalog(), equalTo("lakeroute_synapse"));
+  }
+
+  @Test
+  void passwordsAreScrubbedAsGivenAndAsSqlLiteralsHoldThem() {
+    WarehouseConnection connection =
+        new WarehouseConnection(
+            WarehouseDialect.POSTGRES, "jdbc:postgresql://h/d", "u", "pa'ss\\w", null);
+    assertThat(
+        connection.scrub("OPTIONS ('password' 'pa\\'ss\\\\w') pa'ss\\w 'pa''ss\\w'"),
+        equalTo("OPTIONS ('password' '***') *** '***'"));
   }
 
   @Test

@@ -110,8 +110,15 @@ public final class ReadWarehouseInDatabricks
     }
   }
 
+  /** The statements of {@link #read}, secrets scrubbed, for a dry run. */
+  public List<String> planned(String runId) {
+    List<String> planned = new ArrayList<>(statements());
+    planned.add(WarehouseTableSql.countRun(target.table(), WarehouseSql.RUN_ID_COLUMN, runId));
+    return planned.stream().map(this::scrub).toList();
+  }
+
   /** The statements that make the warehouse table readable under {@code --databricksTable}. */
-  List<String> statements() {
+  private List<String> statements() {
     if (target.dialect() == DatabricksTarget.Dialect.SPARK) {
       return List.of(
           WarehouseTableSql.jdbcTable(

@@ -135,7 +135,13 @@ public final class WarehouseConnection implements Serializable {
     String storageSecret = dialect.redshift() ? null : storageCredential;
     for (String secret : new String[] {password, storageSecret}) {
       if (secret != null && !secret.isEmpty()) {
-        scrubbed = scrubbed.replace(secret, "***");
+        // As given, and as Spark's (backslash-escaped) and T-SQL's (quotes doubled) literals hold
+        // it.
+        scrubbed =
+            scrubbed
+                .replace(secret.replace("\\", "\\\\").replace("'", "\\'"), "***")
+                .replace(secret.replace("'", "''"), "***")
+                .replace(secret, "***");
       }
     }
     return redact(scrubbed);

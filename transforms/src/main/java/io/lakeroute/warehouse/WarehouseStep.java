@@ -111,6 +111,28 @@ public final class WarehouseStep {
     }
   }
 
+  /**
+   * The statements the step would run for {@code manifest}, secrets scrubbed, for a dry run (the
+   * columns to add, if any, are known only once the table is read).
+   */
+  public static List<String> planned(
+      WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
+    WarehouseSql sql = connection.sql(target, manifest);
+    List<String> statements = new ArrayList<>();
+    statements.add(sql.createTable());
+    statements.add(sql.describeColumns());
+    statements.add(sql.dropStaging());
+    statements.add(sql.createStaging());
+    statements.add(connection.dialect().standIn() ? standInLoad(sql) : sql.load());
+    if (connection.dialect() != WarehouseDialect.POSTGRES) {
+      statements.add(sql.loadedCount());
+    }
+    statements.addAll(sql.apply());
+    statements.add(sql.countRun());
+    statements.add(sql.dropStaging());
+    return statements.stream().map(connection::scrub).toList();
+  }
+
   private static String standInLoad(WarehouseSql sql) {
     return sql instanceof RedshiftSql r
         ? r.standInLoad()
