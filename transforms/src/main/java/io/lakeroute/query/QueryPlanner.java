@@ -78,13 +78,7 @@ public final class QueryPlanner {
                   + partitioning.maxRowsPerFile()
                   + ": files are cut at partition boundaries, so also give --partitionColumn");
         }
-        return new QueryPlan(
-            source,
-            sql,
-            schema,
-            List.of(new QueryPartition(0, 1, sql, List.of(), rows)),
-            rows,
-            snapshotId);
+        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
       }
       Schema.Field field = partitionField(schema, partitioning.column());
       String column = quote + field.getName().replace(quote, quote + quote) + quote;
@@ -98,13 +92,7 @@ public final class QueryPlanner {
       long nulls = rows - stats[1];
       int target = partitioning.partitionsFor(rows);
       if (target == 1 || stats[1] == 0) {
-        return new QueryPlan(
-            source,
-            sql,
-            schema,
-            List.of(new QueryPartition(0, 1, sql, List.of(), rows)),
-            rows,
-            snapshotId);
+        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
       }
       List<Bucket> buckets = histogram(connection, sql, column, kind, target);
       List<QueryPartition> partitions =
@@ -112,6 +100,11 @@ public final class QueryPlanner {
       LOG.info("Planned {} partitions on {} for {} rows", partitions.size(), field.getName(), rows);
       return new QueryPlan(source, sql, schema, partitions, rows, snapshotId);
     }
+  }
+
+  /** The query read as one partition. */
+  private static List<QueryPartition> whole(String sql, long rows) {
+    return List.of(new QueryPartition(0, 1, sql, List.of(), rows));
   }
 
   /** Drops a trailing semicolon and blank space so the query can be wrapped. */
