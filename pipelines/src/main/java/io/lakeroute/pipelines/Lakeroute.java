@@ -17,6 +17,7 @@ import io.lakeroute.query.QueryPlan;
 import io.lakeroute.query.QueryPlanner;
 import io.lakeroute.query.SourceException;
 import io.lakeroute.query.SourceReadException;
+import io.lakeroute.query.SourceSnapshot;
 import io.lakeroute.validation.ReconciliationException;
 import io.lakeroute.warehouse.LoadWarehouse;
 import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
@@ -250,62 +251,94 @@ public final class Lakeroute {
           }
           return null;
         });
-    QueryPlan plan = step(record, "plan", () -> plan(config));
-    record.counts(plan.rowCount(), null, null);
-    Pipeline pipeline = Pipeline.create(options);
-    PCollection<Manifest> manifest =
-        ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
-    if (config.warehouse() != null) {
-      warehouseSteps(manifest, config);
-    } else if (config.databricksTarget() != null) {
-      manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
-    }
-    long deliverStart = System.nanoTime();
-    PipelineResult result;
+    Planned planned = step(record, "plan", () -> planInSnapshot(config));
+    QueryPlan plan = planned.plan();
     try {
-      result = pipeline.run();
-      PipelineResult.State state = result.waitUntilFinish();
-      if (state != PipelineResult.State.DONE) {
-        throw new IllegalStateException("the pipeline ended in state " + state);
+      record.counts(plan.rowCount(), null, null);
+      Pipeline pipeline = Pipeline.create(options);
+      PCollection<Manifest> manifest =
+          ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
+      if (config.warehouse() != null) {
+        warehouseSteps(manifest, config);
+      } else if (config.databricksTarget() != null) {
+        manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
       }
-    } catch (RuntimeException e) {
-      Staging.clean(layout);
-      RunFailure failure = classify(e);
-      record.failed(
-          failure, failure.step() == null ? "deliver" : failure.step(), since(deliverStart));
-      if ("databricks".equals(failure.step()) || "load".equals(failure.step())) {
-        record.step("deliver", "succeeded", since(deliverStart));
-        if ("databricks".equals(failure.step()) && config.warehouse() != null) {
-          record.step("load", "succeeded", 0);
+      long deliverStart = System.nanoTime();
+      PipelineResult result;
+      try {
+        result = pipeline.run();
+        PipelineResult.State state = result.waitUntilFinish();
+        if (state != PipelineResult.State.DONE) {
+          throw new IllegalStateException("the pipeline ended in state " + state);
         }
-        record.manifest(readPublished(layout).orElse(null));
+      } catch (RuntimeException e) {
+        Staging.clean(layout);
+        RunFailure failure = classify(e);
+        record.failed(
+            failure, failure.step() == null ? "deliver" : failure.step(), since(deliverStart));
+        if ("databricks".equals(failure.step()) || "load".equals(failure.step())) {
+          record.step("deliver", "succeeded", since(deliverStart));
+          if ("databricks".equals(failure.step()) && config.warehouse() != null) {
+            record.step("load", "succeeded", 0);
+          }
+          record.manifest(readPublished(layout).orElse(null));
+        }
+        throw failure;
       }
-      throw failure;
+      double pipelineSeconds = since(deliverStart);
+      double databricksSeconds =
+          RouteResult.databricksMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
+      double loadSeconds = RouteResult.loadMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
+      record.step(
+          "deliver", "succeeded", Math.max(0, pipelineSeconds - loadSeconds - databricksSeconds));
+      long inWarehouse = RouteResult.gauge(result, LoadWarehouse.ROWS_IN_WAREHOUSE);
+      long inDatabricks = RouteResult.gauge(result, LoadDatabricks.ROWS_IN_DATABRICKS);
+      if (config.warehouse() != null) {
+        record.step("load", "succeeded", loadSeconds);
+      }
+      if (config.databricksTarget() != null) {
+        record.step("databricks", "succeeded", databricksSeconds);
+      }
+      Manifest published = readManifest(layout);
+      record.manifest(published);
+      record.counts(plan.rowCount(), config.warehouse() == null ? null : inWarehouse, inDatabricks);
+      return new RouteResult(
+          published,
+          plan.rowCount(),
+          RouteResult.counter(result, PartitionReader.ROWS_READ),
+          inWarehouse,
+          inDatabricks,
+          since(start));
+    } finally {
+      closeQuietly(planned.snapshot());
     }
-    double pipelineSeconds = since(deliverStart);
-    double databricksSeconds =
-        RouteResult.databricksMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
-    double loadSeconds = RouteResult.loadMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
-    record.step(
-        "deliver", "succeeded", Math.max(0, pipelineSeconds - loadSeconds - databricksSeconds));
-    long inWarehouse = RouteResult.gauge(result, LoadWarehouse.ROWS_IN_WAREHOUSE);
-    long inDatabricks = RouteResult.gauge(result, LoadDatabricks.ROWS_IN_DATABRICKS);
-    if (config.warehouse() != null) {
-      record.step("load", "succeeded", loadSeconds);
+  }
+
+  /** A plan and the source snapshot its partitions read, held open until the pipeline ends. */
+  private record Planned(SourceSnapshot snapshot, QueryPlan plan) {}
+
+  private static Planned planInSnapshot(RouteConfig config) {
+    SourceSnapshot snapshot;
+    try {
+      snapshot = SourceSnapshot.export(config.source());
+    } catch (SourceException e) {
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
     }
-    if (config.databricksTarget() != null) {
-      record.step("databricks", "succeeded", databricksSeconds);
+    try {
+      return new Planned(
+          snapshot, QueryPlanner.plan(snapshot, config.query(), config.partitioning()));
+    } catch (SourceException | IllegalArgumentException e) {
+      closeQuietly(snapshot);
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
     }
-    Manifest published = readManifest(layout);
-    record.manifest(published);
-    record.counts(plan.rowCount(), config.warehouse() == null ? null : inWarehouse, inDatabricks);
-    return new RouteResult(
-        published,
-        plan.rowCount(),
-        RouteResult.counter(result, PartitionReader.ROWS_READ),
-        inWarehouse,
-        inDatabricks,
-        since(start));
+  }
+
+  private static void closeQuietly(SourceSnapshot snapshot) {
+    try {
+      snapshot.close();
+    } catch (SQLException e) {
+      // The transaction only ever read; the server ends it with the connection.
+    }
   }
 
   /** The validated config, the layout and the store's credentials; nothing is contacted. */
@@ -328,6 +361,7 @@ public final class Lakeroute {
     }
   }
 
+  /** Plans the query without a shared snapshot: for a dry run, which holds nothing open. */
   static QueryPlan plan(RouteConfig config) {
     try {
       return QueryPlanner.plan(config.source(), config.query(), config.partitioning());

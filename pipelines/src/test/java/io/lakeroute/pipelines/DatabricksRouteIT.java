@@ -263,14 +263,10 @@ class DatabricksRouteIT {
             "--runId=r1",
             "--summaryPath=" + summary);
     CompletableFuture<Void> outage =
-        CompletableFuture.runAsync(
+        RouteFixture.inBackground(
             () -> {
-              try {
-                awaitSourceQuery("pg_sleep(2)");
-                databricks.stop();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
+              fixture.awaitSourceQuery("%pg_sleep(2)%");
+              databricks.stop();
             });
     RouteFixture.Outcome failed;
     try {
@@ -304,27 +300,6 @@ class DatabricksRouteIT {
     // Resuming twice is as safe as running twice.
     assertThat(RouteFixture.launch(resume).code(), equalTo(ExitCode.OK));
     assertThat(count(table), equalTo(500L));
-  }
-
-  /** Waits until the source runs a query containing {@code marker}. */
-  private static void awaitSourceQuery(String marker) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      try (Connection connection = fixture.postgres.connect();
-          Statement statement = connection.createStatement();
-          ResultSet rs =
-              statement.executeQuery(
-                  "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%"
-                      + marker
-                      + "%' AND query NOT LIKE '%pg_stat_activity%'")) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          return;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the source never ran " + marker);
   }
 
   private static long count(String table) throws Exception {

@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -65,25 +63,8 @@ class FaultIT {
 
   /** Waits until a partition's rows stream from the source, then a second more. */
   private static void awaitStreaming() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      try (Connection connection = fixture.postgres.connect();
-          Statement statement = connection.createStatement();
-          ResultSet rs =
-              statement.executeQuery(
-                  "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE"
-                      + " 'SELECT * FROM (SELECT * FROM "
-                      + TABLE
-                      + ") lakeroute_q WHERE%'")) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          Thread.sleep(1000);
-          return;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the route never started reading " + TABLE);
+    fixture.awaitSourceQuery("SELECT * FROM (SELECT * FROM " + TABLE + ") lakeroute_q WHERE%");
+    Thread.sleep(1000);
   }
 
   /** After a fault: no run folder content at all, and a re-run delivers every row once. */
@@ -126,14 +107,10 @@ class FaultIT {
   @Test
   void anObjectStoreStoppedMidWriteFailsRetryablyAndARerunHeals() throws Exception {
     CompletableFuture<Void> outage =
-        CompletableFuture.runAsync(
+        RouteFixture.inBackground(
             () -> {
-              try {
-                awaitStreaming();
-                fixture.s3.stop();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
+              awaitStreaming();
+              fixture.s3.stop();
             });
     RouteFixture.Outcome outcome;
     try {
@@ -150,15 +127,11 @@ class FaultIT {
   @Test
   void aSourceRestartedMidReadFailsRetryablyAndARerunHeals() throws Exception {
     CompletableFuture<Void> restart =
-        CompletableFuture.runAsync(
+        RouteFixture.inBackground(
             () -> {
-              try {
-                awaitStreaming();
-                fixture.postgres.stop();
-                fixture.postgres.start();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
+              awaitStreaming();
+              fixture.postgres.stop();
+              fixture.postgres.start();
             });
     RouteFixture.Outcome outcome = RouteFixture.launch(args("fault-source"));
     restart.get(2, TimeUnit.MINUTES);

@@ -41,14 +41,25 @@ public final class PartitionReader implements Serializable {
 
   private final JdbcSource source;
   private final Schema schema;
+  private final String snapshotId;
 
   public PartitionReader(JdbcSource source, Schema schema) {
+    this(source, schema, null);
+  }
+
+  private PartitionReader(JdbcSource source, Schema schema, String snapshotId) {
     this.source = source;
     this.schema = schema;
+    this.snapshotId = snapshotId;
   }
 
   public Schema schema() {
     return schema;
+  }
+
+  /** A reader inside the exported source snapshot {@code id} (null: none). */
+  PartitionReader inSnapshot(String id) {
+    return new PartitionReader(source, schema, id);
   }
 
   /** Receives the rows of a partition. */
@@ -66,6 +77,9 @@ public final class PartitionReader implements Serializable {
     try (Connection connection = source.connect()) {
       // pgjdbc streams only inside a transaction; other drivers ignore the hint harmlessly.
       connection.setAutoCommit(false);
+      if (snapshotId != null) {
+        SourceSnapshot.adopt(connection, snapshotId);
+      }
       try (PreparedStatement statement =
           connection.prepareStatement(
               partition.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
