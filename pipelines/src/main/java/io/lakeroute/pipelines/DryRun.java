@@ -7,6 +7,8 @@ import io.lakeroute.delivery.Publish;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.query.QueryPartition;
 import io.lakeroute.query.QueryPlan;
+import io.lakeroute.warehouse.WarehouseConnection;
+import io.lakeroute.warehouse.WarehouseStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +62,26 @@ final class DryRun {
       text.append("  -- ").append(partition).append('\n');
       text.append(indent(partition.sql())).append('\n');
     }
-    if (config.databricksTarget() != null) {
+    if (config.warehouse() != null) {
+      WarehouseConnection warehouse = config.warehouse().connection();
+      text.append("SQL on ")
+          .append(warehouse.dialect().id())
+          .append(" (")
+          .append(warehouse.url())
+          .append(", secrets not shown):\n");
+      for (String statement :
+          WarehouseStep.planned(warehouse, config.warehouse().target(), manifest)) {
+        text.append(indent(statement)).append(";\n");
+      }
+      if (config.databricksTarget() != null) {
+        text.append("SQL on Databricks (")
+            .append(config.databricks().url())
+            .append(", token not shown):\n");
+        for (String statement : Lakeroute.databricksReader(config).planned(manifest.runId())) {
+          text.append(indent(statement)).append(";\n");
+        }
+      }
+    } else if (config.databricksTarget() != null) {
       text.append("SQL on Databricks (")
           .append(config.databricks().url())
           .append(", token not shown):\n");

@@ -3,10 +3,13 @@ package io.lakeroute.pipelines;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
+import io.lakeroute.pipelines.options.RedshiftOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.options.RunOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
+import io.lakeroute.pipelines.options.SynapseOptions;
+import io.lakeroute.pipelines.options.WarehouseOptions;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -38,6 +41,9 @@ final class Help {
         false,
         "  and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
         "  --impersonateServiceAccount, --credentialFactoryClass.");
+    section(out, "Warehouse (routes redshift and synapse)", WarehouseOptions.class, false);
+    section(out, "Redshift", RedshiftOptions.class, false);
+    section(out, "Synapse", SynapseOptions.class, false);
     out.println("Runner (Beam): --runner=DirectRunner (default) | SparkRunner; SparkRunner takes");
     out.println("  --sparkMaster=local[2] | spark://… | yarn. Any other Beam option is accepted.");
     out.println();

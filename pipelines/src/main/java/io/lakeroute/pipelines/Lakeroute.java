@@ -19,6 +19,11 @@ import io.lakeroute.query.SourceException;
 import io.lakeroute.query.SourceReadException;
 import io.lakeroute.query.SourceSnapshot;
 import io.lakeroute.validation.ReconciliationException;
+import io.lakeroute.warehouse.LoadWarehouse;
+import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
+import io.lakeroute.warehouse.WarehouseClient;
+import io.lakeroute.warehouse.WarehouseException;
+import io.lakeroute.warehouse.WarehouseStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -222,7 +227,9 @@ public final class Lakeroute {
         config.logicalDate().toString(),
         config.fromStep().id());
     record.location(layout.runDirectory().toString());
-    record.skipped("load");
+    if (config.warehouse() == null) {
+      record.skipped("load");
+    }
     if (config.databricksTarget() == null) {
       record.skipped("databricks");
     }
@@ -239,6 +246,9 @@ public final class Lakeroute {
           if (config.databricksTarget() != null) {
             checkDatabricks(config);
           }
+          if (config.warehouse() != null) {
+            checkWarehouse(config.warehouse());
+          }
           return null;
         });
     Planned planned = step(record, "plan", () -> planInSnapshot(config));
@@ -248,7 +258,9 @@ public final class Lakeroute {
       Pipeline pipeline = Pipeline.create(options);
       PCollection<Manifest> manifest =
           ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
-      if (config.databricksTarget() != null) {
+      if (config.warehouse() != null) {
+        warehouseSteps(manifest, config);
+      } else if (config.databricksTarget() != null) {
         manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
       }
       long deliverStart = System.nanoTime();
@@ -264,8 +276,11 @@ public final class Lakeroute {
         RunFailure failure = classify(e);
         record.failed(
             failure, failure.step() == null ? "deliver" : failure.step(), since(deliverStart));
-        if ("databricks".equals(failure.step())) {
+        if ("databricks".equals(failure.step()) || "load".equals(failure.step())) {
           record.step("deliver", "succeeded", since(deliverStart));
+          if ("databricks".equals(failure.step()) && config.warehouse() != null) {
+            record.step("load", "succeeded", 0);
+          }
           record.manifest(readPublished(layout).orElse(null));
         }
         throw failure;
@@ -273,18 +288,25 @@ public final class Lakeroute {
       double pipelineSeconds = since(deliverStart);
       double databricksSeconds =
           RouteResult.databricksMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
-      record.step("deliver", "succeeded", Math.max(0, pipelineSeconds - databricksSeconds));
+      double loadSeconds = RouteResult.loadMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
+      record.step(
+          "deliver", "succeeded", Math.max(0, pipelineSeconds - loadSeconds - databricksSeconds));
+      long inWarehouse = RouteResult.gauge(result, LoadWarehouse.ROWS_IN_WAREHOUSE);
       long inDatabricks = RouteResult.gauge(result, LoadDatabricks.ROWS_IN_DATABRICKS);
+      if (config.warehouse() != null) {
+        record.step("load", "succeeded", loadSeconds);
+      }
       if (config.databricksTarget() != null) {
         record.step("databricks", "succeeded", databricksSeconds);
       }
       Manifest published = readManifest(layout);
       record.manifest(published);
-      record.counts(plan.rowCount(), null, inDatabricks);
+      record.counts(plan.rowCount(), config.warehouse() == null ? null : inWarehouse, inDatabricks);
       return new RouteResult(
           published,
           plan.rowCount(),
           RouteResult.counter(result, PartitionReader.ROWS_READ),
+          inWarehouse,
           inDatabricks,
           since(start));
     } finally {
@@ -325,7 +347,11 @@ public final class Lakeroute {
   static Prepared prepare(RouteOptions options, Function<String, String> env) {
     try {
       RouteConfig config = RouteConfig.from(options, env);
-      config.route().checkDestination(config.destination());
+      config
+          .route()
+          .checkDestination(
+              config.destination(),
+              config.warehouse() != null && config.warehouse().connection().dialect().standIn());
       String credentials = Stores.configure(options, config.destination());
       return new Prepared(config, Layout.of(config.destination(), config.runId()), credentials);
     } catch (IllegalArgumentException e) {
@@ -363,13 +389,16 @@ public final class Lakeroute {
       RouteConfig config, Layout layout, RunRecord record, long start) {
     record.skipped("plan");
     record.skipped("deliver");
-    if (config.fromStep() == Step.LOAD) {
+    if (config.fromStep() == Step.LOAD && config.warehouse() == null) {
       throw new RunFailure(
           ExitCode.USAGE,
           "--fromStep=load: --route="
               + config.route().id()
               + " loads no warehouse; use --fromStep=databricks to run the Databricks step again",
           null);
+    }
+    if (config.warehouse() != null) {
+      return resumeWarehouse(config, layout, record, start);
     }
     if (config.databricksTarget() == null) {
       throw new RunFailure(
@@ -400,7 +429,105 @@ public final class Lakeroute {
               }
             });
     record.counts(null, null, outcome.rowsVisible());
-    return new RouteResult(manifest, -1, -1, outcome.rowsVisible(), since(start));
+    return new RouteResult(manifest, -1, -1, -1, outcome.rowsVisible(), since(start));
+  }
+
+  /**
+   * Routes redshift and synapse from their published manifest: {@code --fromStep=load} loads the
+   * warehouse again (then Databricks, if configured); {@code --fromStep=databricks} only lets
+   * Databricks read the table, expecting the manifest's rows of this run in it.
+   */
+  private static RouteResult resumeWarehouse(
+      RouteConfig config, Layout layout, RunRecord record, long start) {
+    WarehouseConfig warehouse = config.warehouse();
+    if (config.fromStep() == Step.DATABRICKS && config.databricksTarget() == null) {
+      throw new RunFailure(
+          ExitCode.USAGE,
+          "--fromStep=databricks needs the Databricks options (--databricksTable, …)",
+          null);
+    }
+    Manifest manifest =
+        step(
+            record,
+            "preflight",
+            () -> {
+              Manifest published = publishedManifest(layout, config.runId());
+              checkWarehouse(warehouse);
+              if (config.databricksTarget() != null) {
+                checkDatabricks(config);
+              }
+              return published;
+            });
+    record.manifest(manifest);
+    WarehouseStep.Outcome loaded;
+    if (config.fromStep() == Step.LOAD) {
+      loaded =
+          step(
+              record,
+              "load",
+              () -> {
+                try {
+                  return LoadWarehouse.load(warehouse.connection(), warehouse.target(), manifest);
+                } catch (RuntimeException e) {
+                  throw classify(e);
+                }
+              });
+    } else {
+      record.skipped("load");
+      loaded = new WarehouseStep.Outcome(manifest.runId(), -1, manifest.rowCount());
+    }
+    long inDatabricks = -1;
+    if (config.databricksTarget() != null) {
+      inDatabricks =
+          step(
+              record,
+              "databricks",
+              () -> {
+                try {
+                  return databricksReader(config).read(loaded);
+                } catch (RuntimeException e) {
+                  throw classify(e);
+                }
+              });
+    } else {
+      record.skipped("databricks");
+    }
+    record.counts(null, loaded.rowsInTable(), inDatabricks < 0 ? null : inDatabricks);
+    return new RouteResult(manifest, -1, -1, loaded.rowsInTable(), inDatabricks, since(start));
+  }
+
+  /** Routes redshift and synapse: the files → the warehouse → Databricks reading the warehouse. */
+  private static void warehouseSteps(PCollection<Manifest> manifest, RouteConfig config) {
+    WarehouseConfig warehouse = config.warehouse();
+    PCollection<WarehouseStep.Outcome> loaded =
+        manifest.apply(LoadWarehouse.to(warehouse.target()).using(warehouse.connection()));
+    if (config.databricksTarget() != null) {
+      loaded.apply(databricksReader(config));
+    }
+  }
+
+  static ReadWarehouseInDatabricks databricksReader(RouteConfig config) {
+    WarehouseConfig warehouse = config.warehouse();
+    return ReadWarehouseInDatabricks.to(config.databricksTarget())
+        .using(config.databricks())
+        .from(warehouse.target(), warehouse.connection(), warehouse.federation());
+  }
+
+  /** Connects before any data moves, so a wrong URL, user or password costs seconds. */
+  private static void checkWarehouse(WarehouseConfig warehouse) {
+    try (WarehouseClient client = warehouse.connection().open()) {
+      client.query("SELECT 1");
+    } catch (SQLException | RuntimeException e) {
+      throw new RunFailure(
+          ExitCode.LOAD,
+          "The warehouse is not reachable at "
+              + warehouse.connection().url()
+              + ": "
+              + warehouse.connection().scrub(e.getMessage())
+              + ". Check --warehouseJdbcUrl, --warehouseUser and the password. Nothing was read"
+              + " yet.",
+          null);
+    }
   }
 
   /** The manifest a resumed run starts from: published, complete, and this run's own. */
@@ -502,6 +629,11 @@ public final class Lakeroute {
     for (Throwable t : chain) {
       if (t instanceof ReconciliationException) {
         return failure(ExitCode.RECONCILIATION, t.getMessage(), failure, t);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof WarehouseException) {
+        return failure(lost ? ExitCode.TRANSIENT : ExitCode.LOAD, t.getMessage(), failure, t);
       }
     }
     for (Throwable t : chain) {

@@ -35,6 +35,7 @@ public final class RouteConfig {
   private final Step fromStep;
   private final DatabricksTarget databricksTarget;
   private final DatabricksConnection databricks;
+  private final WarehouseConfig warehouse;
 
   private RouteConfig(
       Route route,
@@ -47,7 +48,8 @@ public final class RouteConfig {
       LocalDate logicalDate,
       Step fromStep,
       DatabricksTarget databricksTarget,
-      DatabricksConnection databricks) {
+      DatabricksConnection databricks,
+      WarehouseConfig warehouse) {
     this.route = route;
     this.source = source;
     this.query = query;
@@ -59,6 +61,7 @@ public final class RouteConfig {
     this.fromStep = fromStep;
     this.databricksTarget = databricksTarget;
     this.databricks = databricks;
+    this.warehouse = warehouse;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
@@ -85,8 +88,9 @@ public final class RouteConfig {
                     .withPartitions(options.getPartitions()))
             .withMaxRowsPerFile(options.getMaxRowsPerFile());
     String runId = options.getRunId() != null ? options.getRunId() : logicalDate.toString();
+    Route route = Route.of(options.getRoute());
     return new RouteConfig(
-        Route.of(options.getRoute()),
+        route,
         source,
         query(options),
         partitioning,
@@ -96,7 +100,8 @@ public final class RouteConfig {
         logicalDate,
         Step.of(options.getFromStep()),
         databricksTarget(options),
-        options.getDatabricksTable() == null ? null : databricksConnection(options, env));
+        options.getDatabricksTable() == null ? null : databricksConnection(options, env),
+        WarehouseConfig.from(options, route, env));
   }
 
   private static DatabricksTarget databricksTarget(RouteOptions options) {
@@ -139,7 +144,7 @@ public final class RouteConfig {
   }
 
   /** A secret from a file, trailing newline dropped; the message never shows the content. */
-  private static String secretFile(String path, String flag) {
+  static String secretFile(String path, String flag) {
     try {
       return Files.readString(Path.of(path), StandardCharsets.UTF_8).stripTrailing();
     } catch (IOException e) {
@@ -232,5 +237,10 @@ public final class RouteConfig {
 
   public DatabricksConnection databricks() {
     return databricks;
+  }
+
+  /** The warehouse of routes redshift and synapse, or null. */
+  public WarehouseConfig warehouse() {
+    return warehouse;
   }
 }

@@ -3,6 +3,7 @@ package io.lakeroute.pipelines;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
+import io.lakeroute.warehouse.LoadWarehouse;
 import java.util.Optional;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.GaugeResult;
@@ -16,14 +17,21 @@ public final class RouteResult {
   private final Manifest manifest;
   private final long queryRows;
   private final long rowsRead;
+  private final long rowsInWarehouse;
   private final long rowsInDatabricks;
   private final double seconds;
 
   RouteResult(
-      Manifest manifest, long queryRows, long rowsRead, long rowsInDatabricks, double seconds) {
+      Manifest manifest,
+      long queryRows,
+      long rowsRead,
+      long rowsInWarehouse,
+      long rowsInDatabricks,
+      double seconds) {
     this.manifest = manifest;
     this.queryRows = queryRows;
     this.rowsRead = rowsRead;
+    this.rowsInWarehouse = rowsInWarehouse;
     this.rowsInDatabricks = rowsInDatabricks;
     this.seconds = seconds;
   }
@@ -40,6 +48,11 @@ public final class RouteResult {
   /** Rows the readers streamed from the source (a Beam counter); -1 when not known. */
   public long rowsRead() {
     return rowsRead;
+  }
+
+  /** This run's rows in the warehouse table, or -1 without a warehouse. */
+  public long rowsInWarehouse() {
+    return rowsInWarehouse;
   }
 
   /** Rows Databricks showed for the run, or -1 without a Databricks step. */
@@ -75,7 +88,15 @@ public final class RouteResult {
   }
 
   static Optional<Long> databricksMillis(PipelineResult result) {
-    long millis = gauge(result, LoadDatabricks.DATABRICKS_MILLIS);
+    return millis(result, LoadDatabricks.DATABRICKS_MILLIS);
+  }
+
+  static Optional<Long> loadMillis(PipelineResult result) {
+    return millis(result, LoadWarehouse.LOAD_MILLIS);
+  }
+
+  private static Optional<Long> millis(PipelineResult result, String gauge) {
+    long millis = gauge(result, gauge);
     return millis < 0 ? Optional.empty() : Optional.of(millis);
   }
 

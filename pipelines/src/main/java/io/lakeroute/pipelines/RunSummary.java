@@ -47,6 +47,17 @@ final class RunSummary {
             seconds,
             seconds > 0 ? manifest.rowCount() / seconds : 0.0));
     line(text, "location", manifest.location());
+    if (options.getWarehouseTable() != null) {
+      line(
+          text,
+          "warehouse",
+          String.format(
+              Locale.ROOT,
+              "%,d rows of this run in %s (%s)",
+              result.rowsInWarehouse(),
+              options.getWarehouseTable(),
+              options.getWarehouseDisposition()));
+    }
     if (options.getDatabricksTable() != null) {
       line(
           text,

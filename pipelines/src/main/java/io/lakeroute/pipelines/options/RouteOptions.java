@@ -11,10 +11,14 @@ public interface RouteOptions
         RunOptions,
         S3StoreOptions,
         GcsStoreOptions,
-        DatabricksOptions {
+        DatabricksOptions,
+        WarehouseOptions,
+        RedshiftOptions,
+        SynapseOptions {
   @Description(
-      "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage) or gcs (files"
-          + " → Google Cloud Storage); each ends in Databricks when --databricksTable is given, and"
+      "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
+          + " → Google Cloud Storage), redshift (S3 → Redshift COPY) or synapse (Azure Blob →"
+          + " Synapse COPY INTO); each ends in Databricks when --databricksTable is given, and"
           + " the object-store routes also take a local path.")
   @Default.String("s3")
   String getRoute();
