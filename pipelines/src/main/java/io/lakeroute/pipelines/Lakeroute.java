@@ -121,7 +121,7 @@ public final class Lakeroute {
     try {
       config = RouteConfig.from(options, env);
       config.route().checkDestination(config.destination());
-      credentials = Stores.configure(options, config.destination());
+      credentials = Stores.configure(options, config.destination(), env);
       layout = Layout.of(config.destination(), config.runId());
     } catch (IllegalArgumentException e) {
       throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);

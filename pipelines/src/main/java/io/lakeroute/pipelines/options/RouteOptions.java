@@ -10,6 +10,7 @@ public interface RouteOptions
         DeliveryOptions,
         S3StoreOptions,
         GcsStoreOptions,
+        AzureStoreOptions,
         DatabricksOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage) or gcs (files"

@@ -1,0 +1,82 @@
+package io.lakeroute.delivery;
+
+import com.azure.storage.blob.models.BlobStorageException;
+
+/**
+ * One line about a failed Azure Blob Storage call and what to do about it. Beam's azfs filesystem
+ * passes the SDK's exceptions on, whose messages hold the whole XML error body; the user needs the
+ * account, the container, the reason and the fix.
+ */
+final class AzureErrors {
+  /** What Beam's {@code AzureBlobStoreFileSystem.create} throws when the container is missing. */
+  private static final String NO_CONTAINER = "create does not create containers";
+
+  private AzureErrors() {}
+
+  /** The explanation of {@code failure}, or null when no Azure error caused it. */
+  static String explain(Throwable failure, String destination) {
+    if (!destination.startsWith("azfs://")) {
+      return null;
+    }
+    String[] parts = destination.substring("azfs://".length()).split("/", 3);
+    String account = parts[0];
+    String container = parts.length > 1 ? parts[1] : "";
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnsupportedOperationException
+          && String.valueOf(t.getMessage()).startsWith(NO_CONTAINER)) {
+        return missingContainer(account, container, "Beam found no such container");
+      }
+      if (t instanceof BlobStorageException response) {
+        return explain(response, account, container);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static String explain(BlobStorageException response, String account, String container) {
+    String code = response.getErrorCode() == null ? "" : response.getErrorCode().toString();
+    String said = "Azure: " + response.getStatusCode() + (code.isEmpty() ? "" : " " + code);
+    switch (response.getStatusCode()) {
+      case 401:
+      case 403:
+        if (code.equals("AuthenticationFailed") || response.getStatusCode() == 401) {
+          return "Azure refused the credentials for storage account "
+              + account
+              + " ("
+              + said
+              + "): a wrong or rotated account key, an expired or forged SAS token, or a"
+              + " connection string of another account.";
+        }
+        return "the credentials may not write to container "
+            + container
+            + " of storage account "
+            + account
+            + " ("
+            + said
+            + "). They need to create, read, list and delete blobs there (SAS permissions"
+            + " racwdl, or the role Storage Blob Data Contributor).";
+      case 404:
+        return missingContainer(account, container, said);
+      default:
+        return said + ".";
+    }
+  }
+
+  private static String missingContainer(String account, String container, String said) {
+    return "container "
+        + container
+        + " does not exist in storage account "
+        + account
+        + " ("
+        + said
+        + "). Beam cannot create containers: create it (az storage container create"
+        + " --account-name "
+        + account
+        + " --name "
+        + container
+        + "), or correct --destination. Nothing was read.";
+  }
+}
