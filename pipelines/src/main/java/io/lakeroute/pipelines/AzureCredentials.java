@@ -62,7 +62,10 @@ final class AzureCredentials {
     }
     switch (secret.kind()) {
       case KEY -> options.setAccessKey(secret.value());
-      case SAS -> options.setSasToken(secret.value());
+        // Beam appends the token to blob URLs when it copies (renames), so it must start with ?.
+      case SAS ->
+          options.setSasToken(
+              secret.value().startsWith("?") ? secret.value() : "?" + secret.value());
       case CONNECTION_STRING -> options.setAzureConnectionString(secret.value());
     }
     return secret.kind().label + " from " + secret.source() + where;

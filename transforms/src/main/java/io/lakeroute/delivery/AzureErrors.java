@@ -1,6 +1,7 @@
 package io.lakeroute.delivery;
 
 import com.azure.storage.blob.models.BlobStorageException;
+import java.io.FileNotFoundException;
 
 /**
  * One line about a failed Azure Blob Storage call and what to do about it. Beam's azfs filesystem
@@ -8,8 +9,8 @@ import com.azure.storage.blob.models.BlobStorageException;
  * account, the container, the reason and the fix.
  */
 final class AzureErrors {
-  /** What Beam's {@code AzureBlobStoreFileSystem.create} throws when the container is missing. */
-  private static final String NO_CONTAINER = "create does not create containers";
+  /** What Beam's {@code AzureBlobStoreFileSystem.create} says when the container is missing. */
+  private static final String NO_CONTAINER = "This container does not exist.";
 
   private AzureErrors() {}
 
@@ -22,7 +23,7 @@ final class AzureErrors {
     String account = parts[0];
     String container = parts.length > 1 ? parts[1] : "";
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof UnsupportedOperationException
+      if (t instanceof FileNotFoundException
           && String.valueOf(t.getMessage()).startsWith(NO_CONTAINER)) {
         return missingContainer(account, container, "Beam found no such container");
       }
@@ -42,7 +43,10 @@ final class AzureErrors {
     switch (response.getStatusCode()) {
       case 401:
       case 403:
-        if (code.equals("AuthenticationFailed") || response.getStatusCode() == 401) {
+        // Azure says AuthenticationFailed, Azurite AuthorizationFailure, both with this message.
+        if (code.equals("AuthenticationFailed")
+            || response.getStatusCode() == 401
+            || String.valueOf(response.getMessage()).contains("failed to authenticate")) {
           return "Azure refused the credentials for storage account "
               + account
               + " ("
