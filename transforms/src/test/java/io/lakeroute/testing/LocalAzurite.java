@@ -7,6 +7,10 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.common.sas.AccountSasPermission;
+import com.azure.storage.common.sas.AccountSasResourceType;
+import com.azure.storage.common.sas.AccountSasService;
+import com.azure.storage.common.sas.AccountSasSignatureValues;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -90,6 +95,40 @@ public final class LocalAzurite implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * The port of hadoop-azure's storage-emulator mode: its WASB driver reaches the emulator account
+   * only at http://127.0.0.1:10000 (the legacy SDK's {@code
+   * CloudStorageAccount.getDevelopmentStorageAccount()} has the port built in).
+   */
+  public static final int EMULATOR_PORT = 10000;
+
+  private static LocalAzurite onEmulatorPort;
+
+  /**
+   * One server per JVM on {@value #EMULATOR_PORT}, for tests where the Databricks stand-in reads
+   * what Beam wrote. Fails, saying why, when something else holds the port.
+   */
+  public static synchronized LocalAzurite onEmulatorPort() {
+    if (onEmulatorPort == null || onEmulatorPort.closed) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress(LOOPBACK, EMULATOR_PORT));
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "port "
+                + EMULATOR_PORT
+                + " on "
+                + LOOPBACK
+                + " is taken; the Databricks stand-in reads Azurite through hadoop-azure's"
+                + " storage-emulator mode, which only connects to that port. Free it and re-run.",
+            e);
+      }
+      LocalAzurite created = new LocalAzurite(EMULATOR_PORT);
+      created.start();
+      onEmulatorPort = created;
+    }
+    return onEmulatorPort;
+  }
+
   /** A server of its own on a free port, started by {@link #start()}; close it when done. */
   public LocalAzurite() {
     this(0);
@@ -153,6 +192,17 @@ public final class LocalAzurite implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** An account SAS for the blob service with {@code permissions} (e.g. "racwdl"), valid 1 h. */
+  public String accountSas(String permissions) {
+    return client()
+        .generateAccountSas(
+            new AccountSasSignatureValues(
+                OffsetDateTime.now().plusHours(1),
+                AccountSasPermission.parse(permissions),
+                AccountSasService.parse("b"),
+                AccountSasResourceType.parse("co")));
   }
 
   /** Creates a container; one that exists already is fine. */

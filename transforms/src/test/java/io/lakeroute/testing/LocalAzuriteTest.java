@@ -10,11 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.common.sas.AccountSasPermission;
-import com.azure.storage.common.sas.AccountSasResourceType;
-import com.azure.storage.common.sas.AccountSasService;
-import com.azure.storage.common.sas.AccountSasSignatureValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -219,16 +213,7 @@ class LocalAzuriteTest {
 
   @Test
   void aSasTokenWritesRenamesAndDeletes() throws IOException {
-    String sas =
-        new BlobServiceClientBuilder()
-            .connectionString(azurite.connectionString())
-            .buildClient()
-            .generateAccountSas(
-                new AccountSasSignatureValues(
-                    OffsetDateTime.now().plusHours(1),
-                    AccountSasPermission.parse("racwdl"),
-                    AccountSasService.parse("b"),
-                    AccountSasResourceType.parse("co")));
+    String sas = azurite.accountSas("racwdl");
     FileSystems.setDefaultPipelineOptions(
         PipelineOptionsFactory.fromArgs(
                 azurite.endpointArgs()[0],
