@@ -47,13 +47,16 @@ final class AzureCredentials {
     if (options.getAccountName() == null || options.getAccountName().isEmpty()) {
       options.setAccountName(account);
     }
-    if (options.getBlobServiceEndpoint() == null || options.getBlobServiceEndpoint().isEmpty()) {
-      options.setBlobServiceEndpoint("https://" + account + ".blob.core.windows.net");
-    }
     if (options.getBlobstoreClientFactoryClass() == DefaultBlobstoreClientBuilderFactory.class) {
       options.setBlobstoreClientFactoryClass(AzureBlobClientBuilderFactory.class);
     }
     Secret secret = find(options, env);
+    // A connection string names its own endpoint.
+    boolean noEndpoint =
+        options.getBlobServiceEndpoint() == null || options.getBlobServiceEndpoint().isEmpty();
+    if (noEndpoint && (secret == null || secret.kind() != Kind.CONNECTION_STRING)) {
+      options.setBlobServiceEndpoint("https://" + account + ".blob.core.windows.net");
+    }
     String where = " for storage account " + options.getAccountName();
     if (secret == null) {
       return "the default Azure credential chain (DefaultAzureCredential: environment, workload"

@@ -209,7 +209,9 @@ class AzureRouteIT {
     assertThat(outcome.code(), equalTo(ExitCode.DELIVERY));
     assertThat(
         outcome.err(),
-        containsString("Azure refused the credentials for storage account devstoreaccount1"));
+        containsString(
+            "Azure refused the request to storage account devstoreaccount1 (Azure: 403"
+                + " AuthorizationFailure): a wrong or rotated account key"));
     assertThat(
         outcome.err(),
         containsString(

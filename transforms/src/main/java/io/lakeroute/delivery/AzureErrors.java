@@ -43,29 +43,58 @@ final class AzureErrors {
     switch (response.getStatusCode()) {
       case 401:
       case 403:
-        // Azure says AuthenticationFailed, Azurite AuthorizationFailure, both with this message.
-        if (code.equals("AuthenticationFailed")
-            || response.getStatusCode() == 401
-            || String.valueOf(response.getMessage()).contains("failed to authenticate")) {
-          return "Azure refused the credentials for storage account "
-              + account
-              + " ("
-              + said
-              + "): a wrong or rotated account key, an expired or forged SAS token, or a"
-              + " connection string of another account.";
-        }
+        return refused(code, said, account, container);
+      case 404:
+        return missingContainer(account, container, said);
+      default:
+        return said + ".";
+    }
+  }
+
+  /**
+   * Azure names a wrong key or signature AuthenticationFailed, and missing rights
+   * AuthorizationPermissionMismatch. AuthorizationFailure covers both on Azurite (which has no
+   * other code for a wrong key) and, on Azure, firewall rules and SAS restrictions; answers to HEAD
+   * requests carry only the code, so the code is all there is to go on.
+   */
+  private static String refused(String code, String said, String account, String container) {
+    String wrongSecret =
+        "a wrong or rotated account key, an expired or forged SAS token, or a connection string"
+            + " of another account";
+    String rights =
+        "they need to create, read, list and delete blobs in container "
+            + container
+            + " (SAS permissions racwdl, or the role Storage Blob Data Contributor)";
+    switch (code) {
+      case "AuthenticationFailed":
+        return "Azure refused the credentials for storage account "
+            + account
+            + " ("
+            + said
+            + "): "
+            + wrongSecret
+            + ".";
+      case "AuthorizationPermissionMismatch":
+      case "AuthorizationResourceTypeMismatch":
         return "the credentials may not write to container "
             + container
             + " of storage account "
             + account
             + " ("
             + said
-            + "). They need to create, read, list and delete blobs there (SAS permissions"
-            + " racwdl, or the role Storage Blob Data Contributor).";
-      case 404:
-        return missingContainer(account, container, said);
+            + "): "
+            + rights
+            + ".";
       default:
-        return said + ".";
+        return "Azure refused the request to storage account "
+            + account
+            + " ("
+            + said
+            + "): "
+            + wrongSecret
+            + "; or "
+            + rights
+            + "; or a firewall rule of the account blocks this network.";
     }
   }
 
