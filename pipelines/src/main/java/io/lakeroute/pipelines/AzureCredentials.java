@@ -1,6 +1,12 @@
 package io.lakeroute.pipelines;
 
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.UserDelegationKey;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.lakeroute.delivery.AzureBlobClientBuilderFactory;
+import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +14,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -35,13 +44,33 @@ final class AzureCredentials {
 
   private record Secret(Kind kind, String value, String source) {}
 
+  /**
+   * Issues a SAS for one container with Beam's {@code --azureCredentialsProvider}; a seam so tests
+   * never reach Azure AD or a metadata endpoint.
+   */
+  @FunctionalInterface
+  interface DelegationSas {
+    String issue(RouteOptions options, String container, Duration validity);
+  }
+
+  /** How long a user-delegation SAS lasts: a day's run, well within Azure's 7-day key limit. */
+  static final Duration DELEGATION_VALIDITY = Duration.ofHours(24);
+
   private AzureCredentials() {}
+
+  static String configure(RouteOptions options, String destination, Function<String, String> env) {
+    return configure(options, destination, env, AzureCredentials::userDelegationSas);
+  }
 
   /**
    * @return what the run authenticates with, for messages: the kind of secret and where it came
    *     from, never the secret
    */
-  static String configure(RouteOptions options, String destination, Function<String, String> env) {
+  static String configure(
+      RouteOptions options,
+      String destination,
+      Function<String, String> env,
+      DelegationSas delegation) {
     refuseFlagSecrets(options);
     String account = accountOf(destination);
     if (options.getAccountName() == null || options.getAccountName().isEmpty()) {
@@ -59,9 +88,7 @@ final class AzureCredentials {
     }
     String where = " for storage account " + options.getAccountName();
     if (secret == null) {
-      return "the default Azure credential chain (DefaultAzureCredential: environment, workload"
-          + " or managed identity, Azure CLI)"
-          + where;
+      return delegate(options, destination, delegation) + where;
     }
     switch (secret.kind()) {
       case KEY -> options.setAccessKey(secret.value());
@@ -72,6 +99,69 @@ final class AzureCredentials {
       case CONNECTION_STRING -> options.setAzureConnectionString(secret.value());
     }
     return secret.kind().label + " from " + secret.source() + where;
+  }
+
+  /**
+   * Beam's azfs filesystem renames by copying, and authorizes the copy's source with a SAS it
+   * derives from a key or connection string; with a token credential alone it cannot rename at all.
+   * So the token credential is used once, here, to issue a user-delegation SAS for the
+   * destination's container, and Beam works with that SAS.
+   */
+  private static String delegate(
+      RouteOptions options, String destination, DelegationSas delegation) {
+    String container = destination.substring("azfs://".length()).split("/", 3)[1];
+    String sas;
+    try {
+      sas = delegation.issue(options, container, DELEGATION_VALIDITY);
+    } catch (RuntimeException e) {
+      throw new DeliveryException(
+          "No Azure credentials for --destination="
+              + destination
+              + ": the default Azure credential chain (DefaultAzureCredential: environment,"
+              + " workload or managed identity, Azure CLI) could not get a user-delegation key ("
+              + firstLine(e)
+              + "). Give an account key, SAS token or connection string (--azureAccountKeyFile,"
+              + " --azureSasTokenFile, --azureConnectionStringFile or their environment"
+              + " variables), or sign in with an identity that has the role Storage Blob Data"
+              + " Contributor on the container. Nothing was read.",
+          null);
+    }
+    options.setSasToken(sas.startsWith("?") ? sas : "?" + sas);
+    return "a user-delegation SAS for container "
+        + container
+        + " ("
+        + DELEGATION_VALIDITY.toHours()
+        + " h), issued with the default Azure credential chain";
+  }
+
+  /** Asks Azure for a user-delegation key with the token credential and signs a container SAS. */
+  static String userDelegationSas(RouteOptions options, String container, Duration validity) {
+    BlobServiceClient client =
+        new BlobServiceClientBuilder()
+            .endpoint(options.getBlobServiceEndpoint())
+            .credential(options.getAzureCredentialsProvider())
+            .buildClient();
+    OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5);
+    OffsetDateTime expiry = start.plus(validity);
+    UserDelegationKey key = client.getUserDelegationKey(start, expiry);
+    return client
+        .getBlobContainerClient(container)
+        .generateUserDelegationSas(
+            new BlobServiceSasSignatureValues(expiry, BlobContainerSasPermission.parse("racwdl"))
+                .setStartTime(start),
+            key);
+  }
+
+  /** The start of an SDK message, which may go on for pages; never a secret (there is none). */
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(root.getMessage()).strip().split("\\R", 2)[0];
+    return root.getClass().getSimpleName()
+        + ": "
+        + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
   }
 
   /** Beam's own secret flags would put the secret in the process list and the shell history. */

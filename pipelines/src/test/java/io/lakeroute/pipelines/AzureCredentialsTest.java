@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.delivery.AzureBlobClientBuilderFactory;
+import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,12 +64,42 @@ class AzureCredentialsTest {
   }
 
   @Test
-  void withoutASecretTheDefaultCredentialChain() {
+  void withoutASecretTheDefaultCredentialChainIssuesAUserDelegationSas() {
     RouteOptions options = Lakeroute.parse();
+    String used =
+        AzureCredentials.configure(
+            options,
+            DESTINATION,
+            NO_ENV::get,
+            (o, container, validity) -> "sv=2024&skoid=x&sig=" + container + validity.toHours());
     assertThat(
-        Stores.configure(options, DESTINATION, NO_ENV::get),
-        containsString("the default Azure credential chain"));
-    assertThat(options.getAccessKey(), nullValue());
+        used,
+        equalTo(
+            "a user-delegation SAS for container exports (24 h), issued with the default Azure"
+                + " credential chain for storage account lakeacct"));
+    assertThat(options.getSasToken(), equalTo("?sv=2024&skoid=x&sig=exports24"));
+  }
+
+  @Test
+  void withoutAnyCredentialTheRunStopsBeforeReading() {
+    DeliveryException e =
+        assertThrows(
+            DeliveryException.class,
+            () ->
+                AzureCredentials.configure(
+                    Lakeroute.parse(),
+                    DESTINATION,
+                    NO_ENV::get,
+                    (o, container, validity) -> {
+                      throw new IllegalStateException(
+                          "DefaultAzureCredential failed to retrieve a token\nmore detail");
+                    }));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "could not get a user-delegation key (IllegalStateException: DefaultAzureCredential"
+                + " failed to retrieve a token)"));
+    assertThat(e.getMessage(), containsString("Nothing was read."));
   }
 
   @Test

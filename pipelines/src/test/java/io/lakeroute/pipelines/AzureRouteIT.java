@@ -177,6 +177,26 @@ class AzureRouteIT {
   }
 
   @Test
+  void withoutASecretTheDefaultChainMustIssueASasBeforeAnythingIsRead() throws Exception {
+    // Azure AD tokens need https, which Azurite's endpoint here is not: the SDK refuses before
+    // any token is asked for, so nothing leaves loopback.
+    List<String> args = fixture.sourceArgs("DirectRunner");
+    args.addAll(List.of(azurite.endpointArgs()));
+    args.addAll(List.of("--route=azure-blob", "--destination=" + ROOT + "no-secret"));
+    Outcome outcome = fixture.launchNothingRead(args);
+    assertThat(outcome.code(), equalTo(ExitCode.DELIVERY));
+    assertThat(
+        outcome.err(),
+        containsString(
+            "No Azure credentials for --destination="
+                + ROOT
+                + "no-secret: the default Azure credential chain (DefaultAzureCredential:"
+                + " environment, workload or managed identity, Azure CLI) could not get a"
+                + " user-delegation key"));
+    assertThat(outcome.err(), containsString("HTTPS"));
+  }
+
+  @Test
   void aMissingContainerFailsBeforeAnythingIsRead() throws Exception {
     Outcome outcome =
         fixture.launchNothingRead(
