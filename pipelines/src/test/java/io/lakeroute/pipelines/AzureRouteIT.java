@@ -193,7 +193,7 @@ class AzureRouteIT {
                 + "no-secret: the default Azure credential chain (DefaultAzureCredential:"
                 + " environment, workload or managed identity, Azure CLI) could not get a"
                 + " user-delegation key"));
-    assertThat(outcome.err(), containsString("HTTPS"));
+    assertThat(outcome.err(), containsString("bearer token requires https"));
   }
 
   @Test
