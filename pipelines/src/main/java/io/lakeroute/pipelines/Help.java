@@ -5,6 +5,7 @@ import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.options.RunOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ final class Help {
     section(out, "Source", SourceOptions.class, false);
     section(out, "Format", FormatOptions.class, false);
     section(out, "Delivery", DeliveryOptions.class, false);
+    section(out, "Run identity and scheduling", RunOptions.class, false);
     section(out, "Amazon S3", S3StoreOptions.class, true);
     section(
         out,

@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -24,9 +24,6 @@ import java.util.function.Function;
  * to do; secrets are read here, from the environment or a file, and never echoed.
  */
 public final class RouteConfig {
-  private static final DateTimeFormatter RUN_ID =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
   private final Route route;
   private final JdbcSource source;
   private final String query;
@@ -34,6 +31,8 @@ public final class RouteConfig {
   private final FormatSpec format;
   private final String destination;
   private final String runId;
+  private final LocalDate logicalDate;
+  private final Step fromStep;
   private final DatabricksTarget databricksTarget;
   private final DatabricksConnection databricks;
 
@@ -45,6 +44,8 @@ public final class RouteConfig {
       FormatSpec format,
       String destination,
       String runId,
+      LocalDate logicalDate,
+      Step fromStep,
       DatabricksTarget databricksTarget,
       DatabricksConnection databricks) {
     this.route = route;
@@ -54,12 +55,24 @@ public final class RouteConfig {
     this.format = format;
     this.destination = destination;
     this.runId = runId;
+    this.logicalDate = logicalDate;
+    this.fromStep = fromStep;
     this.databricksTarget = databricksTarget;
     this.databricks = databricks;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
   public static RouteConfig from(RouteOptions options, Function<String, String> env) {
+    return from(options, env, Clock.systemUTC());
+  }
+
+  static RouteConfig from(RouteOptions options, Function<String, String> env, Clock clock) {
+    List<LocalDate> dates = LogicalDates.parse(options.getLogicalDate(), clock);
+    if (dates.size() > 1) {
+      throw new IllegalArgumentException(
+          "--logicalDate=" + options.getLogicalDate() + " is a range: run it with the launcher");
+    }
+    LocalDate logicalDate = dates.get(0);
     String password = password(options, env);
     JdbcSource source =
         JdbcSource.of(
@@ -71,10 +84,7 @@ public final class RouteConfig {
                 : Partitioning.onColumn(options.getPartitionColumn())
                     .withPartitions(options.getPartitions()))
             .withMaxRowsPerFile(options.getMaxRowsPerFile());
-    String runId =
-        options.getRunId() != null
-            ? options.getRunId()
-            : RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
+    String runId = options.getRunId() != null ? options.getRunId() : logicalDate.toString();
     return new RouteConfig(
         Route.of(options.getRoute()),
         source,
@@ -83,6 +93,8 @@ public final class RouteConfig {
         format(options),
         destination(options.getDestination()),
         runId,
+        logicalDate,
+        Step.of(options.getFromStep()),
         databricksTarget(options),
         options.getDatabricksTable() == null ? null : databricksConnection(options, env));
   }
@@ -203,6 +215,14 @@ public final class RouteConfig {
 
   public String runId() {
     return runId;
+  }
+
+  public LocalDate logicalDate() {
+    return logicalDate;
+  }
+
+  public Step fromStep() {
+    return fromStep;
   }
 
   /** The Databricks table and how to load it, or null when the route ends at the files. */

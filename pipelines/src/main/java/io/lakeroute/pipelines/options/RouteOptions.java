@@ -8,6 +8,7 @@ public interface RouteOptions
     extends SourceOptions,
         FormatOptions,
         DeliveryOptions,
+        RunOptions,
         S3StoreOptions,
         GcsStoreOptions,
         AzureStoreOptions,
