@@ -277,7 +277,9 @@ class AzureRouteIT {
       Outcome outcome = failed.get(5, TimeUnit.MINUTES);
       own.start();
 
-      assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.DELIVERY));
+      // A lost connection is worth an automatic retry (exit 75), unlike a refused request.
+      assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.TRANSIENT));
+      assertThat(outcome.err(), containsString("Retry the run."));
       assertThat(own.blobs("outage", "exports/o1/"), empty());
 
       RouteResult rerun =
