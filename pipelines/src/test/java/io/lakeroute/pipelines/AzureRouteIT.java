@@ -268,7 +268,9 @@ class AzureRouteIT {
                           "--destination=" + destination,
                           "--runId=o1")));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (own.blobs("outage", "exports/_lakeroute_staging/").isEmpty()) {
+      // The preflight's probe object comes and goes first; a data file is the signal.
+      while (own.blobs("outage", "exports/_lakeroute_staging/").stream()
+          .allMatch(name -> name.endsWith("/_probe"))) {
         assertThat("a staged file within 3 minutes", System.nanoTime() < deadline);
         assertThat("the run is still going", !failed.isDone());
         Thread.sleep(50);
