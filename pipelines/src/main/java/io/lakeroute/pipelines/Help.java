@@ -1,5 +1,6 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.pipelines.options.AzureStoreOptions;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
@@ -41,6 +42,14 @@ final class Help {
         false,
         "  and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
         "  --impersonateServiceAccount, --credentialFactoryClass.");
+    section(
+        out,
+        "Azure Blob Storage",
+        AzureStoreOptions.class,
+        false,
+        "  and Beam's own: --blobServiceEndpoint, --accountName, --azureCredentialsProvider,",
+        "  --blobstoreClientFactoryClass. --accessKey, --sasToken and --azureConnectionString are",
+        "  refused: give the secret in a file or the environment.");
     section(out, "Warehouse (routes redshift and synapse)", WarehouseOptions.class, false);
     section(out, "Redshift", RedshiftOptions.class, false);
     section(out, "Synapse", SynapseOptions.class, false);

@@ -148,7 +148,7 @@ public final class Lakeroute {
   private static ExitCode writeSummary(String path, String json, ExitCode exit, PrintStream err) {
     try {
       ResourceId target = FileSystems.matchNewResource(Layout.localPath(path), false);
-      try (WritableByteChannel channel = FileSystems.create(target, "application/json")) {
+      try (WritableByteChannel channel = Staging.createReplacing(target, "application/json")) {
         channel.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
       }
       return exit;
@@ -352,7 +352,7 @@ public final class Lakeroute {
           .checkDestination(
               config.destination(),
               config.warehouse() != null && config.warehouse().connection().dialect().standIn());
-      String credentials = Stores.configure(options, config.destination());
+      String credentials = Stores.configure(options, config.destination(), env);
       return new Prepared(config, Layout.of(config.destination(), config.runId()), credentials);
     } catch (IllegalArgumentException e) {
       throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);

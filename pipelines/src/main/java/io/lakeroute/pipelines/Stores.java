@@ -11,6 +11,7 @@ import io.lakeroute.pipelines.routes.Route;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.Function;
 import org.apache.beam.sdk.extensions.gcp.auth.GcpCredentialFactory;
 import org.apache.beam.sdk.io.FileSystems;
 
@@ -34,11 +35,24 @@ final class Stores {
    * @throws DeliveryException when no credentials can be found for the store
    */
   static String configure(RouteOptions options, String destination) {
-    return configure(options, destination, GoogleCredentials::getApplicationDefault);
+    Function<String, String> env = System::getenv;
+    return configure(options, destination, env);
+  }
+
+  static String configure(RouteOptions options, String destination, Function<String, String> env) {
+    return configure(options, destination, GoogleCredentials::getApplicationDefault, env);
   }
 
   static String configure(
       RouteOptions options, String destination, CredentialLookup applicationDefault) {
+    return configure(options, destination, applicationDefault, System::getenv);
+  }
+
+  static String configure(
+      RouteOptions options,
+      String destination,
+      CredentialLookup applicationDefault,
+      Function<String, String> env) {
     String scheme = Route.schemeOf(destination);
     if (options.getS3PathStyle()) {
       options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
@@ -46,6 +60,8 @@ final class Stores {
     String credentials = null;
     if (scheme.equals("gs")) {
       credentials = gcsCredentials(options, applicationDefault);
+    } else if (scheme.equals("azfs")) {
+      credentials = AzureCredentials.configure(options, destination, env);
     }
     FileSystems.setDefaultPipelineOptions(options);
     return credentials;

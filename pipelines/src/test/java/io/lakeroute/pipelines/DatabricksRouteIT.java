@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and proves re-runs neither fail nor duplicate.
  */
 class DatabricksRouteIT {
-  private static final String SCHEMA = "lakeroute_it";
+  static final String SCHEMA = "lakeroute_it";
   private static RouteFixture fixture;
   private static LocalDatabricks databricks;
   private static Path tokenFile;
@@ -311,8 +311,11 @@ class DatabricksRouteIT {
     }
   }
 
-  /** Reads the table through the Databricks driver and compares every value with the source. */
-  private static void assertSameRows(String table, FileFormat format) throws Exception {
+  /**
+   * Reads {@value #SCHEMA}.table through the Databricks driver and compares every value with the
+   * tricky rows.
+   */
+  static void assertSameRows(String table, FileFormat format) throws Exception {
     Schema schema = TrickyRows.schema();
     String select =
         schema.getFields().stream().map(f -> selectExpression(f)).collect(Collectors.joining(", "));
@@ -320,7 +323,7 @@ class DatabricksRouteIT {
     expected.sort(
         Comparator.comparing(
             (Row r) -> r.getInt32("id"), Comparator.nullsLast(Comparator.naturalOrder())));
-    try (Connection connection = databricks.connect();
+    try (Connection connection = LocalDatabricks.shared().connect();
         Statement statement = connection.createStatement();
         ResultSet rs =
             statement.executeQuery(

@@ -73,6 +73,29 @@ final class RouteFixture {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Runs the launcher on a query that counts its executions, checks that it never ran and that
+   * nothing printed holds the database password.
+   */
+  Outcome launchNothingRead(List<String> args) throws Exception {
+    postgres.execute("DROP SEQUENCE IF EXISTS route_reads", "CREATE SEQUENCE route_reads");
+    List<String> all = new ArrayList<>(args);
+    all.add("--query=SELECT nextval('route_reads') AS n");
+    Outcome outcome = launch(all);
+    if ((outcome.out() + outcome.err()).contains(postgres.password())) {
+      throw new AssertionError("the launcher printed the database password");
+    }
+    try (Connection connection = postgres.connect();
+        java.sql.ResultSet called =
+            connection.createStatement().executeQuery("SELECT is_called FROM route_reads")) {
+      called.next();
+      if (called.getBoolean(1)) {
+        throw new AssertionError("the query ran: " + outcome.err());
+      }
+    }
+    return outcome;
+  }
+
   static synchronized RouteFixture get() throws Exception {
     if (shared == null) {
       shared = new RouteFixture();

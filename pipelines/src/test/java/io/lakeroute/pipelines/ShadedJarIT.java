@@ -5,12 +5,14 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.testing.LocalAzurite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,9 +37,15 @@ class ShadedJarIT {
   private record Run(int exit, String output) {}
 
   private Run run(List<String> command, Path workDir) throws IOException, InterruptedException {
+    return run(command, workDir, Map.of());
+  }
+
+  private Run run(List<String> command, Path workDir, Map<String, String> env)
+      throws IOException, InterruptedException {
     Path log = temp.resolve("process.log");
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
     builder.redirectOutput(log.toFile());
     Process process = builder.start();
     assertThat("finished in time", process.waitFor(10, TimeUnit.MINUTES), equalTo(true));
@@ -121,6 +129,40 @@ class ShadedJarIT {
         Manifest.fromJson(
             new String(
                 gcs.get("lakeroute-gcs-it-submit", "spark-submit/submitted/_manifest.json"),
+                StandardCharsets.UTF_8));
+    assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
+  }
+
+  @Test
+  void sparkSubmitLocalDeliversToAzureWithTheKeyInTheEnvironment() throws Exception {
+    // Spark's Netty comes first on spark-submit's classpath: the Azure SDK's HTTP client must
+    // still load, and azfs:// register from the merged service files.
+    LocalAzurite azurite = LocalAzurite.shared();
+    azurite.createContainer("lakeroute-azure-submit");
+    List<String> command = new ArrayList<>();
+    command.add("bash");
+    command.add(
+        Path.of("..", "runners-config", "spark-submit.sh").toAbsolutePath().normalize().toString());
+    for (String arg : fixture.sourceArgs("SparkRunner")) {
+      if (!arg.startsWith("--runner=") && !arg.startsWith("--sparkMaster=")) {
+        command.add(arg);
+      }
+    }
+    command.addAll(List.of(azurite.endpointArgs()));
+    command.add("--route=azure-blob");
+    command.add("--query=SELECT * FROM customers");
+    command.add("--partitionColumn=id");
+    command.add("--format=avro");
+    command.add("--destination=azfs://devstoreaccount1/lakeroute-azure-submit/spark-submit");
+    command.add("--runId=submitted");
+    Run run = run(command, temp, Map.of("AZURE_STORAGE_KEY", LocalAzurite.KEY));
+    assertThat(run.output, run.exit, equalTo(0));
+    assertThat(run.output, containsString("on SparkRunner"));
+    assertThat(run.output, org.hamcrest.Matchers.not(containsString(LocalAzurite.KEY)));
+    Manifest manifest =
+        Manifest.fromJson(
+            new String(
+                azurite.get("lakeroute-azure-submit", "spark-submit/submitted/_manifest.json"),
                 StandardCharsets.UTF_8));
     assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
   }

@@ -350,9 +350,17 @@ public final class DatabricksSql {
 
   /**
    * Databricks reads {@code s3://} and {@code abfss://}; the open-source stand-in reads S3 through
-   * hadoop-aws as {@code s3a://}, and local paths as {@code file:}.
+   * hadoop-aws as {@code s3a://}, and local paths as {@code file:}. Beam's {@code
+   * azfs://account/container/path} has no counterpart on a cluster: Databricks reads Azure Blob
+   * Storage through ABFS (the DFS endpoint, which also serves accounts without a hierarchical
+   * namespace), {@code abfss://container@account.dfs.core.windows.net/path}. Open-source Spark
+   * reads the same form with hadoop-azure, except Azurite's account, which only hadoop-azure's WASB
+   * storage-emulator mode reaches ({@code wasb://container@devstoreaccount1/path}).
    */
   String locationOf(String uri) {
+    if (uri.startsWith("azfs://")) {
+      return azureLocation(uri, target.dialect());
+    }
     if (target.dialect() == Dialect.SPARK) {
       if (uri.startsWith("s3://")) {
         return "s3a://" + uri.substring("s3://".length());
@@ -369,5 +377,23 @@ public final class DatabricksSql {
               + ": deliver to cloud storage (s3://…) for the Databricks step");
     }
     return uri;
+  }
+
+  /** Azurite's one account, which hadoop-azure's emulator mode maps to 127.0.0.1:10000. */
+  static final String AZURITE_ACCOUNT = "devstoreaccount1";
+
+  private static String azureLocation(String uri, Dialect dialect) {
+    String[] parts = uri.substring("azfs://".length()).split("/", 3);
+    if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      throw new IllegalArgumentException(
+          uri + " names no container: expected azfs://<account>/<container>/<path>");
+    }
+    String account = parts[0];
+    String container = parts[1];
+    String path = parts.length > 2 ? parts[2] : "";
+    if (dialect == Dialect.SPARK && account.equals(AZURITE_ACCOUNT)) {
+      return "wasb://" + container + "@" + account + "/" + path;
+    }
+    return "abfss://" + container + "@" + account + ".dfs.core.windows.net/" + path;
   }
 }

@@ -35,7 +35,7 @@ public record DatabricksTarget(
     DATABRICKS,
     /**
      * Open-source Spark 3.5 with Delta (the local stand-in): temporary views over the listed files
-     * instead of COPY INTO and read_files, s3a:// and file: locations.
+     * instead of COPY INTO and read_files, s3a://, file: and (for Azurite) wasb:// locations.
      */
     SPARK
   }

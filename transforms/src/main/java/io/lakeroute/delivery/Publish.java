@@ -209,7 +209,7 @@ public final class Publish
   }
 
   static void write(ResourceId file, String text) throws IOException {
-    try (WritableByteChannel channel = FileSystems.create(file, MimeTypes.TEXT)) {
+    try (WritableByteChannel channel = Staging.createReplacing(file, MimeTypes.TEXT)) {
       ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
       while (buffer.hasRemaining()) {
         channel.write(buffer);

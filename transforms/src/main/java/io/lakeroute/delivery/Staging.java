@@ -31,23 +31,36 @@ public final class Staging {
     ResourceId probe =
         layout.stagingDirectory().resolve("_probe", StandardResolveOptions.RESOLVE_FILE);
     try {
-      try (WritableByteChannel channel = FileSystems.create(probe, MimeTypes.BINARY)) {
+      try (WritableByteChannel channel = createReplacing(probe, MimeTypes.BINARY)) {
         channel.write(java.nio.ByteBuffer.wrap(new byte[] {'o', 'k'}));
       }
       FileSystems.delete(List.of(probe), StandardMoveOptions.IGNORE_MISSING_FILES);
     } catch (IOException | RuntimeException e) {
-      String gcs = GcsErrors.explain(e, layout.destination());
+      String explained = GcsErrors.explain(e, layout.destination());
+      if (explained == null) {
+        explained = AzureErrors.explain(e, layout.destination());
+      }
       throw new DeliveryException(
           "Cannot write to --destination="
               + layout.destination()
               + ": "
-              + (gcs != null
-                  ? gcs
+              + (explained != null
+                  ? explained
                   : rootMessage(e)
                       + ". Check that the bucket or container exists, that the path is writable"
                       + " and that the store's credentials and endpoint options are right."),
           e);
     }
+  }
+
+  /**
+   * Creates {@code file}, replacing an existing one. Beam's azfs filesystem refuses to create a
+   * blob that exists, so whatever a crashed or earlier run left under the same name goes first.
+   */
+  public static WritableByteChannel createReplacing(ResourceId file, String mimeType)
+      throws IOException {
+    FileSystems.delete(List.of(file), StandardMoveOptions.IGNORE_MISSING_FILES);
+    return FileSystems.create(file, mimeType);
   }
 
   /** Deletes whatever is left in the run's staging directory; failures are only logged. */

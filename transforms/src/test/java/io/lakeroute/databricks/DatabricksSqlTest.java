@@ -90,6 +90,10 @@ class DatabricksSqlTest {
     "spark-external-json, SPARK, EXTERNAL, REPLACE, json, s3://bucket/exports/customers/20260101T000000Z/",
     "spark-delta-append-csv, SPARK, DELTA, APPEND, csv, s3://bucket/exports/customers/20260101T000000Z/",
     "spark-delta-replace-parquet, SPARK, DELTA, REPLACE, parquet, /tmp/exports/customers/20260101T000000Z/",
+    "databricks-external-parquet-azure, DATABRICKS, EXTERNAL, REPLACE, parquet, azfs://lakeacct/exports/customers/20260101T000000Z/",
+    "databricks-delta-append-csv-azure, DATABRICKS, DELTA, APPEND, csv, azfs://lakeacct/exports/customers/20260101T000000Z/",
+    "spark-external-csv-azurite, SPARK, EXTERNAL, REPLACE, csv, azfs://devstoreaccount1/exports/customers/20260101T000000Z/",
+    "spark-delta-replace-parquet-azure, SPARK, DELTA, REPLACE, parquet, azfs://lakeacct/exports/customers/20260101T000000Z/",
   })
   void matchesGolden(
       String name,

@@ -108,6 +108,14 @@ class LocalS3Test {
   }
 
   @Test
+  void beamRoundTripsMoreThan300MegabytesUnchanged() throws Exception {
+    s3.createBucket("large-bucket");
+    // Six multipart parts of Beam's 64 MiB upload buffer.
+    LargeObjectRoundTrip.check(
+        FileSystems.matchNewResource("s3://large-bucket/320-mib.bin", false), 320L << 20);
+  }
+
+  @Test
   void keepsObjectsAcrossARestartOnTheSamePort() {
     s3.createBucket("restart-bucket");
     s3.put("restart-bucket", "kept.txt", bytes("kept"));

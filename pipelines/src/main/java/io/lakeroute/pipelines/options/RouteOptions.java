@@ -11,6 +11,7 @@ public interface RouteOptions
         RunOptions,
         S3StoreOptions,
         GcsStoreOptions,
+        AzureStoreOptions,
         DatabricksOptions,
         WarehouseOptions,
         RedshiftOptions,

@@ -169,6 +169,10 @@ public final class DatabricksStandIn {
       s3.forEach((k, v) -> conf.put("spark.hadoop." + k, v));
     }
 
+    // wasb://container@devstoreaccount1/… goes to Azurite: hadoop-azure's storage-emulator mode,
+    // whose endpoint (the legacy SDK's development account) is always http://127.0.0.1:10000.
+    conf.put("spark.hadoop.fs.azure.storage.emulator.account.name", "devstoreaccount1");
+
     SparkSession.Builder builder =
         SparkSession.builder()
             .master("local[2]")
