@@ -7,6 +7,8 @@ public enum ExitCode {
   USAGE(2, "bad option or configuration"),
   SOURCE(3, "source database: connection, credentials, query or a value that cannot be carried"),
   DELIVERY(4, "object store: destination not writable, or a file not as verified"),
+  WAREHOUSE(
+      5, "warehouse: dataset or table, table schema, a value it cannot hold, or a refused load"),
   DATABRICKS(6, "Databricks: connection, token, catalog or schema, table schema, or a statement"),
   RECONCILIATION(7, "row counts differ between hops; nothing was published");
 

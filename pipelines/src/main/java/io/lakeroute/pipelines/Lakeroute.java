@@ -1,5 +1,8 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.bigquery.BigQueryException;
+import io.lakeroute.bigquery.BigQuerySchema;
+import io.lakeroute.bigquery.LoadBigQuery;
 import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksException;
 import io.lakeroute.databricks.DatabricksSql;
@@ -29,6 +32,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -145,9 +149,15 @@ public final class Lakeroute {
     } catch (SourceException | IllegalArgumentException e) {
       throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
     }
+    if (config.bigQueryTarget() != null) {
+      checkBigQuery(config, options, plan);
+    }
     Pipeline pipeline = Pipeline.create(options);
     PCollection<Manifest> manifest =
         ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
+    if (config.bigQueryTarget() != null) {
+      manifest.apply(loadBigQuery(config, options, plan, layout));
+    }
     if (config.databricksTarget() != null) {
       manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
     }
@@ -187,6 +197,41 @@ public final class Lakeroute {
     }
   }
 
+  /**
+   * Checks the dataset, and an existing table's columns, once the query's schema is known and
+   * before any data moves; a decimal BigQuery cannot hold exactly fails here too.
+   */
+  private static void checkBigQuery(RouteConfig config, RouteOptions options, QueryPlan plan) {
+    try {
+      LoadBigQuery.check(
+          config.bigQueryServices(),
+          options,
+          config.bigQueryTarget(),
+          BigQuerySchema.of(plan.schema()));
+    } catch (BigQueryException e) {
+      throw new RunFailure(ExitCode.WAREHOUSE, e.getMessage() + " Nothing was read yet.", e);
+    }
+  }
+
+  /**
+   * BigQueryIO's load files go to Beam's --tempLocation when given, else into the run's staging
+   * directory (gs:// on this route), which a failed run removes.
+   */
+  private static LoadBigQuery loadBigQuery(
+      RouteConfig config, RouteOptions options, QueryPlan plan, Layout layout) {
+    LoadBigQuery load =
+        LoadBigQuery.to(config.bigQueryTarget())
+            .withSchema(plan.schema())
+            .withTempLocation(
+                options.getTempLocation() != null
+                    ? options.getTempLocation()
+                    : layout
+                        .stagingDirectory()
+                        .resolve("bigquery", StandardResolveOptions.RESOLVE_DIRECTORY)
+                        .toString());
+    return config.bigQueryServices() == null ? load : load.withServices(config.bigQueryServices());
+  }
+
   /** The exit code and message of a failure inside the pipeline, from its deepest known cause. */
   static RunFailure classify(Throwable failure) {
     List<Throwable> chain = new ArrayList<>();
@@ -202,6 +247,15 @@ public final class Lakeroute {
       if (t instanceof DatabricksException) {
         return new RunFailure(ExitCode.DATABRICKS, t.getMessage(), failure);
       }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof BigQueryException) {
+        return new RunFailure(ExitCode.WAREHOUSE, t.getMessage(), failure);
+      }
+    }
+    String loadFailure = LoadBigQuery.loadFailure(failure);
+    if (loadFailure != null) {
+      return new RunFailure(ExitCode.WAREHOUSE, loadFailure, failure);
     }
     for (Throwable t : chain) {
       if (t instanceof SourceReadException || t instanceof SourceException) {

@@ -1,5 +1,7 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.bigquery.BigQueryServicesFactory;
+import io.lakeroute.bigquery.BigQueryTarget;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksTable;
 import io.lakeroute.databricks.DatabricksTarget;
@@ -18,6 +20,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Function;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
+import org.apache.beam.sdk.util.InstanceBuilder;
 
 /**
  * The validated, immutable view of a run's options. Every message names the flag at fault and what
@@ -36,6 +40,8 @@ public final class RouteConfig {
   private final String runId;
   private final DatabricksTarget databricksTarget;
   private final DatabricksConnection databricks;
+  private final BigQueryTarget bigQueryTarget;
+  private final BigQueryServices bigQueryServices;
 
   private RouteConfig(
       Route route,
@@ -46,7 +52,9 @@ public final class RouteConfig {
       String destination,
       String runId,
       DatabricksTarget databricksTarget,
-      DatabricksConnection databricks) {
+      DatabricksConnection databricks,
+      BigQueryTarget bigQueryTarget,
+      BigQueryServices bigQueryServices) {
     this.route = route;
     this.source = source;
     this.query = query;
@@ -56,6 +64,8 @@ public final class RouteConfig {
     this.runId = runId;
     this.databricksTarget = databricksTarget;
     this.databricks = databricks;
+    this.bigQueryTarget = bigQueryTarget;
+    this.bigQueryServices = bigQueryServices;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
@@ -75,16 +85,45 @@ public final class RouteConfig {
         options.getRunId() != null
             ? options.getRunId()
             : RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
+    Route route = Route.of(options.getRoute());
+    FormatSpec format = format(options);
+    route.checkFormat(format.format().id());
     return new RouteConfig(
-        Route.of(options.getRoute()),
+        route,
         source,
         query(options),
         partitioning,
-        format(options),
+        format,
         destination(options.getDestination()),
         runId,
         databricksTarget(options),
-        options.getDatabricksTable() == null ? null : databricksConnection(options, env));
+        options.getDatabricksTable() == null ? null : databricksConnection(options, env),
+        bigQueryTarget(route, options),
+        options.getBigQueryServicesFactoryClass() == null
+            ? null
+            : InstanceBuilder.ofType(BigQueryServicesFactory.class)
+                .fromClass(options.getBigQueryServicesFactoryClass())
+                .build()
+                .create());
+  }
+
+  /** The table route 5 loads; only that route takes one, and it needs one. */
+  private static BigQueryTarget bigQueryTarget(Route route, RouteOptions options) {
+    if (route != Route.BIGQUERY) {
+      if (options.getBigQueryTable() != null) {
+        throw new IllegalArgumentException(
+            "--bigQueryTable is only used by --route=bigquery (this run is --route="
+                + route.id()
+                + ")");
+      }
+      return null;
+    }
+    if (options.getBigQueryTable() == null) {
+      throw new IllegalArgumentException(
+          "--route=bigquery needs --bigQueryTable=project:dataset.table");
+    }
+    return BigQueryTarget.parse(
+        options.getBigQueryTable(), BigQueryTarget.disposition(options.getBigQueryDisposition()));
   }
 
   private static DatabricksTarget databricksTarget(RouteOptions options) {
@@ -212,5 +251,15 @@ public final class RouteConfig {
 
   public DatabricksConnection databricks() {
     return databricks;
+  }
+
+  /** The BigQuery table of route 5, or null for the other routes. */
+  public BigQueryTarget bigQueryTarget() {
+    return bigQueryTarget;
+  }
+
+  /** The services BigQuery is reached through, or null for Google's. */
+  public BigQueryServices bigQueryServices() {
+    return bigQueryServices;
   }
 }

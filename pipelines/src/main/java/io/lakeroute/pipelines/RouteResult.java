@@ -1,5 +1,6 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.bigquery.LoadBigQuery;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
@@ -51,7 +52,16 @@ public final class RouteResult {
 
   /** Rows Databricks showed for the run (a Beam gauge), or -1 without a Databricks step. */
   public long rowsInDatabricks() {
-    MetricQueryResults results = query(LoadDatabricks.ROWS_IN_DATABRICKS);
+    return gauge(LoadDatabricks.ROWS_IN_DATABRICKS);
+  }
+
+  /** Rows the BigQuery load added (or, replacing, left) (a Beam gauge), or -1 without one. */
+  public long rowsInBigQuery() {
+    return gauge(LoadBigQuery.ROWS_IN_BIGQUERY);
+  }
+
+  private long gauge(String name) {
+    MetricQueryResults results = query(name);
     for (MetricResult<GaugeResult> gauge :
         results == null ? List.<MetricResult<GaugeResult>>of() : results.getGauges()) {
       return gauge.getAttempted().getValue();

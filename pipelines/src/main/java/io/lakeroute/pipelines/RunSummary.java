@@ -39,6 +39,17 @@ final class RunSummary {
             seconds,
             seconds > 0 ? manifest.rowCount() / seconds : 0.0));
     line(text, "location", manifest.location());
+    if (options.getBigQueryTable() != null) {
+      line(
+          text,
+          "bigquery",
+          String.format(
+              Locale.ROOT,
+              "%,d rows %s %s",
+              result.rowsInBigQuery(),
+              options.getBigQueryDisposition().equalsIgnoreCase("append") ? "added to" : "in",
+              options.getBigQueryTable()));
+    }
     if (options.getDatabricksTable() != null) {
       line(
           text,

@@ -10,11 +10,13 @@ public interface RouteOptions
         DeliveryOptions,
         S3StoreOptions,
         GcsStoreOptions,
+        BigQueryRouteOptions,
         DatabricksOptions {
   @Description(
-      "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage) or gcs (files"
-          + " → Google Cloud Storage); each ends in Databricks when --databricksTable is given, and"
-          + " the object-store routes also take a local path.")
+      "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
+          + " → Google Cloud Storage) or bigquery (CSV → Google Cloud Storage → --bigQueryTable);"
+          + " each ends in Databricks when --databricksTable is given, and the object-store routes"
+          + " also take a local path.")
   @Default.String("s3")
   String getRoute();
 

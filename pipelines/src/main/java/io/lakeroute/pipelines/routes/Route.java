@@ -14,7 +14,12 @@ import java.util.stream.Collectors;
 public enum Route {
   S3("s3", "query → files → Amazon S3 → Databricks", "s3", true),
   AZURE_BLOB("azure-blob", "query → files → Azure Blob Storage → Databricks", "azfs", true),
-  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true);
+  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true),
+  BIGQUERY(
+      "bigquery",
+      "query → CSV → Google Cloud Storage → BigQuery load job → Databricks (federation)",
+      "gs",
+      false);
 
   private final String id;
   private final String description;
@@ -70,6 +75,20 @@ public enum Route {
     return colon > 0 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
         ? location.substring(0, colon).toLowerCase(Locale.ROOT)
         : "file";
+  }
+
+  /**
+   * Fails, naming {@code --format}, when this route cannot load files of {@code format}: BigQuery
+   * is loaded from the delivered CSV.
+   */
+  public void checkFormat(String format) {
+    if (this == BIGQUERY && !"csv".equals(format)) {
+      throw new IllegalArgumentException(
+          "--format="
+              + format
+              + " cannot be loaded by --route=bigquery, which loads the delivered CSV: use"
+              + " --format=csv");
+    }
   }
 
   public String id() {
