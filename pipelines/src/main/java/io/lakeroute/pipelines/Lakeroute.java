@@ -2,6 +2,7 @@ package io.lakeroute.pipelines;
 
 import io.lakeroute.bigquery.BigQueryException;
 import io.lakeroute.bigquery.BigQuerySchema;
+import io.lakeroute.bigquery.FederateBigQuery;
 import io.lakeroute.bigquery.LoadBigQuery;
 import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksException;
@@ -140,7 +141,7 @@ public final class Lakeroute {
           e.getMessage() + (credentials == null ? "" : "\nCredentials: " + credentials),
           e);
     }
-    if (config.databricksTarget() != null) {
+    if (config.databricksTarget() != null || config.federation() != null) {
       checkDatabricks(config);
     }
     QueryPlan plan;
@@ -156,7 +157,13 @@ public final class Lakeroute {
     PCollection<Manifest> manifest =
         ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
     if (config.bigQueryTarget() != null) {
-      manifest.apply(loadBigQuery(config, options, plan, layout));
+      PCollection<LoadBigQuery.Outcome> loaded =
+          manifest.apply(loadBigQuery(config, options, plan, layout));
+      if (config.federation() != null) {
+        loaded.apply(
+            FederateBigQuery.of(config.federation(), config.bigQueryTarget())
+                .using(config.databricks()));
+      }
     }
     if (config.databricksTarget() != null) {
       manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
@@ -182,12 +189,17 @@ public final class Lakeroute {
    */
   private static void checkDatabricks(RouteConfig config) {
     try (DatabricksClient client = config.databricks().open()) {
-      client.query(DatabricksSql.describeSchema(config.databricksTarget().table()));
+      // A foreign catalog is created by the step itself: connecting is all there is to check.
+      if (config.databricksTarget() != null) {
+        client.query(DatabricksSql.describeSchema(config.databricksTarget().table()));
+      }
     } catch (SQLException | RuntimeException e) {
       throw new RunFailure(
           ExitCode.DATABRICKS,
           "Databricks is not ready for "
-              + config.databricksTarget().table()
+              + (config.databricksTarget() != null
+                  ? config.databricksTarget().table()
+                  : "foreign catalog " + config.federation().catalog())
               + " at "
               + config.databricks().url()
               + ": "

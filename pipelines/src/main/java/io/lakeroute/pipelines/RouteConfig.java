@@ -2,6 +2,7 @@ package io.lakeroute.pipelines;
 
 import io.lakeroute.bigquery.BigQueryServicesFactory;
 import io.lakeroute.bigquery.BigQueryTarget;
+import io.lakeroute.bigquery.FederateBigQuery.Federation;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksTable;
 import io.lakeroute.databricks.DatabricksTarget;
@@ -42,6 +43,7 @@ public final class RouteConfig {
   private final DatabricksConnection databricks;
   private final BigQueryTarget bigQueryTarget;
   private final BigQueryServices bigQueryServices;
+  private final Federation federation;
 
   private RouteConfig(
       Route route,
@@ -54,7 +56,8 @@ public final class RouteConfig {
       DatabricksTarget databricksTarget,
       DatabricksConnection databricks,
       BigQueryTarget bigQueryTarget,
-      BigQueryServices bigQueryServices) {
+      BigQueryServices bigQueryServices,
+      Federation federation) {
     this.route = route;
     this.source = source;
     this.query = query;
@@ -66,6 +69,7 @@ public final class RouteConfig {
     this.databricks = databricks;
     this.bigQueryTarget = bigQueryTarget;
     this.bigQueryServices = bigQueryServices;
+    this.federation = federation;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
@@ -88,6 +92,7 @@ public final class RouteConfig {
     Route route = Route.of(options.getRoute());
     FormatSpec format = format(options);
     route.checkFormat(format.format().id());
+    Federation federation = federation(route, options);
     return new RouteConfig(
         route,
         source,
@@ -97,14 +102,40 @@ public final class RouteConfig {
         destination(options.getDestination()),
         runId,
         databricksTarget(options),
-        options.getDatabricksTable() == null ? null : databricksConnection(options, env),
+        options.getDatabricksTable() == null && federation == null
+            ? null
+            : databricksConnection(options, env),
         bigQueryTarget(route, options),
         options.getBigQueryServicesFactoryClass() == null
             ? null
             : InstanceBuilder.ofType(BigQueryServicesFactory.class)
                 .fromClass(options.getBigQueryServicesFactoryClass())
                 .build()
-                .create());
+                .create(),
+        federation);
+  }
+
+  /** Route 5's Databricks step: Lakehouse Federation over the loaded table, or null. */
+  private static Federation federation(Route route, RouteOptions options) {
+    if (options.getDatabricksForeignCatalog() == null) {
+      return null;
+    }
+    if (route != Route.BIGQUERY) {
+      throw new IllegalArgumentException(
+          "--databricksForeignCatalog is only used by --route=bigquery; give --databricksTable"
+              + " to load the files into Databricks");
+    }
+    if (options.getDatabricksTable() != null) {
+      throw new IllegalArgumentException(
+          "--route=bigquery reaches Databricks through --databricksForeignCatalog, not"
+              + " --databricksTable");
+    }
+    String[] secret = Federation.secret(options.getDatabricksKeySecret());
+    return new Federation(
+        options.getDatabricksForeignCatalog(),
+        options.getDatabricksConnection(),
+        secret[0],
+        secret[1]);
   }
 
   /** The table route 5 loads; only that route takes one, and it needs one. */
@@ -256,6 +287,11 @@ public final class RouteConfig {
   /** The BigQuery table of route 5, or null for the other routes. */
   public BigQueryTarget bigQueryTarget() {
     return bigQueryTarget;
+  }
+
+  /** How Databricks reads route 5's table, or null without a Databricks step. */
+  public Federation federation() {
+    return federation;
   }
 
   /** The services BigQuery is reached through, or null for Google's. */

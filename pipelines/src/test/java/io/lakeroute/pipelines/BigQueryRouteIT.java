@@ -13,8 +13,10 @@ import com.google.api.services.bigquery.model.TableRow;
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.testing.LocalBigQuery;
+import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.LocalGcs;
 import io.lakeroute.testing.TrickyRows;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -297,6 +299,46 @@ class BigQueryRouteIT {
         containsString(
             "BigQuery dataset " + LocalBigQuery.PROJECT + ":no_such_dataset cannot be used"));
     assertThat(outcome.err(), containsString("bq mk --dataset"));
+  }
+
+  /**
+   * Wiring only: Lakehouse Federation is Databricks-only, so the Databricks stand-in ({@link
+   * LocalDatabricks}: Spark's Thrift server behind the real Databricks JDBC driver) refuses its
+   * first statement. That it does, after the load, shows the route sends the generated statements
+   * through the Databricks step's client; the text is proven by FederateBigQueryTest's golden file.
+   */
+  @Test
+  void withAForeignCatalogTheFederationStatementsGoThroughTheDatabricksClient() throws Exception {
+    LocalDatabricks databricks = LocalDatabricks.shared();
+    Path tokenFile = temp.resolve("databricks.token");
+    Files.writeString(tokenFile, LocalDatabricks.TOKEN + "\n");
+    String table = LocalBigQuery.table("federated");
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT * FROM customers WHERE id <= 10",
+                destination(table),
+                "--runId=f1",
+                "--databricksJdbcUrl=" + databricks.jdbcUrlWithoutCredentials(),
+                "--databricksTokenFile=" + tokenFile,
+                "--databricksForeignCatalog=bq_it",
+                "--databricksKeySecret=lakeroute/bigquery-key-json"));
+
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.DATABRICKS));
+    assertThat(
+        outcome.err(),
+        containsString(
+            "Databricks could not federate "
+                + LocalBigQuery.PROJECT
+                + ":"
+                + DATASET
+                + "."
+                + table));
+    assertThat(outcome.err(), containsString("CONNECTION"));
+    assertThat(outcome.err(), not(containsString(LocalDatabricks.TOKEN)));
+    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(10));
   }
 
   @Test

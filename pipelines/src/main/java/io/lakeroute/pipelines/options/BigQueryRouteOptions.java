@@ -32,4 +32,25 @@ public interface BigQueryRouteOptions extends PipelineOptions {
   Class<? extends BigQueryServicesFactory> getBigQueryServicesFactoryClass();
 
   void setBigQueryServicesFactoryClass(Class<? extends BigQueryServicesFactory> value);
+
+  @Description(
+      "With --route=bigquery: the Unity Catalog foreign catalog through which Databricks reads the"
+          + " loaded table (Lakehouse Federation); needs the workspace flags of the Databricks step"
+          + " and --databricksKeySecret.")
+  String getDatabricksForeignCatalog();
+
+  void setDatabricksForeignCatalog(String value);
+
+  @Description("Name of the Databricks connection of type bigquery (created if absent).")
+  @Default.String("lakeroute_bigquery")
+  String getDatabricksConnection();
+
+  void setDatabricksConnection(String value);
+
+  @Description(
+      "Databricks secret holding the service-account key JSON of the connection, as scope/key;"
+          + " the key itself never appears in a statement.")
+  String getDatabricksKeySecret();
+
+  void setDatabricksKeySecret(String value);
 }
