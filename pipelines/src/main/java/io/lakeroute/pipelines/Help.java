@@ -1,5 +1,6 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.pipelines.options.BigQueryRouteOptions;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
@@ -36,6 +37,12 @@ final class Help {
         false,
         "  and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
         "  --impersonateServiceAccount, --credentialFactoryClass.");
+    section(
+        out,
+        "BigQuery (--route=bigquery)",
+        BigQueryRouteOptions.class,
+        false,
+        "  and Beam's own: --tempLocation (where BigQueryIO writes its load files), --bigQueryProject.");
     out.println("Runner (Beam): --runner=DirectRunner (default) | SparkRunner; SparkRunner takes");
     out.println("  --sparkMaster=local[2] | spark://… | yarn. Any other Beam option is accepted.");
     out.println();

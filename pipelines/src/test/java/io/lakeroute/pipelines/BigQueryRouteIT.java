@@ -240,8 +240,10 @@ class BigQueryRouteIT {
                       + LocalBigQuery.RefusingFactory.class.getName()));
 
       assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.WAREHOUSE));
-      assertThat(outcome.err(), containsString("The BigQuery load failed"));
+      assertThat(outcome.err(), containsString("The BigQuery load failed: job "));
       assertThat(outcome.err(), containsString(LocalBigQuery.RefusingFactory.ERROR));
+      assertThat(outcome.err(), containsString("the table keeps its previous rows"));
+      assertThat(outcome.err(), not(containsString("\"configuration\"")));
       assertThat(LocalBigQuery.rows(DATASET, table), equalTo(before));
     }
   }

@@ -1,5 +1,7 @@
 package io.lakeroute.bigquery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.services.bigquery.model.Table;
 import com.google.api.services.bigquery.model.TableRow;
 import com.google.api.services.bigquery.model.TableSchema;
@@ -9,6 +11,7 @@ import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
@@ -218,7 +221,7 @@ public final class LoadBigQuery
       for (StackTraceElement frame : t.getStackTrace()) {
         if (frame.getClassName().startsWith(BigQueryIO.class.getPackageName() + ".")) {
           return "The BigQuery load failed: "
-              + t.getMessage()
+              + jobErrors(String.valueOf(t.getMessage()))
               + "\nA failed load job changes nothing: the table keeps its previous rows, and the"
               + " delivered files and manifest are intact.";
         }
@@ -226,6 +229,40 @@ public final class LoadBigQuery
     }
     return null;
   }
+
+  /**
+   * BigQueryIO ends with "…, last failed job: {the job as JSON}"; the job's id and BigQuery's own
+   * error texts are what a reader needs, not its whole configuration.
+   */
+  static String jobErrors(String message) {
+    int at = message.indexOf(LAST_FAILED_JOB);
+    if (at < 0) {
+      return message;
+    }
+    try {
+      JsonNode job =
+          new ObjectMapper()
+              .readTree(
+                  message.substring(at + LAST_FAILED_JOB.length(), message.lastIndexOf('}') + 1));
+      List<String> errors = new ArrayList<>();
+      JsonNode status = job.path("status");
+      errors.add(status.path("errorResult").path("message").asText());
+      for (JsonNode error : status.path("errors")) {
+        String text = error.path("message").asText();
+        if (!errors.contains(text) && errors.size() < 6) {
+          errors.add(text);
+        }
+      }
+      return "job "
+          + job.path("jobReference").path("jobId").asText()
+          + ": "
+          + String.join("; ", errors);
+    } catch (IOException | RuntimeException e) {
+      return message;
+    }
+  }
+
+  private static final String LAST_FAILED_JOB = "last failed job: ";
 
   private static DatasetService datasets(BigQueryServices services, PipelineOptions options) {
     BigQueryServices used = services != null ? services : new BigQueryServicesImpl();
