@@ -1,5 +1,6 @@
 package io.lakeroute.testing;
 
+import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.bigquery.model.ErrorProto;
 import com.google.api.services.bigquery.model.Job;
 import com.google.api.services.bigquery.model.JobConfiguration;
@@ -131,14 +132,28 @@ public final class LocalBigQuery {
 
     @Override
     public Job pollJob(JobReference jobRef, int maxAttempts) throws InterruptedException {
-      Job load = LOADS.get(jobRef.getProjectId() + ":" + jobRef.getJobId());
+      Job load = load(jobRef);
       return load != null ? load : super.pollJob(jobRef, maxAttempts);
     }
 
     @Override
     public Job getJob(JobReference jobRef) {
-      Job load = LOADS.get(jobRef.getProjectId() + ":" + jobRef.getJobId());
+      Job load = load(jobRef);
       return load != null ? load : super.getJob(jobRef);
+    }
+
+    /** As Google's client returns it: parsed from JSON, so that it prints as JSON. */
+    private static Job load(JobReference jobRef) {
+      Job load = LOADS.get(jobRef.getProjectId() + ":" + jobRef.getJobId());
+      if (load == null) {
+        return null;
+      }
+      try {
+        GsonFactory json = GsonFactory.getDefaultInstance();
+        return json.fromString(json.toString(load), Job.class);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
