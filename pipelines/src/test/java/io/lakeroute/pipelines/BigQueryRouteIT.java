@@ -216,6 +216,41 @@ class BigQueryRouteIT {
     assertThat(replaced.rowsInBigQuery(), equalTo(30L));
   }
 
+  /** BigQueryIO starts no load job without rows, so a replace cannot empty the table. */
+  @Test
+  void aReplaceWithNoRowsFailsAndLeavesTheTable() {
+    String table = LocalBigQuery.table("empty");
+    run(
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT * FROM customers WHERE id <= 10",
+            destination(table),
+            "--runId=e1"));
+
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT * FROM customers WHERE id < 0",
+                destination(table),
+                "--runId=e2"));
+
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        outcome.err(),
+        containsString(
+            "BigQuery table "
+                + LocalBigQuery.PROJECT
+                + ":"
+                + DATASET
+                + "."
+                + table
+                + " holds 10 rows, the manifest at"));
+    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(10));
+  }
+
   @Test
   void aRejectedLoadFailsWithBigQuerysErrorAndLeavesTheTable() {
     String table = LocalBigQuery.table("rejected");
