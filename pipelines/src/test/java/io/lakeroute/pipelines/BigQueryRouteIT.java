@@ -216,9 +216,8 @@ class BigQueryRouteIT {
     assertThat(replaced.rowsInBigQuery(), equalTo(30L));
   }
 
-  /** BigQueryIO starts no load job without rows, so a replace cannot empty the table. */
   @Test
-  void aReplaceWithNoRowsFailsAndLeavesTheTable() {
+  void aReplaceWithNoRowsEmptiesTheTable() {
     String table = LocalBigQuery.table("empty");
     run(
         args(
@@ -228,8 +227,8 @@ class BigQueryRouteIT {
             destination(table),
             "--runId=e1"));
 
-    RouteFixture.Outcome outcome =
-        RouteFixture.launch(
+    RouteResult emptied =
+        run(
             args(
                 "DirectRunner",
                 table,
@@ -237,18 +236,9 @@ class BigQueryRouteIT {
                 destination(table),
                 "--runId=e2"));
 
-    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.RECONCILIATION));
-    assertThat(
-        outcome.err(),
-        containsString(
-            "BigQuery table "
-                + LocalBigQuery.PROJECT
-                + ":"
-                + DATASET
-                + "."
-                + table
-                + " holds 10 rows, the manifest at"));
-    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(10));
+    assertThat(emptied.manifest().rowCount(), equalTo(0L));
+    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(0));
+    assertThat(emptied.rowsInBigQuery(), equalTo(0L));
   }
 
   @Test
