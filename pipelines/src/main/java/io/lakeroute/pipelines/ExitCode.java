@@ -1,16 +1,24 @@
 package io.lakeroute.pipelines;
 
-/** Process exit codes by failure class, for orchestrators deciding whether to retry or page. */
+import java.util.Locale;
+
+/**
+ * Process exit codes by failure class, for orchestrators deciding whether to retry or page. Only
+ * {@link #TRANSIENT} is worth an automatic retry; the others need a person or a fix first.
+ */
 public enum ExitCode {
   OK(0, "success"),
   FAILED(1, "unexpected failure"),
   USAGE(2, "bad option or configuration"),
   SOURCE(3, "source database: connection, credentials, query or a value that cannot be carried"),
   DELIVERY(4, "object store: destination not writable, or a file not as verified"),
-  WAREHOUSE(
-      5, "warehouse: dataset or table, table schema, a value it cannot hold, or a refused load"),
+  LOAD(5, "warehouse load: connection, credentials, a rejected row or a table schema"),
   DATABRICKS(6, "Databricks: connection, token, catalog or schema, table schema, or a statement"),
-  RECONCILIATION(7, "row counts differ between hops; nothing was published");
+  RECONCILIATION(7, "row counts differ between hops; nothing was published"),
+  TRANSIENT(
+      75,
+      "a service that answered at the start went away mid-run (connection lost or refused):"
+          + " retry later; the previous data is intact");
 
   private final int code;
   private final String meaning;
@@ -26,5 +34,10 @@ public enum ExitCode {
 
   public String meaning() {
     return meaning;
+  }
+
+  /** The name of the class in the JSON summary: {@code source}, {@code transient}, … */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
   }
 }

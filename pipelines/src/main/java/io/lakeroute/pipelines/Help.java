@@ -4,9 +4,13 @@ import io.lakeroute.pipelines.options.BigQueryRouteOptions;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
+import io.lakeroute.pipelines.options.RedshiftOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.options.RunOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
+import io.lakeroute.pipelines.options.SynapseOptions;
+import io.lakeroute.pipelines.options.WarehouseOptions;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -29,6 +33,7 @@ final class Help {
     section(out, "Source", SourceOptions.class, false);
     section(out, "Format", FormatOptions.class, false);
     section(out, "Delivery", DeliveryOptions.class, false);
+    section(out, "Run identity and scheduling", RunOptions.class, false);
     section(out, "Amazon S3", S3StoreOptions.class, true);
     section(
         out,
@@ -37,6 +42,9 @@ final class Help {
         false,
         "  and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
         "  --impersonateServiceAccount, --credentialFactoryClass.");
+    section(out, "Warehouse (routes redshift and synapse)", WarehouseOptions.class, false);
+    section(out, "Redshift", RedshiftOptions.class, false);
+    section(out, "Synapse", SynapseOptions.class, false);
     section(
         out,
         "BigQuery (--route=bigquery)",

@@ -17,9 +17,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.util.InstanceBuilder;
@@ -29,9 +29,6 @@ import org.apache.beam.sdk.util.InstanceBuilder;
  * to do; secrets are read here, from the environment or a file, and never echoed.
  */
 public final class RouteConfig {
-  private static final DateTimeFormatter RUN_ID =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
   private final Route route;
   private final JdbcSource source;
   private final String query;
@@ -39,8 +36,11 @@ public final class RouteConfig {
   private final FormatSpec format;
   private final String destination;
   private final String runId;
+  private final LocalDate logicalDate;
+  private final Step fromStep;
   private final DatabricksTarget databricksTarget;
   private final DatabricksConnection databricks;
+  private final WarehouseConfig warehouse;
   private final BigQueryTarget bigQueryTarget;
   private final BigQueryServices bigQueryServices;
   private final Federation federation;
@@ -53,8 +53,11 @@ public final class RouteConfig {
       FormatSpec format,
       String destination,
       String runId,
+      LocalDate logicalDate,
+      Step fromStep,
       DatabricksTarget databricksTarget,
       DatabricksConnection databricks,
+      WarehouseConfig warehouse,
       BigQueryTarget bigQueryTarget,
       BigQueryServices bigQueryServices,
       Federation federation) {
@@ -65,8 +68,11 @@ public final class RouteConfig {
     this.format = format;
     this.destination = destination;
     this.runId = runId;
+    this.logicalDate = logicalDate;
+    this.fromStep = fromStep;
     this.databricksTarget = databricksTarget;
     this.databricks = databricks;
+    this.warehouse = warehouse;
     this.bigQueryTarget = bigQueryTarget;
     this.bigQueryServices = bigQueryServices;
     this.federation = federation;
@@ -74,6 +80,16 @@ public final class RouteConfig {
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
   public static RouteConfig from(RouteOptions options, Function<String, String> env) {
+    return from(options, env, Clock.systemUTC());
+  }
+
+  static RouteConfig from(RouteOptions options, Function<String, String> env, Clock clock) {
+    List<LocalDate> dates = LogicalDates.parse(options.getLogicalDate(), clock);
+    if (dates.size() > 1) {
+      throw new IllegalArgumentException(
+          "--logicalDate=" + options.getLogicalDate() + " is a range: run it with the launcher");
+    }
+    LocalDate logicalDate = dates.get(0);
     String password = password(options, env);
     JdbcSource source =
         JdbcSource.of(
@@ -85,10 +101,7 @@ public final class RouteConfig {
                 : Partitioning.onColumn(options.getPartitionColumn())
                     .withPartitions(options.getPartitions()))
             .withMaxRowsPerFile(options.getMaxRowsPerFile());
-    String runId =
-        options.getRunId() != null
-            ? options.getRunId()
-            : RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
+    String runId = options.getRunId() != null ? options.getRunId() : logicalDate.toString();
     Route route = Route.of(options.getRoute());
     FormatSpec format = format(options);
     route.checkFormat(format.format().id());
@@ -101,10 +114,13 @@ public final class RouteConfig {
         format,
         destination(options.getDestination()),
         runId,
+        logicalDate,
+        Step.of(options.getFromStep()),
         databricksTarget(options),
         options.getDatabricksTable() == null && federation == null
             ? null
             : databricksConnection(options, env),
+        WarehouseConfig.from(options, route, env),
         bigQueryTarget(route, options),
         options.getBigQueryServicesFactoryClass() == null
             ? null
@@ -113,6 +129,25 @@ public final class RouteConfig {
                 .build()
                 .create(),
         federation);
+  }
+
+  /** The table route 5 loads; only that route takes one, and it needs one. */
+  private static BigQueryTarget bigQueryTarget(Route route, RouteOptions options) {
+    if (route != Route.BIGQUERY) {
+      if (options.getBigQueryTable() != null) {
+        throw new IllegalArgumentException(
+            "--bigQueryTable is only used by --route=bigquery (this run is --route="
+                + route.id()
+                + ")");
+      }
+      return null;
+    }
+    if (options.getBigQueryTable() == null) {
+      throw new IllegalArgumentException(
+          "--route=bigquery needs --bigQueryTable=project:dataset.table");
+    }
+    return BigQueryTarget.parse(
+        options.getBigQueryTable(), BigQueryTarget.disposition(options.getBigQueryDisposition()));
   }
 
   /** Route 5's Databricks step: Lakehouse Federation over the loaded table, or null. */
@@ -136,25 +171,6 @@ public final class RouteConfig {
         options.getDatabricksConnection(),
         secret[0],
         secret[1]);
-  }
-
-  /** The table route 5 loads; only that route takes one, and it needs one. */
-  private static BigQueryTarget bigQueryTarget(Route route, RouteOptions options) {
-    if (route != Route.BIGQUERY) {
-      if (options.getBigQueryTable() != null) {
-        throw new IllegalArgumentException(
-            "--bigQueryTable is only used by --route=bigquery (this run is --route="
-                + route.id()
-                + ")");
-      }
-      return null;
-    }
-    if (options.getBigQueryTable() == null) {
-      throw new IllegalArgumentException(
-          "--route=bigquery needs --bigQueryTable=project:dataset.table");
-    }
-    return BigQueryTarget.parse(
-        options.getBigQueryTable(), BigQueryTarget.disposition(options.getBigQueryDisposition()));
   }
 
   private static DatabricksTarget databricksTarget(RouteOptions options) {
@@ -197,7 +213,7 @@ public final class RouteConfig {
   }
 
   /** A secret from a file, trailing newline dropped; the message never shows the content. */
-  private static String secretFile(String path, String flag) {
+  static String secretFile(String path, String flag) {
     try {
       return Files.readString(Path.of(path), StandardCharsets.UTF_8).stripTrailing();
     } catch (IOException e) {
@@ -275,6 +291,14 @@ public final class RouteConfig {
     return runId;
   }
 
+  public LocalDate logicalDate() {
+    return logicalDate;
+  }
+
+  public Step fromStep() {
+    return fromStep;
+  }
+
   /** The Databricks table and how to load it, or null when the route ends at the files. */
   public DatabricksTarget databricksTarget() {
     return databricksTarget;
@@ -284,18 +308,23 @@ public final class RouteConfig {
     return databricks;
   }
 
+  /** The warehouse of routes redshift and synapse, or null. */
+  public WarehouseConfig warehouse() {
+    return warehouse;
+  }
+
   /** The BigQuery table of route 5, or null for the other routes. */
   public BigQueryTarget bigQueryTarget() {
     return bigQueryTarget;
   }
 
-  /** How Databricks reads route 5's table, or null without a Databricks step. */
-  public Federation federation() {
-    return federation;
-  }
-
   /** The services BigQuery is reached through, or null for Google's. */
   public BigQueryServices bigQueryServices() {
     return bigQueryServices;
+  }
+
+  /** How Databricks reads route 5's table, or null without a Databricks step. */
+  public Federation federation() {
+    return federation;
   }
 }

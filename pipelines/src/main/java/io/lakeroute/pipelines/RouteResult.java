@@ -1,10 +1,10 @@
 package io.lakeroute.pipelines;
 
-import io.lakeroute.bigquery.LoadBigQuery;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
-import java.util.List;
+import io.lakeroute.warehouse.LoadWarehouse;
+import java.util.Optional;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.GaugeResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -12,71 +12,97 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
-/** What a finished run produced: the pipeline's result, the published manifest and the timings. */
+/** What a finished run produced: the published manifest, the counts of every hop, the timings. */
 public final class RouteResult {
-  private final PipelineResult pipelineResult;
   private final Manifest manifest;
   private final long queryRows;
+  private final long rowsRead;
+  private final long rowsInWarehouse;
+  private final long rowsInDatabricks;
   private final double seconds;
 
-  RouteResult(PipelineResult pipelineResult, Manifest manifest, long queryRows, double seconds) {
-    this.pipelineResult = pipelineResult;
+  RouteResult(
+      Manifest manifest,
+      long queryRows,
+      long rowsRead,
+      long rowsInWarehouse,
+      long rowsInDatabricks,
+      double seconds) {
     this.manifest = manifest;
     this.queryRows = queryRows;
+    this.rowsRead = rowsRead;
+    this.rowsInWarehouse = rowsInWarehouse;
+    this.rowsInDatabricks = rowsInDatabricks;
     this.seconds = seconds;
-  }
-
-  public PipelineResult pipelineResult() {
-    return pipelineResult;
   }
 
   public Manifest manifest() {
     return manifest;
   }
 
-  /** Rows the query returned, as counted by the planner. */
+  /** Rows the query returned, as counted by the planner; -1 for a run resumed from a manifest. */
   public long queryRows() {
     return queryRows;
   }
 
-  /** Rows the readers streamed from the source (a Beam counter; -1 if the runner has none). */
+  /** Rows the readers streamed from the source (a Beam counter); -1 when not known. */
   public long rowsRead() {
-    MetricQueryResults results = query(PartitionReader.ROWS_READ);
-    long total = -1;
-    for (MetricResult<Long> counter :
-        results == null ? List.<MetricResult<Long>>of() : results.getCounters()) {
-      total = Math.max(total, 0) + counter.getAttempted();
-    }
-    return total;
+    return rowsRead;
   }
 
-  /** Rows Databricks showed for the run (a Beam gauge), or -1 without a Databricks step. */
+  /** This run's rows in the warehouse table, or -1 without a warehouse. */
+  public long rowsInWarehouse() {
+    return rowsInWarehouse;
+  }
+
+  /** Rows Databricks showed for the run, or -1 without a Databricks step. */
   public long rowsInDatabricks() {
-    return gauge(LoadDatabricks.ROWS_IN_DATABRICKS);
-  }
-
-  /** Rows the BigQuery load added (or, replacing, left) (a Beam gauge), or -1 without one. */
-  public long rowsInBigQuery() {
-    return gauge(LoadBigQuery.ROWS_IN_BIGQUERY);
-  }
-
-  private long gauge(String name) {
-    MetricQueryResults results = query(name);
-    for (MetricResult<GaugeResult> gauge :
-        results == null ? List.<MetricResult<GaugeResult>>of() : results.getGauges()) {
-      return gauge.getAttempted().getValue();
-    }
-    return -1;
+    return rowsInDatabricks;
   }
 
   public double seconds() {
     return seconds;
   }
 
-  /** lakeroute's metric {@code name}, or null on a runner that cannot be asked for metrics. */
-  private MetricQueryResults query(String name) {
+  /** The sum of lakeroute counter {@code name}, or -1 on a runner that cannot be asked. */
+  static long counter(PipelineResult result, String name) {
+    MetricQueryResults results = query(result, name);
+    long total = -1;
+    if (results != null) {
+      for (MetricResult<Long> counter : results.getCounters()) {
+        total = Math.max(total, 0) + counter.getAttempted();
+      }
+    }
+    return total;
+  }
+
+  /** lakeroute gauge {@code name}, or -1 when no step set it. */
+  static long gauge(PipelineResult result, String name) {
+    MetricQueryResults results = query(result, name);
+    if (results != null) {
+      for (MetricResult<GaugeResult> gauge : results.getGauges()) {
+        return gauge.getAttempted().getValue();
+      }
+    }
+    return -1;
+  }
+
+  static Optional<Long> databricksMillis(PipelineResult result) {
+    return millis(result, LoadDatabricks.DATABRICKS_MILLIS);
+  }
+
+  static Optional<Long> loadMillis(PipelineResult result) {
+    return millis(result, LoadWarehouse.LOAD_MILLIS);
+  }
+
+  private static Optional<Long> millis(PipelineResult result, String gauge) {
+    long millis = gauge(result, gauge);
+    return millis < 0 ? Optional.empty() : Optional.of(millis);
+  }
+
+  private static MetricQueryResults query(PipelineResult result, String name) {
     try {
-      return pipelineResult
+      return result
           .metrics()
           .queryMetrics(
               MetricsFilter.builder()

@@ -15,15 +15,23 @@ final class RunSummary {
     StringBuilder text = new StringBuilder();
     text.append("lakeroute: OK\n");
     line(text, "route", options.getRoute() + " on " + options.getRunner().getSimpleName());
-    line(text, "run id", manifest.runId());
+    line(
+        text,
+        "run id",
+        manifest.runId()
+            + (options.getFromStep().equals(Step.QUERY.id())
+                ? ""
+                : " (resumed from its manifest at step " + options.getFromStep() + ")"));
     line(text, "format", manifest.format() + " (" + manifest.codec() + ")");
     line(
         text,
         "rows",
         String.format(
             Locale.ROOT,
-            "%,d returned by the query = %,d in files%s",
-            result.queryRows(),
+            "%s%,d in files%s",
+            result.queryRows() >= 0
+                ? String.format(Locale.ROOT, "%,d returned by the query = ", result.queryRows())
+                : "",
             manifest.rowCount(),
             rowsRead >= 0 ? String.format(Locale.ROOT, " (%,d streamed)", rowsRead) : ""));
     line(
@@ -39,6 +47,17 @@ final class RunSummary {
             seconds,
             seconds > 0 ? manifest.rowCount() / seconds : 0.0));
     line(text, "location", manifest.location());
+    if (options.getWarehouseTable() != null) {
+      line(
+          text,
+          "warehouse",
+          String.format(
+              Locale.ROOT,
+              "%,d rows of this run in %s (%s)",
+              result.rowsInWarehouse(),
+              options.getWarehouseTable(),
+              options.getWarehouseDisposition()));
+    }
     if (options.getBigQueryTable() != null) {
       line(
           text,
@@ -46,7 +65,7 @@ final class RunSummary {
           String.format(
               Locale.ROOT,
               "%,d rows %s %s",
-              result.rowsInBigQuery(),
+              result.rowsInWarehouse(),
               options.getBigQueryDisposition().equalsIgnoreCase("append") ? "added to" : "in",
               options.getBigQueryTable()));
     }

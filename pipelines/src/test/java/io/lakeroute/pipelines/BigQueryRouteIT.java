@@ -106,7 +106,7 @@ class BigQueryRouteIT {
     assertThat(result.manifest().files(), hasSize(3));
     assertThat(
         (long) LocalBigQuery.rows(DATASET, table).size(), equalTo(RouteFixture.CUSTOMER_ROWS));
-    assertThat(result.rowsInBigQuery(), equalTo(RouteFixture.CUSTOMER_ROWS));
+    assertThat(result.rowsInWarehouse(), equalTo(RouteFixture.CUSTOMER_ROWS));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -201,7 +201,7 @@ class BigQueryRouteIT {
                 "--runId=a2",
                 "--bigQueryDisposition=append"));
     assertThat(LocalBigQuery.rows(DATASET, table), hasSize(200));
-    assertThat(second.rowsInBigQuery(), equalTo(100L));
+    assertThat(second.rowsInWarehouse(), equalTo(100L));
 
     RouteResult replaced =
         run(
@@ -213,7 +213,7 @@ class BigQueryRouteIT {
                 "--runId=a3",
                 "--bigQueryDisposition=replace"));
     assertThat(LocalBigQuery.rows(DATASET, table), hasSize(30));
-    assertThat(replaced.rowsInBigQuery(), equalTo(30L));
+    assertThat(replaced.rowsInWarehouse(), equalTo(30L));
   }
 
   @Test
@@ -238,7 +238,7 @@ class BigQueryRouteIT {
 
     assertThat(emptied.manifest().rowCount(), equalTo(0L));
     assertThat(LocalBigQuery.rows(DATASET, table), hasSize(0));
-    assertThat(emptied.rowsInBigQuery(), equalTo(0L));
+    assertThat(emptied.rowsInWarehouse(), equalTo(0L));
   }
 
   @Test
@@ -264,7 +264,7 @@ class BigQueryRouteIT {
                   "--bigQueryServicesFactoryClass="
                       + LocalBigQuery.RefusingFactory.class.getName()));
 
-      assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.WAREHOUSE));
+      assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
       assertThat(outcome.err(), containsString("The BigQuery load failed: job "));
       assertThat(outcome.err(), containsString(LocalBigQuery.RefusingFactory.ERROR));
       assertThat(outcome.err(), containsString("the table keeps its previous rows"));
@@ -293,7 +293,7 @@ class BigQueryRouteIT {
                 destination(table),
                 "--runId=d2"));
 
-    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.WAREHOUSE));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
     assertThat(
         outcome.err(),
         containsString(
@@ -320,7 +320,7 @@ class BigQueryRouteIT {
     RouteFixture.Outcome outcome =
         RouteFixture.launch(
             with(args, "--bigQueryTable=" + LocalBigQuery.PROJECT + ":no_such_dataset.t"));
-    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.WAREHOUSE));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
     assertThat(
         outcome.err(),
         containsString(

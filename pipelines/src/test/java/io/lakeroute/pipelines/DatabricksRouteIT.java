@@ -4,13 +4,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.lakeroute.databricks.DatabricksConnection;
-import io.lakeroute.databricks.DatabricksException;
-import io.lakeroute.databricks.DatabricksTable;
-import io.lakeroute.databricks.DatabricksTarget;
-import io.lakeroute.databricks.LoadDatabricks;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
@@ -33,6 +29,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.schemas.Schema;
@@ -250,39 +248,58 @@ class DatabricksRouteIT {
   }
 
   @Test
-  void anOutageAtTheDatabricksStepKeepsTheFilesAndTheStepResumes() throws Exception {
+  void databricksGoingDownMidRunFailsRetryablyAndFromStepDatabricksResumes() throws Exception {
     String table = "customers_outage";
-    RouteResult delivered =
-        run(
-            fixture.args(
-                "DirectRunner",
-                "--query=SELECT * FROM customers WHERE id <= 500",
-                "--format=parquet",
-                "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
-                "--runId=r1"));
-    DatabricksTarget target =
-        new DatabricksTarget(
-            new DatabricksTable("spark_catalog", SCHEMA, table),
-            DatabricksTarget.Mode.DELTA,
-            DatabricksTarget.Disposition.REPLACE,
-            DatabricksTarget.Dialect.SPARK);
-    DatabricksConnection connection =
-        DatabricksConnection.withUrl(databricks.jdbcUrlWithoutCredentials(), LocalDatabricks.TOKEN);
-    databricks.stop();
+    Path summary = Files.createTempFile("outage", ".json");
+    // pg_sleep holds the run in the source for a while after the preflight has passed.
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT c.* FROM customers c CROSS JOIN (SELECT pg_sleep(2)) s WHERE c.id <= 500",
+            "--format=parquet",
+            "--databricksMode=delta",
+            "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
+            "--runId=r1",
+            "--summaryPath=" + summary);
+    CompletableFuture<Void> outage =
+        RouteFixture.inBackground(
+            () -> {
+              fixture.awaitSourceQuery("%pg_sleep(2)%");
+              databricks.stop();
+            });
+    RouteFixture.Outcome failed;
     try {
-      DatabricksException e =
-          assertThrows(
-              DatabricksException.class,
-              () -> LoadDatabricks.load(connection, target, delivered.manifest()));
-      assertThat(e.getMessage(), containsString("are intact"));
-      assertThat(
-          fixture.s3.keys(RouteFixture.BUCKET, "databricks/" + table + "/r1/"),
-          org.hamcrest.Matchers.hasItem("databricks/" + table + "/r1/_SUCCESS"));
+      failed = RouteFixture.launch(args);
+      outage.get(2, TimeUnit.MINUTES);
     } finally {
       databricks.start();
     }
+    assertThat(failed.err(), failed.code(), equalTo(ExitCode.TRANSIENT));
+    assertThat(failed.err(), containsString("are intact"));
+    assertThat(failed.err(), not(containsString(LocalDatabricks.TOKEN)));
     assertThat(
-        LoadDatabricks.load(connection, target, delivered.manifest()).rowsVisible(), equalTo(500L));
+        fixture.s3.keys(RouteFixture.BUCKET, "databricks/" + table + "/r1/"),
+        org.hamcrest.Matchers.hasItem("databricks/" + table + "/r1/_SUCCESS"));
+    JsonNode run = new ObjectMapper().readTree(summary.toFile()).get("runs").get(0);
+    assertThat(run.get("steps").get(2).get("status").asText(), equalTo("succeeded"));
+    assertThat(run.get("steps").get(4).get("status").asText(), equalTo("failed"));
+    assertThat(run.get("error").get("step").asText(), equalTo("databricks"));
+    assertThat(run.get("error").get("retryable").asBoolean(), equalTo(true));
+    assertThat(run.get("counts").get("files").asLong(), equalTo(500L));
+
+    // The retry starts at the Databricks step, from the published manifest: no query.
+    List<String> resume = new ArrayList<>(args);
+    resume.removeIf(a -> a.startsWith("--query="));
+    resume.add("--query=SELECT 1/0 AS never_run");
+    resume.add("--fromStep=databricks");
+    RouteFixture.Outcome resumed = RouteFixture.launch(resume);
+    assertThat(resumed.err(), resumed.code(), equalTo(ExitCode.OK));
+    assertThat(resumed.out(), containsString("resumed from its manifest at step databricks"));
+    assertThat(count(table), equalTo(500L));
+    // Resuming twice is as safe as running twice.
+    assertThat(RouteFixture.launch(resume).code(), equalTo(ExitCode.OK));
+    assertThat(count(table), equalTo(500L));
   }
 
   private static long count(String table) throws Exception {

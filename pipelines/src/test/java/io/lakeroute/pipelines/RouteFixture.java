@@ -125,6 +125,49 @@ final class RouteFixture {
     return args;
   }
 
+  /**
+   * Waits until the source runs a statement {@code LIKE likePattern}: how fault tests know that a
+   * run is past its preflight, or streaming rows.
+   */
+  void awaitSourceQuery(String likePattern) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      try (Connection connection = postgres.connect();
+          java.sql.PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE ?"
+                      + " AND pid <> pg_backend_pid()")) {
+        statement.setString(1, likePattern);
+        try (java.sql.ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) > 0) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the source never ran a statement like " + likePattern);
+  }
+
+  /** Runs {@code fault} on another thread, so that it can strike while a run is under way. */
+  static java.util.concurrent.CompletableFuture<Void> inBackground(Fault fault) {
+    return java.util.concurrent.CompletableFuture.runAsync(
+        () -> {
+          try {
+            fault.strike();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /** Something a fault test does to the local cloud. */
+  @FunctionalInterface
+  interface Fault {
+    void strike() throws Exception;
+  }
+
   static String[] array(List<String> args) {
     return args.toArray(new String[0]);
   }

@@ -141,6 +141,70 @@ class ShadedJarIT {
     assertThat(run.output, containsString("Cannot connect to the source"));
   }
 
+  @Test
+  void theCronWrapperNeverOverlapsRunsAndRunsTheRouteWithTheDirectRunnerArgs() throws Exception {
+    Path lock = temp.resolve("customers.lock");
+    Path wrapper = repo("runners-config", "cron", "lakeroute-daily.sh");
+    List<String> command = new ArrayList<>(List.of("bash", wrapper.toString()));
+    command.add("@" + repo("runners-config", "direct.args"));
+    for (String arg : fixture.args("DirectRunner")) {
+      if (!arg.startsWith("--runner=")) {
+        command.add(arg);
+      }
+    }
+    command.add("--query=SELECT * FROM customers WHERE id <= 1000");
+    command.add("--destination=s3://" + RouteFixture.BUCKET + "/cron");
+    command.add("--logicalDate=2026-11-20");
+
+    // A run still in progress holds the lock: the next one does not start.
+    // -o: the lock belongs to flock itself, so killing it releases the lock.
+    Process holder = new ProcessBuilder("flock", "-o", lock.toString(), "sleep", "300").start();
+    try {
+      awaitLocked(lock);
+      Run refused = runWithEnv(command, lock);
+      assertThat(refused.output, refused.exit, equalTo(ExitCode.TRANSIENT.code()));
+      assertThat(refused.output, containsString("held by a run still in progress"));
+    } finally {
+      holder.descendants().forEach(ProcessHandle::destroyForcibly);
+      holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    Run ran = runWithEnv(command, lock);
+    assertThat(ran.output, ran.exit, equalTo(0));
+    assertThat(ran.output, containsString("on DirectRunner"));
+    assertThat(
+        fixture.s3.keys(RouteFixture.BUCKET, "cron/2026-11-20/"),
+        org.hamcrest.Matchers.hasItem("cron/2026-11-20/_SUCCESS"));
+  }
+
+  private Run runWithEnv(List<String> command, Path lock) throws Exception {
+    Path log = temp.resolve("wrapper.log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(log.toFile());
+    builder.environment().put("LAKEROUTE_JAR", jar());
+    builder.environment().put("LAKEROUTE_LOCK", lock.toString());
+    builder.environment().put("JAVA_OPTS", "-Xmx1g");
+    builder.environment().put("PATH", Path.of(javaBin()).getParent() + ":" + System.getenv("PATH"));
+    Process process = builder.start();
+    assertThat("finished in time", process.waitFor(5, TimeUnit.MINUTES), equalTo(true));
+    return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  /** Waits until another process holds {@code lock}. */
+  private static void awaitLocked(Path lock) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      Process probe = new ProcessBuilder("flock", "-n", lock.toString(), "true").start();
+      if (probe.waitFor() != 0) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(lock + " was never locked");
+  }
+
+  private static Path repo(String... parts) {
+    return Path.of("..", parts).toAbsolutePath().normalize();
+  }
+
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -23,6 +23,9 @@ public final class LoadDatabricks
   /** Gauge of the rows Databricks shows for the run. */
   public static final String ROWS_IN_DATABRICKS = "rows_in_databricks";
 
+  /** Gauge of the step's wall time, so that the run summary can tell it from the delivery's. */
+  public static final String DATABRICKS_MILLIS = "databricks_millis";
+
   private final DatabricksTarget target;
   private final DatabricksConnection connection;
 
@@ -74,10 +77,13 @@ public final class LoadDatabricks
   /** Connects, runs the step and closes; also what a resumed run calls without a pipeline. */
   public static DatabricksStep.Outcome load(
       DatabricksConnection connection, DatabricksTarget target, Manifest manifest) {
+    long start = System.nanoTime();
     try (DatabricksClient client = connection.open()) {
       DatabricksStep.Outcome outcome = DatabricksStep.run(client, target, manifest);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_DATABRICKS)
           .set(outcome.rowsVisible());
+      Metrics.gauge(PartitionReader.METRICS_NAMESPACE, DATABRICKS_MILLIS)
+          .set((System.nanoTime() - start) / 1_000_000);
       return outcome;
     } catch (SQLException e) {
       throw new DatabricksException(
@@ -89,7 +95,8 @@ public final class LoadDatabricks
               + " token. The files and manifest at "
               + manifest.location()
               + " are intact.",
-          null);
+          null,
+          true);
     }
   }
 }

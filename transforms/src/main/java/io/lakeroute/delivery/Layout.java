@@ -53,7 +53,7 @@ public final class Layout implements Serializable {
               + "' is not valid: use letters, digits and . _ = - (at most 128), starting with a"
               + " letter or digit");
     }
-    String normalized = local(destination.strip());
+    String normalized = localPath(destination.strip());
     while (normalized.endsWith("/") && !normalized.endsWith(":///") && normalized.length() > 1) {
       normalized = normalized.substring(0, normalized.length() - 1);
     }
@@ -73,9 +73,10 @@ public final class Layout implements Serializable {
 
   /**
    * Beam's local filesystem takes plain paths and would read {@code file:///tmp/x} as a relative
-   * path named {@code file:}; a relative path would depend on each worker's directory.
+   * path named {@code file:}; a relative path would depend on each worker's directory. Other URIs
+   * are returned as they are.
    */
-  private static String local(String destination) {
+  public static String localPath(String destination) {
     if (destination.regionMatches(true, 0, "file:", 0, 5)) {
       return java.nio.file.Paths.get(java.net.URI.create(destination)).toString();
     }

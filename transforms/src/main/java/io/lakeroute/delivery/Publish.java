@@ -91,6 +91,39 @@ public final class Publish
     }
   }
 
+  /**
+   * The manifest a run would publish, from its plan: the file names and columns are exact, rows are
+   * the planner's estimates, bytes and checksums are unknown (0 and null). For a dry run.
+   */
+  public static Manifest planned(
+      Layout layout, FormatSpec format, Schema schema, List<Long> estimatedRows) {
+    List<Manifest.FileEntry> entries = new ArrayList<>();
+    int count = estimatedRows.size();
+    for (int i = 0; i < count; i++) {
+      String name = WriteQueryFiles.fileName(i, count, format.suffix());
+      entries.add(
+          new Manifest.FileEntry(
+              name,
+              WriteQueryFiles.resolve(layout.runDirectory(), name).toString(),
+              estimatedRows.get(i),
+              0,
+              null));
+    }
+    return new Manifest(
+        Manifest.VERSION,
+        layout.runId(),
+        Instant.now().toString(),
+        layout.runDirectory().toString(),
+        format.format().id(),
+        format.codec(),
+        Manifest.csvOf(format),
+        estimatedRows.stream().mapToLong(Long::longValue).sum(),
+        count,
+        0,
+        Manifest.columnsOf(schema),
+        entries);
+  }
+
   static Manifest publish(
       Layout layout, FormatSpec format, Schema schema, List<DeliveredFile> files)
       throws IOException {

@@ -2,9 +2,12 @@ package io.lakeroute.delivery;
 
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
@@ -64,6 +67,46 @@ public final class Staging {
       deleteLocalDirectories(layout);
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not clean staging {}: {}", layout.stagingDirectory(), e.toString());
+    }
+  }
+
+  /**
+   * Deletes the staging folders of other runs whose newest file is older than {@code retention}:
+   * leftovers of runs that crashed before they could clean up. A younger folder may belong to a run
+   * in progress (another date of a parallel backfill) and is left alone; so is this run's own,
+   * which the run replaces.
+   */
+  public static void cleanAbandoned(Layout layout, Duration retention) {
+    ResourceId root =
+        layout.root().resolve(Layout.STAGING, StandardResolveOptions.RESOLVE_DIRECTORY);
+    Map<String, Long> newest = new HashMap<>();
+    try {
+      MatchResult match = FileSystems.match(root.toString() + "**");
+      if (match.status() != MatchResult.Status.OK) {
+        return;
+      }
+      String prefix = root.toString();
+      for (MatchResult.Metadata file : match.metadata()) {
+        String relative = file.resourceId().toString().substring(prefix.length());
+        int slash = relative.indexOf('/');
+        if (slash > 0) {
+          newest.merge(relative.substring(0, slash), file.lastModifiedMillis(), Math::max);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not look for abandoned staging folders under {}: {}", root, e.toString());
+      return;
+    }
+    long cutoff = System.currentTimeMillis() - retention.toMillis();
+    for (Map.Entry<String, Long> run : newest.entrySet()) {
+      // A store that reports no modification time (0) never has its folders deleted.
+      if (!run.getKey().equals(layout.runId()) && run.getValue() > 0 && run.getValue() < cutoff) {
+        LOG.info(
+            "Deleting the staging folder of run {}, untouched since {}: a crashed run's leftovers",
+            run.getKey(),
+            java.time.Instant.ofEpochMilli(run.getValue()));
+        clean(Layout.of(layout.destination(), run.getKey()));
+      }
     }
   }
 

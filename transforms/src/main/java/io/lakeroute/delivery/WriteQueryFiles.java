@@ -139,7 +139,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     }
   }
 
-  static ResourceId resolve(ResourceId directory, String name) {
+  public static ResourceId resolve(ResourceId directory, String name) {
     return directory.resolve(name, StandardResolveOptions.RESOLVE_FILE);
   }
 }

@@ -86,6 +86,10 @@ public final class JdbcSource implements Serializable {
     return dataSource.getConnection();
   }
 
+  String url() {
+    return url;
+  }
+
   public int fetchSize() {
     return fetchSize;
   }

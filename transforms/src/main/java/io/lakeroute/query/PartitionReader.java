@@ -14,10 +14,14 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams the rows of one {@link QueryPartition} to a consumer, one at a time, so that reading a
@@ -25,6 +29,8 @@ import org.apache.beam.sdk.values.Row;
  * of the Beam schema (BigDecimal at the declared scale, java.time types at microsecond precision).
  */
 public final class PartitionReader implements Serializable {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionReader.class);
+
   private static final long serialVersionUID = 1L;
 
   /** Beam metric namespace of every lakeroute counter. */
@@ -35,14 +41,25 @@ public final class PartitionReader implements Serializable {
 
   private final JdbcSource source;
   private final Schema schema;
+  private final String snapshotId;
 
   public PartitionReader(JdbcSource source, Schema schema) {
+    this(source, schema, null);
+  }
+
+  private PartitionReader(JdbcSource source, Schema schema, String snapshotId) {
     this.source = source;
     this.schema = schema;
+    this.snapshotId = snapshotId;
   }
 
   public Schema schema() {
     return schema;
+  }
+
+  /** A reader inside the exported source snapshot {@code id} (null: none). */
+  PartitionReader inSnapshot(String id) {
+    return new PartitionReader(source, schema, id);
   }
 
   /** Receives the rows of a partition. */
@@ -56,9 +73,13 @@ public final class PartitionReader implements Serializable {
     Counter rowsRead = Metrics.counter(METRICS_NAMESPACE, ROWS_READ);
     ColumnReader[] columns = columnReaders();
     long rows = 0;
+    Progress progress = new Progress(partition);
     try (Connection connection = source.connect()) {
       // pgjdbc streams only inside a transaction; other drivers ignore the hint harmlessly.
       connection.setAutoCommit(false);
+      if (snapshotId != null) {
+        SourceSnapshot.adopt(connection, snapshotId);
+      }
       try (PreparedStatement statement =
           connection.prepareStatement(
               partition.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -78,6 +99,7 @@ public final class PartitionReader implements Serializable {
             rows++;
             if ((rows & 0x3FF) == 0) {
               rowsRead.inc(0x400);
+              progress.report(rows);
             }
           }
         }
@@ -97,7 +119,52 @@ public final class PartitionReader implements Serializable {
           e);
     }
     rowsRead.inc(rows & 0x3FF);
+    progress.done(rows);
     return rows;
+  }
+
+  /**
+   * Progress lines of a long read, in the worker's log: the only view into a partition while it
+   * streams, since runners publish metrics when a bundle ends.
+   */
+  private static final class Progress {
+    private static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final QueryPartition partition;
+    private final long start = System.nanoTime();
+    private long next = start + EVERY_NANOS;
+    private boolean reported;
+
+    Progress(QueryPartition partition) {
+      this.partition = partition;
+    }
+
+    void report(long rows) {
+      long now = System.nanoTime();
+      if (now >= next) {
+        next = now + EVERY_NANOS;
+        reported = true;
+        log("reading", rows, now);
+      }
+    }
+
+    void done(long rows) {
+      if (reported) {
+        log("read", rows, System.nanoTime());
+      }
+    }
+
+    private void log(String verb, long rows, long now) {
+      double seconds = (now - start) / 1e9;
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "%s %s: %,d rows, %,.0f rows/s, %.1f s",
+              verb,
+              partition,
+              rows,
+              seconds > 0 ? rows / seconds : 0.0,
+              seconds));
+    }
   }
 
   private ColumnReader[] columnReaders() {

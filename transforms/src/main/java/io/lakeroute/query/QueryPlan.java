@@ -16,18 +16,21 @@ public final class QueryPlan implements Serializable {
   private final Schema schema;
   private final List<QueryPartition> partitions;
   private final long rowCount;
+  private final String snapshotId;
 
   QueryPlan(
       JdbcSource source,
       String query,
       Schema schema,
       List<QueryPartition> partitions,
-      long rowCount) {
+      long rowCount,
+      String snapshotId) {
     this.source = source;
     this.query = query;
     this.schema = schema;
     this.partitions = List.copyOf(partitions);
     this.rowCount = rowCount;
+    this.snapshotId = snapshotId;
   }
 
   public JdbcSource source() {
@@ -51,8 +54,13 @@ public final class QueryPlan implements Serializable {
     return rowCount;
   }
 
-  /** A reader of this plan's partitions. */
+  /** The source snapshot every partition reads (see {@link SourceSnapshot}), or null. */
+  public String snapshotId() {
+    return snapshotId;
+  }
+
+  /** A reader of this plan's partitions, inside its snapshot when it has one. */
   public PartitionReader reader() {
-    return new PartitionReader(source, schema);
+    return new PartitionReader(source, schema).inSnapshot(snapshotId);
   }
 }

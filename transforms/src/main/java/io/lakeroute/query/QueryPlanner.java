@@ -29,9 +29,42 @@ public final class QueryPlanner {
 
   private QueryPlanner() {}
 
+  /**
+   * Plans {@code query} in a transaction of its own; partitions read the data as of their start.
+   */
   public static QueryPlan plan(JdbcSource source, String query, Partitioning partitioning) {
     String sql = normalize(query);
     try (Connection connection = source.connect()) {
+      return plan(source, connection, sql, partitioning, null);
+    } catch (SQLException e) {
+      throw new SourceException(SourceException.describe(e, source.redactedUrl()), e);
+    }
+  }
+
+  /**
+   * Plans {@code query} inside {@code snapshot}, whose partitions then read exactly the rows
+   * counted here; without a snapshot id, like {@link #plan(JdbcSource, String, Partitioning)}.
+   */
+  public static QueryPlan plan(SourceSnapshot snapshot, String query, Partitioning partitioning) {
+    if (snapshot.id() == null) {
+      return plan(snapshot.source(), query, partitioning);
+    }
+    try {
+      return plan(
+          snapshot.source(), snapshot.connection(), normalize(query), partitioning, snapshot.id());
+    } catch (SQLException e) {
+      throw new SourceException(SourceException.describe(e, snapshot.source().redactedUrl()), e);
+    }
+  }
+
+  private static QueryPlan plan(
+      JdbcSource source,
+      Connection connection,
+      String sql,
+      Partitioning partitioning,
+      String snapshotId)
+      throws SQLException {
+    {
       Schema schema = schemaOf(connection, sql);
       String quote = identifierQuote(connection);
       String wrapped = "SELECT * FROM (" + sql + ") lakeroute_q";
@@ -45,8 +78,7 @@ public final class QueryPlanner {
                   + partitioning.maxRowsPerFile()
                   + ": files are cut at partition boundaries, so also give --partitionColumn");
         }
-        return new QueryPlan(
-            source, sql, schema, List.of(new QueryPartition(0, 1, sql, List.of(), rows)), rows);
+        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
       }
       Schema.Field field = partitionField(schema, partitioning.column());
       String column = quote + field.getName().replace(quote, quote + quote) + quote;
@@ -60,17 +92,19 @@ public final class QueryPlanner {
       long nulls = rows - stats[1];
       int target = partitioning.partitionsFor(rows);
       if (target == 1 || stats[1] == 0) {
-        return new QueryPlan(
-            source, sql, schema, List.of(new QueryPartition(0, 1, sql, List.of(), rows)), rows);
+        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
       }
       List<Bucket> buckets = histogram(connection, sql, column, kind, target);
       List<QueryPartition> partitions =
           ranges(wrapped, column, buckets, nulls, rows, target, partitioning.maxRowsPerFile());
       LOG.info("Planned {} partitions on {} for {} rows", partitions.size(), field.getName(), rows);
-      return new QueryPlan(source, sql, schema, partitions, rows);
-    } catch (SQLException e) {
-      throw new SourceException(SourceException.describe(e, source.redactedUrl()), e);
+      return new QueryPlan(source, sql, schema, partitions, rows, snapshotId);
     }
+  }
+
+  /** The query read as one partition. */
+  private static List<QueryPartition> whole(String sql, long rows) {
+    return List.of(new QueryPartition(0, 1, sql, List.of(), rows));
   }
 
   /** Drops a trailing semicolon and blank space so the query can be wrapped. */

@@ -7,16 +7,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface DeliveryOptions extends PipelineOptions {
   @Description(
       "Destination URI: s3://bucket/prefix, gs://bucket/prefix or file:///path (a plain path is"
-          + " local). Files land in <destination>/<runId>/ with _manifest.json and, last,"
+          + " local). Files land in <destination>/<runId>/ (see --runId) with _manifest.json and, last,"
           + " _SUCCESS.")
   String getDestination();
 
   void setDestination(String value);
-
-  @Description(
-      "Run id: the folder of this run under --destination (default: the start time, UTC, as"
-          + " yyyyMMdd'T'HHmmss'Z'). Re-running with the same id replaces that run's files.")
-  String getRunId();
-
-  void setRunId(String value);
 }

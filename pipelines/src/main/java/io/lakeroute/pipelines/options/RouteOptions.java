@@ -8,15 +8,19 @@ public interface RouteOptions
     extends SourceOptions,
         FormatOptions,
         DeliveryOptions,
+        RunOptions,
         S3StoreOptions,
         GcsStoreOptions,
-        BigQueryRouteOptions,
-        DatabricksOptions {
+        DatabricksOptions,
+        WarehouseOptions,
+        RedshiftOptions,
+        SynapseOptions,
+        BigQueryRouteOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
-          + " → Google Cloud Storage) or bigquery (CSV → Google Cloud Storage → --bigQueryTable);"
-          + " each ends in Databricks when --databricksTable is given, and the object-store routes"
-          + " also take a local path.")
+          + " → Google Cloud Storage), redshift (S3 → Redshift COPY) or synapse (Azure Blob →"
+          + " Synapse COPY INTO); each ends in Databricks when --databricksTable is given, and"
+          + " the object-store routes also take a local path.")
   @Default.String("s3")
   String getRoute();
 

@@ -1,5 +1,6 @@
 package io.lakeroute.pipelines.routes;
 
+import io.lakeroute.warehouse.WarehouseDialect;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -8,29 +9,71 @@ import java.util.stream.Collectors;
 
 /**
  * The routes {@code --route} names. Each delivers to one object store (a local folder is accepted
- * where no warehouse follows, to try a route out); the route checks the destination's scheme so
- * that a typo in a URI fails before anything is read.
+ * where no warehouse follows, to try a route out), and routes redshift and synapse then load a
+ * warehouse; the route checks the destination's scheme so that a typo in a URI fails before
+ * anything is read.
  */
 public enum Route {
-  S3("s3", "query → files → Amazon S3 → Databricks", "s3", true),
-  AZURE_BLOB("azure-blob", "query → files → Azure Blob Storage → Databricks", "azfs", true),
-  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true),
+  S3("s3", "query → files → Amazon S3 → Databricks", "s3", true, null, Set.of()),
+  AZURE_BLOB(
+      "azure-blob",
+      "query → files → Azure Blob Storage → Databricks",
+      "azfs",
+      true,
+      null,
+      Set.of()),
+  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true, null, Set.of()),
+  REDSHIFT(
+      "redshift",
+      "query → files → Amazon S3 → Redshift COPY → Databricks",
+      "s3",
+      false,
+      WarehouseDialect.REDSHIFT,
+      Set.of()),
+  /**
+   * Synapse reads Azure Blob Storage; its H2 stand-in reads the staged CSV through Beam's
+   * filesystems, so tests may stage on S3 or a local folder.
+   */
+  SYNAPSE(
+      "synapse",
+      "query → files → Azure Blob Storage → Synapse COPY INTO → Databricks",
+      "azfs",
+      false,
+      WarehouseDialect.SYNAPSE,
+      Set.of("s3", "file")),
   BIGQUERY(
       "bigquery",
       "query → CSV → Google Cloud Storage → BigQuery load job → Databricks (federation)",
       "gs",
-      false);
+      false,
+      null,
+      Set.of());
 
   private final String id;
   private final String description;
   private final String scheme;
   private final boolean localAllowed;
+  private final WarehouseDialect warehouse;
+  private final Set<String> standInSchemes;
 
-  Route(String id, String description, String scheme, boolean localAllowed) {
+  Route(
+      String id,
+      String description,
+      String scheme,
+      boolean localAllowed,
+      WarehouseDialect warehouse,
+      Set<String> standInSchemes) {
     this.id = id;
     this.description = description;
     this.scheme = scheme;
     this.localAllowed = localAllowed;
+    this.warehouse = warehouse;
+    this.standInSchemes = standInSchemes;
+  }
+
+  /** The warehouse this route loads (its production dialect), or null for an object store. */
+  public WarehouseDialect warehouse() {
+    return warehouse;
   }
 
   /** The route {@code --route=id} names; the message lists every route otherwise. */
@@ -53,8 +96,17 @@ public enum Route {
    * Fails, naming the flag and what this route takes, when {@code destination} is not its store.
    */
   public void checkDestination(String destination) {
+    checkDestination(destination, false);
+  }
+
+  /** As {@link #checkDestination(String)}; a warehouse stand-in may also take other stores. */
+  public void checkDestination(String destination, boolean standIn) {
     String given = schemeOf(destination);
-    Set<String> allowed = localAllowed ? Set.of(scheme, "file") : Set.of(scheme);
+    Set<String> allowed =
+        new java.util.TreeSet<>(localAllowed ? Set.of(scheme, "file") : Set.of(scheme));
+    if (standIn) {
+      allowed.addAll(standInSchemes);
+    }
     if (!allowed.contains(given)) {
       throw new IllegalArgumentException(
           "--destination="

@@ -1,0 +1,169 @@
+package io.lakeroute.pipelines;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakeroute.delivery.Manifest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run did, step by step, kept while it runs so that a failed run reports as much as a good
+ * one. It becomes one entry of the JSON summary ({@link #toJson}); its schema is documented in
+ * README ("Run summary") and only ever grows.
+ */
+final class RunRecord {
+  static final int SCHEMA_VERSION = 1;
+  static final List<String> STEPS = List.of("preflight", "plan", "deliver", "load", "databricks");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Map<String, String> status = new LinkedHashMap<>();
+  private final Map<String, Double> seconds = new LinkedHashMap<>();
+  private final Instant startedAt = Instant.now();
+  private String route;
+  private String runner;
+  private String runId;
+  private String logicalDate;
+  private String fromStep = Step.QUERY.id();
+  private String location;
+  private Instant finishedAt;
+  private Long queryRows;
+  private Long databricksRows;
+  private Long warehouseRows;
+  private Manifest manifest;
+  private RunFailure failure;
+  private String failedStep;
+
+  RunRecord() {
+    STEPS.forEach(s -> status.put(s, "not_run"));
+  }
+
+  void identify(String route, String runner, String runId, String logicalDate, String fromStep) {
+    this.route = route;
+    this.runner = runner;
+    this.runId = runId;
+    this.logicalDate = logicalDate;
+    this.fromStep = fromStep;
+  }
+
+  void location(String location) {
+    this.location = location;
+  }
+
+  /** Records how {@code step} ended and how long it took. */
+  void step(String step, String outcome, double stepSeconds) {
+    status.put(step, outcome);
+    seconds.put(step, stepSeconds);
+  }
+
+  void skipped(String step) {
+    status.put(step, "skipped");
+  }
+
+  /** The run failed in {@code step} (null when it failed before any step began). */
+  void failed(RunFailure failure, String step, double stepSeconds) {
+    this.failure = failure;
+    this.failedStep = step;
+    if (step != null) {
+      step(step, "failed", stepSeconds);
+    }
+  }
+
+  void counts(Long queryRows, Long warehouseRows, Long databricksRows) {
+    this.queryRows = queryRows;
+    this.warehouseRows = warehouseRows;
+    this.databricksRows = databricksRows;
+  }
+
+  void manifest(Manifest manifest) {
+    this.manifest = manifest;
+  }
+
+  void finish() {
+    finishedAt = Instant.now();
+  }
+
+  boolean ok() {
+    return failure == null;
+  }
+
+  ObjectNode toJson() {
+    ObjectNode run = JSON.createObjectNode();
+    run.put("route", route);
+    run.put("runner", runner);
+    run.put("runId", runId);
+    run.put("logicalDate", logicalDate);
+    run.put("fromStep", fromStep);
+    run.put("status", ok() ? "succeeded" : "failed");
+    run.put("startedAt", startedAt.toString());
+    Instant end = finishedAt == null ? Instant.now() : finishedAt;
+    run.put("finishedAt", end.toString());
+    run.put("seconds", (end.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0);
+    run.put("location", manifest != null ? manifest.location() : location);
+    ArrayNode steps = run.putArray("steps");
+    for (String step : STEPS) {
+      ObjectNode node = steps.addObject().put("name", step).put("status", status.get(step));
+      if (seconds.containsKey(step)) {
+        node.put("seconds", Math.round(seconds.get(step) * 1000) / 1000.0);
+      }
+    }
+    ObjectNode counts = run.putObject("counts");
+    putCount(counts, "query", queryRows);
+    putCount(counts, "files", manifest == null ? null : manifest.rowCount());
+    putCount(counts, "warehouse", warehouseRows);
+    putCount(counts, "databricks", databricksRows);
+    run.put("fileCount", manifest == null ? 0 : manifest.fileCount());
+    run.put("bytes", manifest == null ? 0 : manifest.totalBytes());
+    ArrayNode files = run.putArray("files");
+    if (manifest != null) {
+      for (Manifest.FileEntry file : manifest.files()) {
+        files
+            .addObject()
+            .put("uri", file.uri())
+            .put("rows", file.rows())
+            .put("bytes", file.bytes())
+            .put("sha256", file.sha256());
+      }
+    }
+    if (failure == null) {
+      run.putNull("error");
+    } else {
+      run.putObject("error")
+          .put("exitCode", failure.exitCode().code())
+          .put("class", failure.exitCode().id())
+          .put("step", failedStep)
+          .put("retryable", failure.exitCode() == ExitCode.TRANSIENT)
+          .put("message", failure.getMessage());
+    }
+    return run;
+  }
+
+  private static void putCount(ObjectNode counts, String name, Long value) {
+    if (value == null || value < 0) {
+      counts.putNull(name);
+    } else {
+      counts.put(name, value);
+    }
+  }
+
+  /**
+   * The whole summary: the outcome of the command, then one entry per run (a backfill has many).
+   */
+  static String summary(List<RunRecord> runs, ExitCode exit) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schemaVersion", SCHEMA_VERSION);
+    root.put("status", exit == ExitCode.OK ? "succeeded" : "failed");
+    root.put("exitCode", exit.code());
+    ArrayNode array = root.putArray("runs");
+    runs.forEach(r -> array.add(r.toJson()));
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

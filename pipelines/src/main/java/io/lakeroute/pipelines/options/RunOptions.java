@@ -1,0 +1,56 @@
+package io.lakeroute.pipelines.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Which slice of data a run owns, where it starts, and what it reports: the scheduler's view. */
+public interface RunOptions extends PipelineOptions {
+  @Description(
+      "The date the run's data belongs to, yyyy-MM-dd (default: today, UTC). A range"
+          + " yyyy-MM-dd..yyyy-MM-dd backfills: one run per date, in order, stopping at the first"
+          + " failure. Re-running a date replaces that date's data everywhere.")
+  String getLogicalDate();
+
+  void setLogicalDate(String value);
+
+  @Description(
+      "Run id: the folder of the run under --destination and the key that replaces its data in"
+          + " Databricks and the warehouse (default: the logical date). Letters, digits and . _ = -."
+          + " Not allowed with a date range.")
+  String getRunId();
+
+  void setRunId(String value);
+
+  @Description(
+      "Step to start from: query (default: everything), load (the warehouse load, then"
+          + " Databricks) or databricks. load and databricks re-use the published manifest of"
+          + " --runId without querying again, and refuse when it is missing or another run's.")
+  @Default.String("query")
+  String getFromStep();
+
+  void setFromStep(String value);
+
+  @Description(
+      "Write the run summary as JSON to this path (local, or any store URI), also when the run"
+          + " fails. Schema: README, \"Run summary\".")
+  String getSummaryPath();
+
+  void setSummaryPath(String value);
+
+  @Description(
+      "Print the plan (paths, every SQL statement, secrets redacted) and stop. Reads the source's"
+          + " metadata and counts to plan the split; writes nothing anywhere.")
+  @Default.Boolean(false)
+  boolean getDryRun();
+
+  void setDryRun(boolean value);
+
+  @Description(
+      "Staging folders of other runs untouched for this many hours are leftovers of crashed runs"
+          + " and are deleted at the start of a run. Younger ones may belong to a run in progress.")
+  @Default.Integer(24)
+  int getStagingRetentionHours();
+
+  void setStagingRetentionHours(int value);
+}

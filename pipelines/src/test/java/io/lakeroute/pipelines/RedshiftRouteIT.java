@@ -1,0 +1,414 @@
+package io.lakeroute.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import io.lakeroute.formats.ValueText;
+import io.lakeroute.query.SqlTypeMapping;
+import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.LocalDatabricks;
+import io.lakeroute.testing.TrickyRows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Route redshift end to end on the local cloud: PostgreSQL 15 source → CSV → S3Mock → the Redshift
+ * stand-in (a second PostgreSQL 15 database, loaded through pgjdbc's CopyManager with the staged
+ * CSV, as {@code --warehouseDialect=postgres} does) → the Databricks stand-in (Spark 3.5.4 Thrift
+ * server, through the Databricks JDBC driver) reading the warehouse table through a {@code USING
+ * JDBC} table. The Redshift COPY itself is proven as text only (RedshiftSqlTest).
+ */
+class RedshiftRouteIT {
+  private static final String WAREHOUSE_DB = "redshift";
+  private static final String SCHEMA = "sales";
+  private static final String DATABRICKS_SCHEMA = "lakeroute_redshift_it";
+  private static RouteFixture fixture;
+  private static LocalDatabricks databricks;
+  private static Path tokenFile;
+  private static String warehouseUrl;
+
+  @BeforeAll
+  static void startLocalCloud() throws Exception {
+    fixture = RouteFixture.get();
+    fixture.createTrickyTable();
+    warehouseUrl = fixture.postgres.jdbcUrl().replaceAll("/[^/]+$", "/" + WAREHOUSE_DB);
+    try (Connection connection = fixture.postgres.connect();
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT 1 FROM pg_database WHERE datname = '" + WAREHOUSE_DB + "'")) {
+      if (!rs.next()) {
+        statement.execute("CREATE DATABASE " + WAREHOUSE_DB);
+      }
+    }
+    warehouse("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+    databricks = LocalDatabricks.shared();
+    databricks.execute("CREATE SCHEMA IF NOT EXISTS " + DATABRICKS_SCHEMA);
+    tokenFile = Files.createTempFile("databricks", ".token");
+    Files.writeString(tokenFile, LocalDatabricks.TOKEN + "\n");
+    tokenFile.toFile().deleteOnExit();
+  }
+
+  private static List<String> args(String runner, String table, String... more) {
+    List<String> args =
+        fixture.args(
+            runner,
+            "--route=redshift",
+            "--format=csv",
+            "--destination=s3://" + RouteFixture.BUCKET + "/redshift/" + table,
+            "--warehouseDialect=postgres",
+            "--warehouseJdbcUrl=" + warehouseUrl,
+            "--warehouseUser=" + fixture.postgres.user(),
+            "--warehousePasswordFile=" + fixture.passwordFile,
+            "--warehouseSchema=" + SCHEMA,
+            "--warehouseTable=" + table);
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  private static List<String> withDatabricks(List<String> args, String table) {
+    args.addAll(
+        List.of(
+            "--databricksJdbcUrl=" + databricks.jdbcUrlWithoutCredentials(),
+            "--databricksTokenFile=" + tokenFile,
+            "--databricksDialect=spark",
+            "--databricksCatalog=spark_catalog",
+            "--databricksSchema=" + DATABRICKS_SCHEMA,
+            "--databricksTable=" + table));
+    return args;
+  }
+
+  private static RouteResult run(List<String> args) {
+    return Lakeroute.run(Lakeroute.parse(RouteFixture.array(args)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  void trickyRowsLandExactlyInRedshiftAndDatabricksReadsThem(String runner) throws Exception {
+    String table = "tricky_" + runner.toLowerCase(java.util.Locale.ROOT);
+    List<String> args =
+        withDatabricks(
+            args(
+                runner,
+                table,
+                "--query=SELECT * FROM " + RouteFixture.TRICKY,
+                "--compression=" + (runner.equals("DirectRunner") ? "gzip" : "none"),
+                "--runId=r1"),
+            table);
+    RouteResult result = run(args);
+    long rows = TrickyRows.ROW_COUNT;
+    assertThat(result.queryRows(), equalTo(rows));
+    assertThat(result.manifest().rowCount(), equalTo(rows));
+    assertThat(result.rowsInWarehouse(), equalTo(rows));
+    assertThat(result.rowsInDatabricks(), equalTo(rows));
+    assertSameRows(table);
+    assertThat(
+        fixture.s3.keys(RouteFixture.BUCKET, "redshift/" + table + "/r1/"),
+        hasItem("redshift/" + table + "/r1/_redshift_manifest.json"));
+    assertThat(
+        databricksText(
+            "SELECT c_varchar FROM " + DATABRICKS_SCHEMA + "." + table + " WHERE id = 2"),
+        equalTo("東京 🚀"));
+    assertThat(
+        databricksText(
+            "SELECT CAST(c_dec38 AS STRING) FROM "
+                + DATABRICKS_SCHEMA
+                + "."
+                + table
+                + " WHERE id = 1"),
+        equalTo("1234567890123456789012345678.0123456789"));
+
+    // The same run again replaces its rows, never adds them.
+    assertThat(run(args).rowsInWarehouse(), equalTo(rows));
+    assertThat(count(table), equalTo(rows));
+  }
+
+  @Test
+  void appendKeepsEachRunOnceMergeReplacesByKeyAndReplaceKeepsOnlyTheLast() throws Exception {
+    String table = "customers_dispositions";
+    for (String runId : List.of("day1", "day2", "day2")) {
+      String ids = runId.equals("day1") ? "id <= 1000" : "id BETWEEN 501 AND 1500";
+      RouteResult result =
+          run(
+              args(
+                  "DirectRunner",
+                  table,
+                  "--query=SELECT * FROM customers WHERE " + ids,
+                  "--runId=" + runId));
+      assertThat(result.rowsInWarehouse(), equalTo(1000L));
+    }
+    assertThat(count(table), equalTo(2000L));
+
+    // Merge on id: ids 1001–2000 replace day2's 1001–1500 and add 1501–2000; twice, same result.
+    for (int i = 0; i < 2; i++) {
+      RouteResult merged =
+          run(
+              args(
+                  "DirectRunner",
+                  table,
+                  "--query=SELECT * FROM customers WHERE id BETWEEN 1001 AND 2000",
+                  "--runId=day3",
+                  "--warehouseDisposition=merge",
+                  "--warehouseMergeKeys=id"));
+      assertThat(merged.rowsInWarehouse(), equalTo(1000L));
+      assertThat(count(table), equalTo(1000L + 500L + 1000L));
+      assertThat(
+          warehouseLong("SELECT COUNT(DISTINCT id) FROM " + SCHEMA + "." + table), equalTo(2000L));
+    }
+
+    RouteResult replaced =
+        run(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT * FROM customers WHERE id <= 250",
+                "--runId=day4",
+                "--warehouseDisposition=replace"));
+    assertThat(replaced.rowsInWarehouse(), equalTo(250L));
+    assertThat(count(table), equalTo(250L));
+  }
+
+  @Test
+  void aRejectedLoadNamesTheRowLeavesTheTableAndKeepsTheFiles() throws Exception {
+    String table = "too_narrow";
+    warehouse(
+        "DROP TABLE IF EXISTS " + SCHEMA + "." + table,
+        "CREATE TABLE "
+            + SCHEMA
+            + "."
+            + table
+            + " (id INTEGER, c_varchar VARCHAR(5), _lakeroute_run_id VARCHAR(128))",
+        "INSERT INTO " + SCHEMA + "." + table + " VALUES (-1, 'kept', 'before')");
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT id, c_varchar FROM " + RouteFixture.TRICKY + " ORDER BY id",
+                "--runId=r1",
+                "--warehouseDisposition=replace"));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
+    assertThat(outcome.err(), containsString("value too long for type character varying(5)"));
+    assertThat(outcome.err(), containsString("line 2, column c_varchar: \"Zoë Ångström\""));
+    assertThat(outcome.err(), containsString("part-00000"));
+    assertThat(outcome.err(), containsString("The table is as it was"));
+    assertThat(
+        warehouseLong("SELECT COUNT(*) FROM " + SCHEMA + "." + table + " WHERE id = -1"),
+        equalTo(1L));
+    assertThat(count(table), equalTo(1L));
+    assertThat(
+        fixture.s3.keys(RouteFixture.BUCKET, "redshift/" + table + "/r1/"),
+        hasItem("redshift/" + table + "/r1/_SUCCESS"));
+
+    // Once the column is wide enough, the load resumes from the published files alone.
+    warehouse("ALTER TABLE " + SCHEMA + "." + table + " ALTER COLUMN c_varchar TYPE VARCHAR(50)");
+    List<String> resume =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT no_such_column FROM nowhere",
+            "--runId=r1",
+            "--warehouseDisposition=replace",
+            "--fromStep=load");
+    RouteResult resumed = run(resume);
+    assertThat(resumed.rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
+    assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
+  }
+
+  @Test
+  void aDriftedTableIsNamedAndAStandInRefusesParquetBeforeAnyDataMoves() throws Exception {
+    String table = "drifted";
+    warehouse(
+        "DROP TABLE IF EXISTS " + SCHEMA + "." + table,
+        "CREATE TABLE " + SCHEMA + "." + table + " (id BIGINT, email DATE)");
+    RouteFixture.Outcome drifted =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT id, email FROM customers WHERE id <= 10",
+                "--runId=r1"));
+    assertThat(drifted.code(), equalTo(ExitCode.LOAD));
+    assertThat(drifted.err(), containsString("does not match the run's schema"));
+    assertThat(drifted.err(), containsString("column email is date, the run has text"));
+    assertThat(drifted.err(), containsString("lacks column _lakeroute_run_id"));
+
+    // A run that only adds columns evolves the table when asked to.
+    warehouse(
+        "DROP TABLE " + SCHEMA + "." + table,
+        "CREATE TABLE " + SCHEMA + "." + table + " (id BIGINT, _lakeroute_run_id VARCHAR(128))",
+        "INSERT INTO " + SCHEMA + "." + table + " VALUES (0, 'before')");
+    List<String> wider =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT id, email FROM customers WHERE id <= 10",
+            "--runId=r2");
+    RouteFixture.Outcome refused = RouteFixture.launch(wider);
+    assertThat(refused.code(), equalTo(ExitCode.LOAD));
+    assertThat(refused.err(), containsString("lacks column email (text)"));
+    wider.add("--warehouseAddColumns");
+    assertThat(run(wider).rowsInWarehouse(), equalTo(10L));
+    assertThat(
+        warehouseLong(
+            "SELECT COUNT(*) FROM " + SCHEMA + "." + table + " WHERE email IS NULL AND id = 0"),
+        equalTo(1L));
+
+    // A dry run shows every statement of both steps and no secret.
+    List<String> dry =
+        withDatabricks(
+            args("DirectRunner", table, "--query=SELECT id, email FROM customers", "--dryRun"),
+            table);
+    RouteFixture.Outcome planned = RouteFixture.launch(dry);
+    assertThat(planned.err(), planned.code(), equalTo(ExitCode.OK));
+    assertThat(planned.out(), containsString("SQL on postgres"));
+    assertThat(planned.out(), containsString("FROM STDIN WITH (FORMAT csv, HEADER true"));
+    assertThat(planned.out(), containsString("USING JDBC OPTIONS"));
+    assertThat(planned.out(), containsString("'password' '***'"));
+    assertThat(planned.out(), not(containsString(fixture.postgres.password())));
+
+    List<String> parquet = args("DirectRunner", "never", "--query=SELECT 1 AS x");
+    parquet.replaceAll(a -> a.equals("--format=csv") ? "--format=parquet" : a);
+    RouteFixture.Outcome notCsv = RouteFixture.launch(parquet);
+    assertThat(notCsv.code(), equalTo(ExitCode.USAGE));
+    assertThat(notCsv.err(), containsString("loads CSV only: use --format=csv"));
+    assertThat(fixture.s3.keys(RouteFixture.BUCKET, "redshift/never/").size(), equalTo(0));
+  }
+
+  /** Reads the warehouse table over pgjdbc and compares every value with the source's. */
+  private static void assertSameRows(String table) throws Exception {
+    Schema schema = TrickyRows.schema();
+    List<Row> expected = new ArrayList<>(TrickyRows.rows());
+    try (Connection connection = warehouseConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT * FROM " + SCHEMA + "." + table + " ORDER BY id NULLS LAST")) {
+      for (Row row : expected) {
+        assertThat("row count", rs.next(), equalTo(true));
+        for (int i = 0; i < schema.getFieldCount(); i++) {
+          Schema.Field field = schema.getField(i);
+          Kind kind = SqlTypeMapping.kindOf(field.getType());
+          Object want = row.getValue(i);
+          assertThat(
+              table + " id=" + row.getValue("id") + " " + field.getName(),
+              read(rs, field.getName(), kind),
+              equalTo(want == null ? null : expected(kind, want)));
+        }
+        assertThat(rs.getString("_lakeroute_run_id"), equalTo("r1"));
+      }
+      assertThat("no extra rows", rs.next(), equalTo(false));
+    }
+  }
+
+  private static Object read(ResultSet rs, String column, Kind kind) throws Exception {
+    Object value;
+    switch (kind) {
+      case INT16:
+      case INT32:
+      case INT64:
+        value = rs.getLong(column);
+        break;
+      case FLOAT:
+        value = rs.getFloat(column);
+        break;
+      case DOUBLE:
+        value = rs.getDouble(column);
+        break;
+      case DECIMAL:
+        value = rs.getBigDecimal(column);
+        break;
+      case BOOLEAN:
+        value = rs.getBoolean(column);
+        break;
+      case DATE:
+        value = rs.getObject(column, LocalDate.class);
+        break;
+      case TIMESTAMP:
+        value = rs.getObject(column, LocalDateTime.class);
+        break;
+      case TIMESTAMP_TZ:
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        value = at == null ? null : at.toInstant();
+        break;
+      default:
+        value = rs.getString(column);
+    }
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Object expected(Kind kind, Object value) {
+    switch (kind) {
+      case INT16:
+      case INT32:
+      case INT64:
+        return ((Number) value).longValue();
+      case BYTES:
+        // CSV carries binary as base64; the column is VARCHAR (see RedshiftSql).
+        return Base64.getEncoder().encodeToString((byte[]) value);
+      case TIME:
+        return ValueText.format(Kind.TIME, value);
+      case TIMESTAMP_TZ:
+        return (Instant) value;
+      default:
+        return value;
+    }
+  }
+
+  private static Connection warehouseConnection() throws Exception {
+    return DriverManager.getConnection(
+        warehouseUrl, fixture.postgres.user(), fixture.postgres.password());
+  }
+
+  private static void warehouse(String... sql) throws Exception {
+    try (Connection connection = warehouseConnection();
+        Statement statement = connection.createStatement()) {
+      for (String s : sql) {
+        statement.execute(s);
+      }
+    }
+  }
+
+  private static long warehouseLong(String sql) throws Exception {
+    try (Connection connection = warehouseConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long count(String table) throws Exception {
+    return warehouseLong("SELECT COUNT(*) FROM " + SCHEMA + "." + table);
+  }
+
+  private static String databricksText(String sql) throws Exception {
+    try (Connection connection = databricks.connect();
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

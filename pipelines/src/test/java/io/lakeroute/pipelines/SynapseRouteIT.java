@@ -1,0 +1,238 @@
+package io.lakeroute.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.lakeroute.formats.ValueText;
+import io.lakeroute.query.SqlTypeMapping;
+import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.TrickyRows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Route synapse end to end on the local cloud: PostgreSQL 15 source → CSV → staged on S3Mock (Azure
+ * Blob delivery is another branch; the stand-in reads the manifest's files through Beam's
+ * filesystems, whatever their scheme) → the Synapse stand-in, H2 2.2 in {@code MODE=MSSQLServer},
+ * loaded with {@code INSERT … SELECT … FROM CSVREAD} as {@code --warehouseDialect=h2} does. The
+ * COPY INTO itself is proven as text only (SynapseSqlTest). The Databricks stand-in cannot reach an
+ * embedded H2, so Databricks reading Synapse is proven as text only (federation, golden).
+ */
+class SynapseRouteIT {
+  private static RouteFixture fixture;
+  private static String h2Url;
+
+  @BeforeAll
+  static void startLocalCloud() throws Exception {
+    fixture = RouteFixture.get();
+    fixture.createTrickyTable();
+    Path dir = Files.createTempDirectory("lakeroute-synapse");
+    h2Url = "jdbc:h2:file:" + dir.resolve("synapse") + ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE";
+    warehouse("CREATE SCHEMA IF NOT EXISTS [dbo]");
+  }
+
+  private static List<String> args(String runner, String table, String... more) {
+    List<String> args =
+        fixture.args(
+            runner,
+            "--route=synapse",
+            "--format=csv",
+            "--destination=s3://" + RouteFixture.BUCKET + "/synapse/" + table,
+            "--warehouseDialect=h2",
+            "--warehouseJdbcUrl=" + h2Url,
+            "--warehouseUser=sa",
+            "--warehouseTable=" + table);
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  private static RouteResult run(List<String> args) {
+    return Lakeroute.run(Lakeroute.parse(RouteFixture.array(args)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  void trickyRowsLandExactlyInTheSynapseStandIn(String runner) throws Exception {
+    String table = "Tricky_" + runner;
+    List<String> args =
+        args(
+            runner,
+            table,
+            "--query=SELECT * FROM " + RouteFixture.TRICKY,
+            "--compression=" + (runner.equals("DirectRunner") ? "gzip" : "none"),
+            "--runId=r1");
+    RouteResult result = run(args);
+    long rows = TrickyRows.ROW_COUNT;
+    assertThat(result.queryRows(), equalTo(rows));
+    assertThat(result.manifest().rowCount(), equalTo(rows));
+    assertThat(result.rowsInWarehouse(), equalTo(rows));
+    assertSameRows(table);
+
+    assertThat(run(args).rowsInWarehouse(), equalTo(rows));
+    assertThat(count(table), equalTo(rows));
+  }
+
+  @Test
+  void mergeReplacesByKeyAndReplaceKeepsOnlyTheLast() throws Exception {
+    String table = "customers_dispositions";
+    for (String ids : List.of("id <= 1000", "id BETWEEN 501 AND 1500", "id BETWEEN 501 AND 1500")) {
+      run(
+          args(
+              "DirectRunner",
+              table,
+              "--query=SELECT * FROM customers WHERE " + ids,
+              "--runId=" + ids.length(),
+              "--warehouseDisposition=merge",
+              "--warehouseMergeKeys=id"));
+    }
+    assertThat(count(table), equalTo(1500L));
+    RouteResult replaced =
+        run(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT * FROM customers WHERE id <= 100",
+                "--runId=last",
+                "--warehouseDisposition=replace"));
+    assertThat(replaced.rowsInWarehouse(), equalTo(100L));
+    assertThat(count(table), equalTo(100L));
+  }
+
+  @Test
+  void aRejectedLoadLeavesTheTableAndKeepsTheFiles() throws Exception {
+    String table = "too_narrow";
+    warehouse(
+        "DROP TABLE IF EXISTS [dbo].[" + table + "]",
+        "CREATE TABLE [dbo].["
+            + table
+            + "] ([id] INT, [c_varchar] NVARCHAR(5), [_lakeroute_run_id] NVARCHAR(128))",
+        "INSERT INTO [dbo].[" + table + "] VALUES (-1, N'kept', N'before')");
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT id, c_varchar FROM " + RouteFixture.TRICKY + " ORDER BY id",
+                "--runId=r1",
+                "--warehouseDisposition=replace"));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
+    assertThat(outcome.err(), containsString("Value too long for column"));
+    assertThat(outcome.err(), containsString("part-00000"));
+    assertThat(count(table), equalTo(1L));
+    assertThat(
+        fixture.s3.keys(RouteFixture.BUCKET, "synapse/" + table + "/r1/"),
+        hasItem("synapse/" + table + "/r1/_SUCCESS"));
+  }
+
+  private static void assertSameRows(String table) throws Exception {
+    Schema schema = TrickyRows.schema();
+    try (Connection connection = DriverManager.getConnection(h2Url, "sa", "");
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT * FROM [dbo].[" + table + "] ORDER BY [id] NULLS LAST")) {
+      for (Row row : TrickyRows.rows()) {
+        assertThat("row count", rs.next(), equalTo(true));
+        for (int i = 0; i < schema.getFieldCount(); i++) {
+          Schema.Field field = schema.getField(i);
+          Kind kind = SqlTypeMapping.kindOf(field.getType());
+          Object want = row.getValue(i);
+          assertThat(
+              table + " id=" + row.getValue("id") + " " + field.getName(),
+              read(rs, field.getName(), kind),
+              equalTo(want == null ? null : expected(kind, want)));
+        }
+      }
+      assertThat("no extra rows", rs.next(), equalTo(false));
+    }
+  }
+
+  private static Object read(ResultSet rs, String column, Kind kind) throws Exception {
+    Object value;
+    switch (kind) {
+      case INT16:
+      case INT32:
+      case INT64:
+        value = rs.getLong(column);
+        break;
+      case FLOAT:
+        value = rs.getFloat(column);
+        break;
+      case DOUBLE:
+        value = rs.getDouble(column);
+        break;
+      case DECIMAL:
+        value = rs.getBigDecimal(column);
+        break;
+      case BOOLEAN:
+        value = rs.getBoolean(column);
+        break;
+      case DATE:
+        value = rs.getObject(column, LocalDate.class);
+        break;
+      case TIMESTAMP:
+        value = rs.getObject(column, LocalDateTime.class);
+        break;
+      case TIMESTAMP_TZ:
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        value = at == null ? null : at.toInstant();
+        break;
+      default:
+        value = rs.getString(column);
+    }
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Object expected(Kind kind, Object value) {
+    switch (kind) {
+      case INT16:
+      case INT32:
+      case INT64:
+        return ((Number) value).longValue();
+      case BYTES:
+        return Base64.getEncoder().encodeToString((byte[]) value);
+      case TIME:
+        return ValueText.format(Kind.TIME, value);
+      default:
+        return value;
+    }
+  }
+
+  private static void warehouse(String... sql) throws Exception {
+    try (Connection connection = DriverManager.getConnection(h2Url, "sa", "");
+        Statement statement = connection.createStatement()) {
+      for (String s : sql) {
+        statement.execute(s);
+      }
+    }
+  }
+
+  private static long count(String table) throws Exception {
+    try (Connection connection = DriverManager.getConnection(h2Url, "sa", "");
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT COUNT(*) FROM [dbo].[" + table.replace("]", "]]") + "]")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

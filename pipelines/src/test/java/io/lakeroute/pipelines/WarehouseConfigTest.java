@@ -1,0 +1,136 @@
+package io.lakeroute.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.routes.Route;
+import io.lakeroute.warehouse.WarehouseConnection;
+import io.lakeroute.warehouse.WarehouseDialect;
+import io.lakeroute.warehouse.WarehouseTarget;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The warehouse flags: defaults, and one message naming the flag for each mistake. */
+class WarehouseConfigTest {
+  private static final Map<String, String> ENV =
+      Map.of("LAKEROUTE_WAREHOUSE_PASSWORD", "pw", "LAKEROUTE_SYNAPSE_SAS_TOKEN", "?sv=1&sig=x");
+
+  private static WarehouseConfig config(String route, String... args) {
+    List<String> all = new ArrayList<>(List.of("--route=" + route, "--format=csv"));
+    all.addAll(Arrays.asList(args));
+    RouteOptions options = Lakeroute.parse(all.toArray(new String[0]));
+    return WarehouseConfig.from(options, Route.of(route), ENV::get);
+  }
+
+  private static String failure(String route, String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> config(route, args)).getMessage();
+  }
+
+  @Test
+  void redshiftDefaultsAndItsRole() {
+    WarehouseConfig config =
+        config(
+            "redshift",
+            "--warehouseJdbcUrl=jdbc:redshift://h:5439/dev",
+            "--warehouseTable=customers",
+            "--redshiftIamRole=arn:aws:iam::1:role/r");
+    assertThat(config.target().schema(), equalTo("public"));
+    assertThat(config.target().disposition(), equalTo(WarehouseTarget.Disposition.APPEND));
+    assertThat(config.connection().dialect(), equalTo(WarehouseDialect.REDSHIFT));
+    assertThat(config.federation(), nullValue());
+    assertThat(
+        failure("redshift", "--warehouseJdbcUrl=jdbc:redshift://h/d", "--warehouseTable=t"),
+        containsString("--redshiftIamRole"));
+  }
+
+  @Test
+  void mistakesNameTheirFlag() {
+    assertThat(failure("s3", "--warehouseTable=t"), containsString("--route=redshift"));
+    assertThat(
+        failure("redshift", "--warehouseDialect=h2"), containsString("redshift or postgres"));
+    assertThat(
+        failure("synapse", "--warehouseJdbcUrl=jdbc:h2:mem:x"), containsString("--warehouseTable"));
+    assertThat(
+        failure(
+            "redshift",
+            "--warehouseDialect=postgres",
+            "--warehouseJdbcUrl=jdbc:postgresql://h/d",
+            "--warehouseTable=t",
+            "--warehouseDisposition=merge"),
+        containsString("--warehouseMergeKeys"));
+    assertThat(
+        failure(
+            "redshift",
+            "--warehouseDialect=postgres",
+            "--warehouseJdbcUrl=jdbc:postgresql://h/d?password=secret",
+            "--warehouseTable=t"),
+        containsString("must not hold the password"));
+    assertThat(
+        failure(
+            "synapse",
+            "--warehouseJdbcUrl=jdbc:sqlserver://h;databaseName=d",
+            "--warehouseTable=t",
+            "--synapseCredential=sas",
+            "--synapseSasTokenEnv=NOT_SET"),
+        containsString("--synapseSasTokenFile"));
+    assertThat(
+        failure(
+            "synapse",
+            "--warehouseJdbcUrl=jdbc:sqlserver://h;databaseName=d",
+            "--warehouseTable=t",
+            "--warehouseDatabricksSecret=noslash"),
+        containsString("<scope>/<key>"));
+  }
+
+  @Test
+  void synapseReadsTheSasTokenWithoutItsQuestionMark() {
+    WarehouseConfig config =
+        config(
+            "synapse",
+            "--warehouseJdbcUrl=jdbc:sqlserver://h;databaseName=d",
+            "--warehouseTable=Customers",
+            "--synapseCredential=sas",
+            "--warehouseDatabricksSecret=scope/key");
+    assertThat(config.target().schema(), equalTo("dbo"));
+    assertThat(config.connection().scrub("said sv=1&sig=x"), equalTo("said ***"));
+    assertThat(config.federation().foreignCatalog(), equalTo("lakeroute_synapse"));
+  }
+
+  @Test
+  void passwordsAreScrubbedAsGivenAndAsSqlLiteralsHoldThem() {
+    WarehouseConnection connection =
+        new WarehouseConnection(
+            WarehouseDialect.POSTGRES, "jdbc:postgresql://h/d", "u", "pa'ss\\w", null);
+    assertThat(
+        connection.scrub("OPTIONS ('password' 'pa\\'ss\\\\w') pa'ss\\w 'pa''ss\\w'"),
+        equalTo("OPTIONS ('password' '***') *** '***'"));
+  }
+
+  @Test
+  void theProductionDriversAreOnTheClasspath() throws Exception {
+    assertThat(
+        java.sql.DriverManager.getDriver("jdbc:sqlserver://h:1433").getClass().getName(),
+        equalTo("com.microsoft.sqlserver.jdbc.SQLServerDriver"));
+    assertThat(
+        java.sql.DriverManager.getDriver("jdbc:postgresql://h:5439/dev").getClass().getName(),
+        equalTo("org.postgresql.Driver"));
+  }
+
+  @Test
+  void theSynapseStandInMayStageOnS3ButSynapseMayNot() {
+    Route.SYNAPSE.checkDestination("s3://b/p", true);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Route.SYNAPSE.checkDestination("s3://b/p"));
+    assertThat(e.getMessage(), containsString("use azfs://…"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Route.REDSHIFT.checkDestination("/tmp/x", true));
+  }
+}

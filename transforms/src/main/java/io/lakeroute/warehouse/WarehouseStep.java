@@ -1,0 +1,201 @@
+package io.lakeroute.warehouse;
+
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.validation.ReconciliationException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * Loads a published run into a warehouse table and proves it: creates the table when missing,
+ * checks an existing table has the run's columns, loads exactly the manifest's files into a staging
+ * table, reconciles the rows the warehouse loaded with the manifest's, applies the write
+ * disposition in one transaction, and counts this run's rows in the table. A rejected load or a
+ * failed transaction leaves the table as it was and the files in place.
+ */
+public final class WarehouseStep {
+  private WarehouseStep() {}
+
+  /** What the warehouse holds after the step. */
+  public record Outcome(String runId, long rowsLoaded, long rowsInTable)
+      implements java.io.Serializable {}
+
+  public static Outcome run(
+      WarehouseClient client,
+      WarehouseConnection connection,
+      WarehouseTarget target,
+      WarehouseSql sql,
+      Manifest manifest) {
+    String statement = sql.createTable();
+    try {
+      client.execute(statement);
+      statement = sql.describeColumns();
+      for (String added : checkColumns(sql, client.query(statement), target.addColumns())) {
+        statement = sql.addColumn(sql.column(added));
+        client.execute(statement);
+      }
+      if (sql instanceof RedshiftSql redshift) {
+        writeRedshiftManifest(redshift);
+      }
+      statement = sql.dropStaging();
+      client.execute(statement);
+      statement = sql.createStaging();
+      client.execute(statement);
+      statement = connection.dialect().standIn() ? standInLoad(sql) : sql.load();
+      long loaded;
+      try {
+        loaded = client.load(sql);
+      } catch (SQLException e) {
+        throw new WarehouseException(
+            connection.dialect().id()
+                + " rejected the load into "
+                + sql.table()
+                + ": "
+                + connection.scrub(e.getMessage())
+                + "\n  The table is as it was; the files and manifest at "
+                + manifest.location()
+                + " are kept: fix the data or the table, then run again.");
+      }
+      if (loaded != manifest.rowCount()) {
+        throw new ReconciliationException(
+            String.format(
+                Locale.ROOT,
+                "Row counts differ: the files hold %d rows, %s loaded %d into its staging table."
+                    + " The table %s is as it was; the files at %s are kept.",
+                manifest.rowCount(),
+                connection.dialect().id(),
+                loaded,
+                sql.table(),
+                manifest.location()));
+      }
+      List<String> apply = sql.apply();
+      statement = String.join(";\n", apply);
+      client.inTransaction(apply);
+      statement = sql.countRun();
+      long inTable = Long.parseLong(client.query(statement).get(0).get(0));
+      if (inTable != manifest.rowCount()) {
+        throw new ReconciliationException(
+            String.format(
+                Locale.ROOT,
+                "Row counts differ: the files hold %d rows, %s shows %d of run %s in %s.",
+                manifest.rowCount(),
+                connection.dialect().id(),
+                inTable,
+                manifest.runId(),
+                sql.table()));
+      }
+      statement = sql.dropStaging();
+      client.execute(statement);
+      return new Outcome(manifest.runId(), loaded, inTable);
+    } catch (IllegalArgumentException e) {
+      throw new WarehouseException(e.getMessage());
+    } catch (SQLException | IOException e) {
+      throw new WarehouseException(
+          connection.dialect().id()
+              + " refused: "
+              + connection.scrub(e.getMessage())
+              + "\n  statement: "
+              + connection.scrub(statement)
+              + "\n  The table is as it was; the files and manifest at "
+              + manifest.location()
+              + " are kept: fix the cause and run again.");
+    }
+  }
+
+  /**
+   * The statements the step would run for {@code manifest}, secrets scrubbed, for a dry run (the
+   * columns to add, if any, are known only once the table is read).
+   */
+  public static List<String> planned(
+      WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
+    WarehouseSql sql = connection.sql(target, manifest);
+    List<String> statements = new ArrayList<>();
+    statements.add(sql.createTable());
+    statements.add(sql.describeColumns());
+    statements.add(sql.dropStaging());
+    statements.add(sql.createStaging());
+    statements.add(connection.dialect().standIn() ? standInLoad(sql) : sql.load());
+    if (connection.dialect() != WarehouseDialect.POSTGRES) {
+      statements.add(sql.loadedCount());
+    }
+    statements.addAll(sql.apply());
+    statements.add(sql.countRun());
+    statements.add(sql.dropStaging());
+    return statements.stream().map(connection::scrub).toList();
+  }
+
+  private static String standInLoad(WarehouseSql sql) {
+    return sql instanceof RedshiftSql r
+        ? r.standInLoad()
+        : ((SynapseSql) sql).standInLoad("<local copy of each file>");
+  }
+
+  /** Writes the Redshift manifest (exactly this run's files) next to them. */
+  private static void writeRedshiftManifest(RedshiftSql sql) throws IOException {
+    try (OutputStream out =
+        Channels.newOutputStream(
+            FileSystems.create(
+                FileSystems.matchNewResource(sql.manifestUri(), false), MimeTypes.TEXT))) {
+      out.write(sql.manifestJson().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Compares the table's columns with the run's by name (without case) and type family. Returns the
+   * run's columns the table lacks when {@code addColumns} allows adding them; fails, naming every
+   * differing column, on anything else.
+   */
+  static List<String> checkColumns(WarehouseSql sql, List<List<String>> rows, boolean addColumns) {
+    Map<String, List<String>> table = new LinkedHashMap<>();
+    for (List<String> row : rows) {
+      table.put(row.get(0).toLowerCase(Locale.ROOT), row);
+    }
+    List<String> differences = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, String> want : sql.expectedColumns()) {
+      List<String> have = table.remove(want.getKey().toLowerCase(Locale.ROOT));
+      if (have == null) {
+        if (addColumns && !want.getKey().equals(WarehouseSql.RUN_ID_COLUMN)) {
+          missing.add(want.getKey());
+        } else {
+          differences.add("the table lacks column " + want.getKey() + " (" + want.getValue() + ")");
+        }
+      } else if (!want.getValue().equals(WarehouseSql.family(have.get(1)))) {
+        differences.add(
+            "column "
+                + have.get(0)
+                + " is "
+                + have.get(1).toLowerCase(Locale.ROOT)
+                + ", the run has "
+                + want.getValue());
+      }
+    }
+    for (List<String> extra : table.values()) {
+      differences.add(
+          "the table has column "
+              + extra.get(0)
+              + " "
+              + extra.get(1).toLowerCase(Locale.ROOT)
+              + ", which the run lacks");
+    }
+    if (!differences.isEmpty()) {
+      throw new WarehouseException(
+          "The existing table "
+              + sql.table()
+              + " does not match the run's schema: "
+              + String.join("; ", differences)
+              + ". Alter or drop the table, load into another --warehouseTable, or, when the run"
+              + " only adds columns, give --warehouseAddColumns.");
+    }
+    return missing;
+  }
+}

@@ -1,0 +1,84 @@
+package io.lakeroute.warehouse;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The warehouse table a run becomes: schema, table, write disposition, for a merge the key columns,
+ * and whether columns the run has and an existing table lacks are added (else the load fails,
+ * naming them). Names are validated here, so generated SQL can always quote them.
+ */
+public record WarehouseTarget(
+    String schema,
+    String table,
+    Disposition disposition,
+    List<String> mergeKeys,
+    boolean addColumns)
+    implements Serializable {
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+  /** What a load does to rows already in the table. Every one is one transaction. */
+  public enum Disposition {
+    /** Adds this run's rows; a re-run of the same run id replaces them, never duplicates. */
+    APPEND,
+    /** The table holds exactly this run's rows afterwards. */
+    REPLACE,
+    /** Rows whose merge keys match a row of this run are replaced; the others are added. */
+    MERGE
+  }
+
+  public WarehouseTarget {
+    checkName(schema, "--warehouseSchema");
+    checkName(table, "--warehouseTable");
+    if (disposition == null) {
+      throw new IllegalArgumentException("--warehouseDisposition is required");
+    }
+    mergeKeys = mergeKeys == null ? List.of() : List.copyOf(mergeKeys);
+    mergeKeys.forEach(k -> checkName(k, "--warehouseMergeKeys"));
+    if (disposition == Disposition.MERGE && mergeKeys.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--warehouseDisposition=merge needs --warehouseMergeKeys: the columns that identify a"
+              + " row, e.g. --warehouseMergeKeys=id");
+    }
+    if (disposition != Disposition.MERGE && !mergeKeys.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--warehouseMergeKeys is only used with --warehouseDisposition=merge");
+    }
+  }
+
+  /** A target that never alters an existing table. */
+  public WarehouseTarget(
+      String schema, String table, Disposition disposition, List<String> mergeKeys) {
+    this(schema, table, disposition, mergeKeys, false);
+  }
+
+  public static Disposition disposition(String value) {
+    try {
+      return Disposition.valueOf(value.strip().toUpperCase(Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--warehouseDisposition=" + value + " is not valid: use append, replace or merge");
+    }
+  }
+
+  static String checkName(String name, String flag) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(flag + " is required");
+    }
+    if (name.length() > 127 || CONTROL.matcher(name).find() || name.contains(".")) {
+      throw new IllegalArgumentException(
+          flag
+              + "='"
+              + name.replaceAll("\\p{Cntrl}", "?")
+              + "' is not a valid name: at most 127 characters, no dots or control characters");
+    }
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return schema + "." + table;
+  }
+}

@@ -1,0 +1,17 @@
+CREATE TABLE IF NOT EXISTS [dbo].[Customers] ([id] BIGINT, [small] SMALLINT, [n] INT, [amount] DECIMAL(38,10), [ratio] FLOAT, [score] REAL, [active] BIT, [name] NVARCHAR(MAX), [payload] NVARCHAR(MAX), [born] DATE, [at] NVARCHAR(15), [created] DATETIME2(6), [seen] TIMESTAMP(6) WITH TIME ZONE, [odd "name]]'] NVARCHAR(MAX), [_lakeroute_run_id] NVARCHAR(128));
+
+SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = N'dbo' AND TABLE_NAME = N'Customers' ORDER BY ORDINAL_POSITION;
+
+DROP TABLE IF EXISTS [dbo].[Customers__lakeroute_stage];
+
+CREATE TABLE [dbo].[Customers__lakeroute_stage] AS SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'] FROM [dbo].[Customers] WHERE 1 = 0;
+
+INSERT INTO [dbo].[Customers__lakeroute_stage] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]']) SELECT CAST([id] AS BIGINT), CAST([small] AS SMALLINT), CAST([n] AS INT), CAST([amount] AS DECIMAL(38,10)), CAST([ratio] AS FLOAT), CAST([score] AS REAL), CAST([active] AS BIT), CAST([name] AS NVARCHAR), CAST([payload] AS NVARCHAR), CAST([born] AS DATE), CAST([at] AS NVARCHAR(15)), CAST([created] AS DATETIME2(6)), CAST([seen] AS TIMESTAMP(6) WITH TIME ZONE), CAST([odd "name]]'] AS NVARCHAR) FROM CSVREAD('/tmp/lakeroute-h2-load1.csv', NULL, 'charset=UTF-8 caseSensitiveColumnNames=true preserveWhitespace=true fieldSeparator=, fieldDelimiter=" escape="');
+
+SELECT COUNT(*) FROM [dbo].[Customers__lakeroute_stage];
+
+DELETE FROM [dbo].[Customers] WHERE EXISTS (SELECT 1 FROM [dbo].[Customers__lakeroute_stage] AS s WHERE s.[id] = [dbo].[Customers].[id]);
+
+INSERT INTO [dbo].[Customers] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], [_lakeroute_run_id]) SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], N'20260101T000000Z' FROM [dbo].[Customers__lakeroute_stage];
+
+SELECT COUNT(*) FROM [dbo].[Customers] WHERE [_lakeroute_run_id] = N'20260101T000000Z';

@@ -1,0 +1,31 @@
+IF OBJECT_ID(N'dbo.Customers', N'U') IS NULL CREATE TABLE [dbo].[Customers] ([id] BIGINT, [small] SMALLINT, [n] INT, [amount] DECIMAL(38,10), [ratio] FLOAT, [score] REAL, [active] BIT, [name] NVARCHAR(MAX), [payload] NVARCHAR(MAX), [born] DATE, [at] NVARCHAR(15), [created] DATETIME2(6), [seen] DATETIMEOFFSET(6), [odd "name]]'] NVARCHAR(MAX), [_lakeroute_run_id] NVARCHAR(128)) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP);
+
+SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = N'dbo' AND TABLE_NAME = N'Customers' ORDER BY ORDINAL_POSITION;
+
+IF OBJECT_ID(N'dbo.Customers__lakeroute_stage', N'U') IS NOT NULL DROP TABLE [dbo].[Customers__lakeroute_stage];
+
+CREATE TABLE [dbo].[Customers__lakeroute_stage] WITH (DISTRIBUTION = ROUND_ROBIN, HEAP) AS SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'] FROM [dbo].[Customers] WHERE 1 = 0;
+
+COPY INTO [dbo].[Customers__lakeroute_stage] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'])
+FROM 'https://acct.blob.core.windows.net/exports/customers/20260101T000000Z/part-00000-of-00002.csv.gz',
+  'https://acct.blob.core.windows.net/exports/customers/20260101T000000Z/part-00001-of-00002.csv.gz'
+WITH (
+  FILE_TYPE = 'CSV',
+  CREDENTIAL = (IDENTITY = 'Shared Access Signature', SECRET = 'sv=2022-11-02&sig=abc'),
+  FIELDQUOTE = '"',
+  FIELDTERMINATOR = ',',
+  ROWTERMINATOR = '0x0A',
+  FIRSTROW = 2,
+  ENCODING = 'UTF8',
+  DATEFORMAT = 'ymd',
+  COMPRESSION = 'GZIP',
+  MAXERRORS = 0
+);
+
+SELECT COUNT_BIG(*) FROM [dbo].[Customers__lakeroute_stage];
+
+DELETE FROM [dbo].[Customers] WHERE EXISTS (SELECT 1 FROM [dbo].[Customers__lakeroute_stage] AS s WHERE s.[id] = [dbo].[Customers].[id]);
+
+INSERT INTO [dbo].[Customers] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], [_lakeroute_run_id]) SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], N'20260101T000000Z' FROM [dbo].[Customers__lakeroute_stage];
+
+SELECT COUNT(*) FROM [dbo].[Customers] WHERE [_lakeroute_run_id] = N'20260101T000000Z';
