@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines;
 
 import io.lakeroute.pipelines.options.AzureStoreOptions;
+import io.lakeroute.pipelines.options.BigQueryRouteOptions;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
@@ -53,6 +54,12 @@ final class Help {
     section(out, "Warehouse (routes redshift and synapse)", WarehouseOptions.class, false);
     section(out, "Redshift", RedshiftOptions.class, false);
     section(out, "Synapse", SynapseOptions.class, false);
+    section(
+        out,
+        "BigQuery (--route=bigquery)",
+        BigQueryRouteOptions.class,
+        false,
+        "  and Beam's own: --tempLocation (where BigQueryIO writes its load files), --bigQueryProject.");
     out.println("Runner (Beam): --runner=DirectRunner (default) | SparkRunner; SparkRunner takes");
     out.println("  --sparkMaster=local[2] | spark://… | yarn. Any other Beam option is accepted.");
     out.println();

@@ -1,5 +1,9 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.bigquery.BigQueryException;
+import io.lakeroute.bigquery.BigQuerySchema;
+import io.lakeroute.bigquery.FederateBigQuery;
+import io.lakeroute.bigquery.LoadBigQuery;
 import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksException;
 import io.lakeroute.databricks.DatabricksSql;
@@ -50,6 +54,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
@@ -227,10 +232,10 @@ public final class Lakeroute {
         config.logicalDate().toString(),
         config.fromStep().id());
     record.location(layout.runDirectory().toString());
-    if (config.warehouse() == null) {
+    if (config.warehouse() == null && config.bigQueryTarget() == null) {
       record.skipped("load");
     }
-    if (config.databricksTarget() == null) {
+    if (config.databricksTarget() == null && config.federation() == null) {
       record.skipped("databricks");
     }
     if (config.fromStep() != Step.QUERY) {
@@ -243,7 +248,7 @@ public final class Lakeroute {
           checkStore(layout, run.credentials());
           Staging.cleanAbandoned(
               layout, Duration.ofHours(Math.max(1, options.getStagingRetentionHours())));
-          if (config.databricksTarget() != null) {
+          if (config.databricksTarget() != null || config.federation() != null) {
             checkDatabricks(config);
           }
           if (config.warehouse() != null) {
@@ -254,12 +259,17 @@ public final class Lakeroute {
     Planned planned = step(record, "plan", () -> planInSnapshot(config));
     QueryPlan plan = planned.plan();
     try {
+      if (config.bigQueryTarget() != null) {
+        checkBigQuery(config, options, plan);
+      }
       record.counts(plan.rowCount(), null, null);
       Pipeline pipeline = Pipeline.create(options);
       PCollection<Manifest> manifest =
           ObjectStoreRoute.expand(pipeline, plan, config.format(), layout);
       if (config.warehouse() != null) {
         warehouseSteps(manifest, config);
+      } else if (config.bigQueryTarget() != null) {
+        bigQuerySteps(manifest, config, options, plan, layout);
       } else if (config.databricksTarget() != null) {
         manifest.apply(LoadDatabricks.to(config.databricksTarget()).using(config.databricks()));
       }
@@ -291,17 +301,23 @@ public final class Lakeroute {
       double loadSeconds = RouteResult.loadMillis(result).map(ms -> ms / 1000.0).orElse(0.0);
       record.step(
           "deliver", "succeeded", Math.max(0, pipelineSeconds - loadSeconds - databricksSeconds));
-      long inWarehouse = RouteResult.gauge(result, LoadWarehouse.ROWS_IN_WAREHOUSE);
+      boolean loads = config.warehouse() != null || config.bigQueryTarget() != null;
+      long inWarehouse =
+          RouteResult.gauge(
+              result,
+              config.bigQueryTarget() != null
+                  ? LoadBigQuery.ROWS_IN_BIGQUERY
+                  : LoadWarehouse.ROWS_IN_WAREHOUSE);
       long inDatabricks = RouteResult.gauge(result, LoadDatabricks.ROWS_IN_DATABRICKS);
-      if (config.warehouse() != null) {
+      if (loads) {
         record.step("load", "succeeded", loadSeconds);
       }
-      if (config.databricksTarget() != null) {
+      if (config.databricksTarget() != null || config.federation() != null) {
         record.step("databricks", "succeeded", databricksSeconds);
       }
       Manifest published = readManifest(layout);
       record.manifest(published);
-      record.counts(plan.rowCount(), config.warehouse() == null ? null : inWarehouse, inDatabricks);
+      record.counts(plan.rowCount(), loads ? inWarehouse : null, inDatabricks);
       return new RouteResult(
           published,
           plan.rowCount(),
@@ -496,6 +512,55 @@ public final class Lakeroute {
     return new RouteResult(manifest, -1, -1, loaded.rowsInTable(), inDatabricks, since(start));
   }
 
+  /**
+   * Route 5: the delivered CSV → BigQuery → Databricks reading it through Lakehouse Federation.
+   * BigQueryIO's load files go to Beam's --tempLocation when given, else into the run's staging
+   * directory (gs:// on this route), which a failed run removes.
+   */
+  private static void bigQuerySteps(
+      PCollection<Manifest> manifest,
+      RouteConfig config,
+      RouteOptions options,
+      QueryPlan plan,
+      Layout layout) {
+    LoadBigQuery load =
+        LoadBigQuery.to(config.bigQueryTarget())
+            .withSchema(plan.schema())
+            .withTempLocation(
+                options.getTempLocation() != null
+                    ? options.getTempLocation()
+                    : layout
+                        .stagingDirectory()
+                        .resolve("bigquery", StandardResolveOptions.RESOLVE_DIRECTORY)
+                        .toString());
+    PCollection<LoadBigQuery.Outcome> loaded =
+        manifest.apply(
+            config.bigQueryServices() == null
+                ? load
+                : load.withServices(config.bigQueryServices()));
+    if (config.federation() != null) {
+      loaded.apply(
+          FederateBigQuery.of(config.federation(), config.bigQueryTarget())
+              .using(config.databricks()));
+    }
+  }
+
+  /**
+   * Checks the dataset, and an existing table's columns, once the query's schema is known and
+   * before any data moves; a decimal BigQuery cannot hold exactly fails here too.
+   */
+  private static void checkBigQuery(RouteConfig config, RouteOptions options, QueryPlan plan) {
+    try {
+      LoadBigQuery.check(
+          config.bigQueryServices(),
+          options,
+          config.bigQueryTarget(),
+          BigQuerySchema.of(plan.schema()));
+    } catch (BigQueryException e) {
+      throw new RunFailure(ExitCode.LOAD, e.getMessage() + " Nothing was read yet.", e, "load");
+    }
+  }
+
   /** Routes redshift and synapse: the files → the warehouse → Databricks reading the warehouse. */
   private static void warehouseSteps(PCollection<Manifest> manifest, RouteConfig config) {
     WarehouseConfig warehouse = config.warehouse();
@@ -597,12 +662,17 @@ public final class Lakeroute {
    */
   private static void checkDatabricks(RouteConfig config) {
     try (DatabricksClient client = config.databricks().open()) {
-      client.query(DatabricksSql.describeSchema(config.databricksTarget().table()));
+      // A foreign catalog is created by the step itself: connecting is all there is to check.
+      if (config.databricksTarget() != null) {
+        client.query(DatabricksSql.describeSchema(config.databricksTarget().table()));
+      }
     } catch (SQLException | RuntimeException e) {
       throw new RunFailure(
           ExitCode.DATABRICKS,
           "Databricks is not ready for "
-              + config.databricksTarget().table()
+              + (config.databricksTarget() != null
+                  ? config.databricksTarget().table()
+                  : "foreign catalog " + config.federation().catalog())
               + " at "
               + config.databricks().url()
               + ": "
@@ -635,6 +705,15 @@ public final class Lakeroute {
       if (t instanceof WarehouseException) {
         return failure(lost ? ExitCode.TRANSIENT : ExitCode.LOAD, t.getMessage(), failure, t);
       }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof BigQueryException) {
+        return failure(lost ? ExitCode.TRANSIENT : ExitCode.LOAD, t.getMessage(), failure, t);
+      }
+    }
+    String loadFailure = LoadBigQuery.loadFailure(failure);
+    if (loadFailure != null) {
+      return new RunFailure(ExitCode.LOAD, loadFailure, failure, "load");
     }
     for (Throwable t : chain) {
       if (t instanceof DatabricksException databricks) {

@@ -1,5 +1,8 @@
 package io.lakeroute.pipelines;
 
+import io.lakeroute.bigquery.BigQueryServicesFactory;
+import io.lakeroute.bigquery.BigQueryTarget;
+import io.lakeroute.bigquery.FederateBigQuery.Federation;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksTable;
 import io.lakeroute.databricks.DatabricksTarget;
@@ -18,6 +21,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
+import org.apache.beam.sdk.util.InstanceBuilder;
 
 /**
  * The validated, immutable view of a run's options. Every message names the flag at fault and what
@@ -36,6 +41,9 @@ public final class RouteConfig {
   private final DatabricksTarget databricksTarget;
   private final DatabricksConnection databricks;
   private final WarehouseConfig warehouse;
+  private final BigQueryTarget bigQueryTarget;
+  private final BigQueryServices bigQueryServices;
+  private final Federation federation;
 
   private RouteConfig(
       Route route,
@@ -49,7 +57,10 @@ public final class RouteConfig {
       Step fromStep,
       DatabricksTarget databricksTarget,
       DatabricksConnection databricks,
-      WarehouseConfig warehouse) {
+      WarehouseConfig warehouse,
+      BigQueryTarget bigQueryTarget,
+      BigQueryServices bigQueryServices,
+      Federation federation) {
     this.route = route;
     this.source = source;
     this.query = query;
@@ -62,6 +73,9 @@ public final class RouteConfig {
     this.databricksTarget = databricksTarget;
     this.databricks = databricks;
     this.warehouse = warehouse;
+    this.bigQueryTarget = bigQueryTarget;
+    this.bigQueryServices = bigQueryServices;
+    this.federation = federation;
   }
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
@@ -89,19 +103,74 @@ public final class RouteConfig {
             .withMaxRowsPerFile(options.getMaxRowsPerFile());
     String runId = options.getRunId() != null ? options.getRunId() : logicalDate.toString();
     Route route = Route.of(options.getRoute());
+    FormatSpec format = format(options);
+    route.checkFormat(format.format().id());
+    Federation federation = federation(route, options);
     return new RouteConfig(
         route,
         source,
         query(options),
         partitioning,
-        format(options),
+        format,
         destination(options.getDestination()),
         runId,
         logicalDate,
         Step.of(options.getFromStep()),
         databricksTarget(options),
-        options.getDatabricksTable() == null ? null : databricksConnection(options, env),
-        WarehouseConfig.from(options, route, env));
+        options.getDatabricksTable() == null && federation == null
+            ? null
+            : databricksConnection(options, env),
+        WarehouseConfig.from(options, route, env),
+        bigQueryTarget(route, options),
+        options.getBigQueryServicesFactoryClass() == null
+            ? null
+            : InstanceBuilder.ofType(BigQueryServicesFactory.class)
+                .fromClass(options.getBigQueryServicesFactoryClass())
+                .build()
+                .create(),
+        federation);
+  }
+
+  /** The table route 5 loads; only that route takes one, and it needs one. */
+  private static BigQueryTarget bigQueryTarget(Route route, RouteOptions options) {
+    if (route != Route.BIGQUERY) {
+      if (options.getBigQueryTable() != null) {
+        throw new IllegalArgumentException(
+            "--bigQueryTable is only used by --route=bigquery (this run is --route="
+                + route.id()
+                + ")");
+      }
+      return null;
+    }
+    if (options.getBigQueryTable() == null) {
+      throw new IllegalArgumentException(
+          "--route=bigquery needs --bigQueryTable=project:dataset.table");
+    }
+    return BigQueryTarget.parse(
+        options.getBigQueryTable(), BigQueryTarget.disposition(options.getBigQueryDisposition()));
+  }
+
+  /** Route 5's Databricks step: Lakehouse Federation over the loaded table, or null. */
+  private static Federation federation(Route route, RouteOptions options) {
+    if (options.getDatabricksForeignCatalog() == null) {
+      return null;
+    }
+    if (route != Route.BIGQUERY) {
+      throw new IllegalArgumentException(
+          "--databricksForeignCatalog is only used by --route=bigquery; give --databricksTable"
+              + " to load the files into Databricks");
+    }
+    if (options.getDatabricksTable() != null) {
+      throw new IllegalArgumentException(
+          "--route=bigquery reaches Databricks through --databricksForeignCatalog, not"
+              + " --databricksTable");
+    }
+    String[] secret = Federation.secret(options.getDatabricksKeySecret());
+    return new Federation(
+        options.getDatabricksForeignCatalog(),
+        options.getDatabricksConnection(),
+        secret[0],
+        secret[1]);
   }
 
   private static DatabricksTarget databricksTarget(RouteOptions options) {
@@ -242,5 +311,20 @@ public final class RouteConfig {
   /** The warehouse of routes redshift and synapse, or null. */
   public WarehouseConfig warehouse() {
     return warehouse;
+  }
+
+  /** The BigQuery table of route 5, or null for the other routes. */
+  public BigQueryTarget bigQueryTarget() {
+    return bigQueryTarget;
+  }
+
+  /** The services BigQuery is reached through, or null for Google's. */
+  public BigQueryServices bigQueryServices() {
+    return bigQueryServices;
+  }
+
+  /** How Databricks reads route 5's table, or null without a Databricks step. */
+  public Federation federation() {
+    return federation;
   }
 }

@@ -58,6 +58,17 @@ final class RunSummary {
               options.getWarehouseTable(),
               options.getWarehouseDisposition()));
     }
+    if (options.getBigQueryTable() != null) {
+      line(
+          text,
+          "bigquery",
+          String.format(
+              Locale.ROOT,
+              "%,d rows %s %s",
+              result.rowsInWarehouse(),
+              options.getBigQueryDisposition().equalsIgnoreCase("append") ? "added to" : "in",
+              options.getBigQueryTable()));
+    }
     if (options.getDatabricksTable() != null) {
       line(
           text,

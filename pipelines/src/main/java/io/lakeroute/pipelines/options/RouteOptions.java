@@ -15,7 +15,8 @@ public interface RouteOptions
         DatabricksOptions,
         WarehouseOptions,
         RedshiftOptions,
-        SynapseOptions {
+        SynapseOptions,
+        BigQueryRouteOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
           + " → Google Cloud Storage), redshift (S3 → Redshift COPY) or synapse (Azure Blob →"

@@ -40,7 +40,14 @@ public enum Route {
       "azfs",
       false,
       WarehouseDialect.SYNAPSE,
-      Set.of("s3", "file"));
+      Set.of("s3", "file")),
+  BIGQUERY(
+      "bigquery",
+      "query → CSV → Google Cloud Storage → BigQuery load job → Databricks (federation)",
+      "gs",
+      false,
+      null,
+      Set.of());
 
   private final String id;
   private final String description;
@@ -120,6 +127,20 @@ public enum Route {
     return colon > 0 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
         ? location.substring(0, colon).toLowerCase(Locale.ROOT)
         : "file";
+  }
+
+  /**
+   * Fails, naming {@code --format}, when this route cannot load files of {@code format}: BigQuery
+   * is loaded from the delivered CSV.
+   */
+  public void checkFormat(String format) {
+    if (this == BIGQUERY && !"csv".equals(format)) {
+      throw new IllegalArgumentException(
+          "--format="
+              + format
+              + " cannot be loaded by --route=bigquery, which loads the delivered CSV: use"
+              + " --format=csv");
+    }
   }
 
   public String id() {

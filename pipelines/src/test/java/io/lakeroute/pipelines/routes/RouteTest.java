@@ -33,6 +33,27 @@ class RouteTest {
   }
 
   @Test
+  void bigQueryTakesGcsAndCsvOnly() {
+    assertThat(Route.of("bigquery"), equalTo(Route.BIGQUERY));
+    assertDoesNotThrow(() -> Route.BIGQUERY.checkDestination("gs://bucket/prefix"));
+    assertDoesNotThrow(() -> Route.BIGQUERY.checkFormat("csv"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Route.BIGQUERY.checkDestination("/tmp/out"));
+    assertThat(
+        e.getMessage(),
+        equalTo(
+            "--destination=/tmp/out is not a location --route=bigquery delivers to: use gs://…"));
+    e = assertThrows(IllegalArgumentException.class, () -> Route.BIGQUERY.checkFormat("parquet"));
+    assertThat(
+        e.getMessage(),
+        equalTo(
+            "--format=parquet cannot be loaded by --route=bigquery, which loads the delivered CSV:"
+                + " use --format=csv"));
+    assertDoesNotThrow(() -> Route.GCS.checkFormat("parquet"));
+  }
+
+  @Test
   void schemesAreReadLikeBeamReadsThem() {
     assertThat(Route.schemeOf("S3://b/p"), equalTo("s3"));
     assertThat(Route.schemeOf("azfs://acct/c/p"), equalTo("azfs"));
