@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.LocalAzurite;
 import io.lakeroute.testing.TrickyRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,37 +30,44 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Route synapse end to end on the local cloud: PostgreSQL 15 source → CSV → staged on S3Mock (Azure
- * Blob delivery is another branch; the stand-in reads the manifest's files through Beam's
- * filesystems, whatever their scheme) → the Synapse stand-in, H2 2.2 in {@code MODE=MSSQLServer},
- * loaded with {@code INSERT … SELECT … FROM CSVREAD} as {@code --warehouseDialect=h2} does. The
- * COPY INTO itself is proven as text only (SynapseSqlTest). The Databricks stand-in cannot reach an
- * embedded H2, so Databricks reading Synapse is proven as text only (federation, golden).
+ * Route synapse end to end on the local cloud: PostgreSQL 15 source → CSV → staged on Azurite
+ * through Beam's azfs filesystem (the stand-in reads the manifest's files through Beam's
+ * filesystems) → the Synapse stand-in, H2 2.2 in {@code MODE=MSSQLServer}, loaded with {@code
+ * INSERT … SELECT … FROM CSVREAD} as {@code --warehouseDialect=h2} does. The COPY INTO itself is
+ * proven as text only (SynapseSqlTest). The Databricks stand-in cannot reach an embedded H2, so
+ * Databricks reading Synapse is proven as text only (federation, golden).
  */
 class SynapseRouteIT {
+  private static final String CONTAINER = "lakeroute-synapse-it";
   private static RouteFixture fixture;
+  private static LocalAzurite azurite;
   private static String h2Url;
 
   @BeforeAll
   static void startLocalCloud() throws Exception {
     fixture = RouteFixture.get();
     fixture.createTrickyTable();
+    azurite = LocalAzurite.shared();
+    azurite.createContainer(CONTAINER);
     Path dir = Files.createTempDirectory("lakeroute-synapse");
     h2Url = "jdbc:h2:file:" + dir.resolve("synapse") + ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE";
     warehouse("CREATE SCHEMA IF NOT EXISTS [dbo]");
   }
 
+  /** Staged on Azurite, as route 4 stages on Azure Blob Storage. */
   private static List<String> args(String runner, String table, String... more) {
-    List<String> args =
-        fixture.args(
-            runner,
+    List<String> args = fixture.sourceArgs(runner);
+    args.addAll(List.of(azurite.endpointArgs()));
+    args.addAll(
+        List.of(
+            "--azureAccountKeyFile=" + azurite.keyFile(),
             "--route=synapse",
             "--format=csv",
-            "--destination=s3://" + RouteFixture.BUCKET + "/synapse/" + table,
+            "--destination=azfs://" + LocalAzurite.ACCOUNT + "/" + CONTAINER + "/" + table,
             "--warehouseDialect=h2",
             "--warehouseJdbcUrl=" + h2Url,
             "--warehouseUser=sa",
-            "--warehouseTable=" + table);
+            "--warehouseTable=" + table));
     args.addAll(Arrays.asList(more));
     return args;
   }
@@ -137,9 +145,7 @@ class SynapseRouteIT {
     assertThat(outcome.err(), containsString("Value too long for column"));
     assertThat(outcome.err(), containsString("part-00000"));
     assertThat(count(table), equalTo(1L));
-    assertThat(
-        fixture.s3.keys(RouteFixture.BUCKET, "synapse/" + table + "/r1/"),
-        hasItem("synapse/" + table + "/r1/_SUCCESS"));
+    assertThat(azurite.blobs(CONTAINER, table + "/r1/"), hasItem(table + "/r1/_SUCCESS"));
   }
 
   private static void assertSameRows(String table) throws Exception {
