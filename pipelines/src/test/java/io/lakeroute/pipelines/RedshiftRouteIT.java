@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
-import io.lakeroute.formats.ValueText;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import io.lakeroute.testing.LocalDatabricks;
@@ -17,13 +16,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
@@ -313,66 +307,12 @@ class RedshiftRouteIT {
           Object want = row.getValue(i);
           assertThat(
               table + " id=" + row.getValue("id") + " " + field.getName(),
-              read(rs, field.getName(), kind),
-              equalTo(want == null ? null : expected(kind, want)));
+              WarehouseRows.read(rs, field.getName(), kind),
+              equalTo(want == null ? null : WarehouseRows.expected(kind, want)));
         }
         assertThat(rs.getString("_lakeroute_run_id"), equalTo("r1"));
       }
       assertThat("no extra rows", rs.next(), equalTo(false));
-    }
-  }
-
-  private static Object read(ResultSet rs, String column, Kind kind) throws Exception {
-    Object value;
-    switch (kind) {
-      case INT16:
-      case INT32:
-      case INT64:
-        value = rs.getLong(column);
-        break;
-      case FLOAT:
-        value = rs.getFloat(column);
-        break;
-      case DOUBLE:
-        value = rs.getDouble(column);
-        break;
-      case DECIMAL:
-        value = rs.getBigDecimal(column);
-        break;
-      case BOOLEAN:
-        value = rs.getBoolean(column);
-        break;
-      case DATE:
-        value = rs.getObject(column, LocalDate.class);
-        break;
-      case TIMESTAMP:
-        value = rs.getObject(column, LocalDateTime.class);
-        break;
-      case TIMESTAMP_TZ:
-        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
-        value = at == null ? null : at.toInstant();
-        break;
-      default:
-        value = rs.getString(column);
-    }
-    return rs.wasNull() ? null : value;
-  }
-
-  private static Object expected(Kind kind, Object value) {
-    switch (kind) {
-      case INT16:
-      case INT32:
-      case INT64:
-        return ((Number) value).longValue();
-      case BYTES:
-        // CSV carries binary as base64; the column is VARCHAR (see RedshiftSql).
-        return Base64.getEncoder().encodeToString((byte[]) value);
-      case TIME:
-        return ValueText.format(Kind.TIME, value);
-      case TIMESTAMP_TZ:
-        return (Instant) value;
-      default:
-        return value;
     }
   }
 
