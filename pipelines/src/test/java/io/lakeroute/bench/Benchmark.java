@@ -1,8 +1,8 @@
 package io.lakeroute.bench;
 
 import io.lakeroute.pipelines.Lakeroute;
-import io.lakeroute.pipelines.RouteResult;
 import io.lakeroute.pipelines.demo.CustomerTable;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.LocalPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -13,6 +13,8 @@ import static org.hamcrest.Matchers.startsWith;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.pipelines.RouteFixture.Outcome;
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.LocalAzurite;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.TrickyRows;

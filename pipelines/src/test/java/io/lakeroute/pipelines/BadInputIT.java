@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

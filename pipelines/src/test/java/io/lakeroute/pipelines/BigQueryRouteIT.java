@@ -11,6 +11,8 @@ import com.google.api.services.bigquery.model.Table;
 import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableRow;
 import io.lakeroute.formats.ValueText;
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.testing.LocalBigQuery;
 import io.lakeroute.testing.LocalDatabricks;

@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.not;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.formats.FileFormat;
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import io.lakeroute.testing.LocalDatabricks;

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.demo.CustomerTable;
+import io.lakeroute.pipelines.run.ExitCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,8 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.RouteFixture.Outcome;
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.LocalGcs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

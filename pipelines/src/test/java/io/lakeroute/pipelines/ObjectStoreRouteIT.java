@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.run.RouteResult;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;

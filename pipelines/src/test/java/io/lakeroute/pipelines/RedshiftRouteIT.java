@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import io.lakeroute.testing.LocalDatabricks;

@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines;
 
 import io.lakeroute.pipelines.demo.CustomerTable;
+import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.testing.LocalGcs;
 import io.lakeroute.testing.LocalPostgres;
 import io.lakeroute.testing.LocalS3;

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.testing.LocalAzurite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

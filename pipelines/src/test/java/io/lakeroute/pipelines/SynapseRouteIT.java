@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import io.lakeroute.testing.LocalAzurite;

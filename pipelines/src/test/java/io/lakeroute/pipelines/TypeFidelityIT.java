@@ -7,6 +7,7 @@ import io.lakeroute.delivery.Manifest;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatFiles;
 import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.TrickyRows;
 import java.nio.file.Files;
 import java.nio.file.Path;

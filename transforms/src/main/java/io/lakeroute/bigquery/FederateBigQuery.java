@@ -123,6 +123,7 @@ public final class FederateBigQuery
     Metrics.gauge(PartitionReader.METRICS_NAMESPACE, LoadDatabricks.ROWS_IN_DATABRICKS).set(seen);
     if (seen != bigQueryRows) {
       throw new ReconciliationException(
+          ReconciliationException.Hop.DATABRICKS,
           "Databricks counts "
               + seen
               + " rows in "

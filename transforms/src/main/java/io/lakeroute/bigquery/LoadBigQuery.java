@@ -365,6 +365,7 @@ public final class LoadBigQuery
       long expected = prepared.manifest().rowCount();
       if (loaded != expected) {
         throw new ReconciliationException(
+            ReconciliationException.Hop.WAREHOUSE,
             "BigQuery table "
                 + target.spec()
                 + (replace ? " holds " : " gained ")

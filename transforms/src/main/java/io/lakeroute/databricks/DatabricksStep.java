@@ -56,6 +56,7 @@ public final class DatabricksStep {
       executed.add(statement);
       if (visible != manifest.rowCount()) {
         throw new ReconciliationException(
+            ReconciliationException.Hop.DATABRICKS,
             String.format(
                 Locale.ROOT,
                 "Row counts differ: the query returned and the files hold %d rows, Databricks"

@@ -74,7 +74,8 @@ public final class Reconcile
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, QUERY_ROWS).set(expectedRows);
       long inFiles = files.stream().mapToLong(DeliveredFile::rows).sum();
       if (inFiles != expectedRows || (!planned.isEmpty() && files.size() != planned.size())) {
-        throw new ReconciliationException(message(files, inFiles));
+        throw new ReconciliationException(
+            ReconciliationException.Hop.FILES, message(files, inFiles));
       }
       out.output(files);
     }

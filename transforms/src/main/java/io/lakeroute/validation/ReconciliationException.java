@@ -2,7 +2,24 @@ package io.lakeroute.validation;
 
 /** The rows at one hop differ from the rows the query returned. */
 public final class ReconciliationException extends RuntimeException {
-  public ReconciliationException(String message) {
+  /** Where the difference was found. */
+  public enum Hop {
+    /** The published files. */
+    FILES,
+    /** The warehouse table. */
+    WAREHOUSE,
+    /** What Databricks sees. */
+    DATABRICKS
+  }
+
+  private final Hop hop;
+
+  public ReconciliationException(Hop hop, String message) {
     super(message);
+    this.hop = hop;
+  }
+
+  public Hop hop() {
+    return hop;
   }
 }

@@ -162,6 +162,7 @@ public final class ReadWarehouseInDatabricks
           .set((System.nanoTime() - start) / 1_000_000);
       if (visible != loaded.rowsInTable()) {
         throw new ReconciliationException(
+            ReconciliationException.Hop.DATABRICKS,
             String.format(
                 Locale.ROOT,
                 "Row counts differ: %s holds %d rows of run %s, Databricks shows %d in %s.",

@@ -67,6 +67,7 @@ public final class WarehouseStep {
       }
       if (loaded != manifest.rowCount()) {
         throw new ReconciliationException(
+            ReconciliationException.Hop.WAREHOUSE,
             String.format(
                 Locale.ROOT,
                 "Row counts differ: the files hold %d rows, %s loaded %d into its staging table."
@@ -84,6 +85,7 @@ public final class WarehouseStep {
       long inTable = Long.parseLong(client.query(statement).get(0).get(0));
       if (inTable != manifest.rowCount()) {
         throw new ReconciliationException(
+            ReconciliationException.Hop.WAREHOUSE,
             String.format(
                 Locale.ROOT,
                 "Row counts differ: the files hold %d rows, %s shows %d of run %s in %s.",

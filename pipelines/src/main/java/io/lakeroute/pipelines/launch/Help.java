@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.launch;
 
 import io.lakeroute.pipelines.options.AzureStoreOptions;
 import io.lakeroute.pipelines.options.BigQueryRouteOptions;
@@ -12,6 +12,7 @@ import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
 import io.lakeroute.pipelines.options.SynapseOptions;
 import io.lakeroute.pipelines.options.WarehouseOptions;
+import io.lakeroute.pipelines.run.ExitCode;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** {@code --help}: every lakeroute option with its meaning and default, by concern. */
-final class Help {
+public final class Help {
   private Help() {}
 
   static void print(PrintStream out) {

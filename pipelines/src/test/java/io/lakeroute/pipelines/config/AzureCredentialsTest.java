@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.config;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.delivery.AzureBlobClientBuilderFactory;
 import io.lakeroute.delivery.DeliveryException;
+import io.lakeroute.pipelines.Lakeroute;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.run;
 
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
@@ -65,7 +65,7 @@ public final class RouteResult {
   }
 
   /** The sum of lakeroute counter {@code name}, or -1 on a runner that cannot be asked. */
-  static long counter(PipelineResult result, String name) {
+  public static long counter(PipelineResult result, String name) {
     MetricQueryResults results = query(result, name);
     long total = -1;
     if (results != null) {
@@ -77,7 +77,7 @@ public final class RouteResult {
   }
 
   /** lakeroute gauge {@code name}, or -1 when no step set it. */
-  static long gauge(PipelineResult result, String name) {
+  public static long gauge(PipelineResult result, String name) {
     MetricQueryResults results = query(result, name);
     if (results != null) {
       for (MetricResult<GaugeResult> gauge : results.getGauges()) {
@@ -87,11 +87,11 @@ public final class RouteResult {
     return -1;
   }
 
-  static Optional<Long> databricksMillis(PipelineResult result) {
+  public static Optional<Long> databricksMillis(PipelineResult result) {
     return millis(result, LoadDatabricks.DATABRICKS_MILLIS);
   }
 
-  static Optional<Long> loadMillis(PipelineResult result) {
+  public static Optional<Long> loadMillis(PipelineResult result) {
     return millis(result, LoadWarehouse.LOAD_MILLIS);
   }
 

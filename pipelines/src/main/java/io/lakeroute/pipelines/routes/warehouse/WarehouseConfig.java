@@ -1,7 +1,7 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.routes.warehouse;
 
+import io.lakeroute.pipelines.config.Secrets;
 import io.lakeroute.pipelines.options.RouteOptions;
-import io.lakeroute.pipelines.routes.Route;
 import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
 import io.lakeroute.warehouse.WarehouseConnection;
 import io.lakeroute.warehouse.WarehouseDialect;
@@ -20,15 +20,9 @@ public record WarehouseConfig(
     WarehouseConnection connection,
     ReadWarehouseInDatabricks.Federation federation) {
 
-  /** The route's warehouse, or null for an object-store route (which takes no warehouse flag). */
-  static WarehouseConfig from(RouteOptions options, Route route, Function<String, String> env) {
-    if (route.warehouse() == null) {
-      if (options.getWarehouseTable() != null || options.getWarehouseJdbcUrl() != null) {
-        throw new IllegalArgumentException(
-            "--warehouseTable and --warehouseJdbcUrl need --route=redshift or --route=synapse");
-      }
-      return null;
-    }
+  /** The warehouse {@code route} loads, as the options describe it. */
+  static WarehouseConfig from(
+      RouteOptions options, WarehouseRoute route, Function<String, String> env) {
     WarehouseDialect dialect =
         options.getWarehouseDialect() == null
             ? route.warehouse()
@@ -79,7 +73,7 @@ public record WarehouseConfig(
             options.getWarehouseAddColumns());
     String password =
         options.getWarehousePasswordFile() != null
-            ? RouteConfig.secretFile(options.getWarehousePasswordFile(), "--warehousePasswordFile")
+            ? Secrets.file(options.getWarehousePasswordFile(), "--warehousePasswordFile")
             : env.apply(options.getWarehousePasswordEnv());
     return new WarehouseConfig(
         target,
@@ -94,7 +88,7 @@ public record WarehouseConfig(
 
   /** Lakehouse Federation's catalog and secret, when given (real Databricks needs them). */
   private static ReadWarehouseInDatabricks.Federation federation(
-      RouteOptions options, Route route) {
+      RouteOptions options, WarehouseRoute route) {
     String secret = options.getWarehouseDatabricksSecret();
     if (secret == null) {
       return null;
@@ -129,7 +123,7 @@ public record WarehouseConfig(
       case "sas":
         String token =
             options.getSynapseSasTokenFile() != null
-                ? RouteConfig.secretFile(options.getSynapseSasTokenFile(), "--synapseSasTokenFile")
+                ? Secrets.file(options.getSynapseSasTokenFile(), "--synapseSasTokenFile")
                 : env.apply(options.getSynapseSasTokenEnv());
         if (token == null || token.isBlank()) {
           throw new IllegalArgumentException(

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.run;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -9,7 +9,7 @@ public enum Step {
   LOAD,
   DATABRICKS;
 
-  static Step of(String value) {
+  public static Step of(String value) {
     String wanted = value == null ? "query" : value.strip().toLowerCase(Locale.ROOT);
     return Arrays.stream(values())
         .filter(s -> s.id().equals(wanted))

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines.routes;
+package io.lakeroute.pipelines.run;
 
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
@@ -12,12 +12,12 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Route 1's data path, shared by every route that starts with files in an object store: the planned
- * query is read and written one file per partition into staging, every file is read back, the
- * counts are reconciled with the query's, and only then is the run published.
+ * The data path every route shares: the planned query is read and written one file per partition
+ * into staging, every file is read back, the counts are reconciled with the query's, and only then
+ * is the run published.
  */
-public final class ObjectStoreRoute {
-  private ObjectStoreRoute() {}
+public final class Deliver {
+  private Deliver() {}
 
   /** Adds the steps to {@code pipeline}; the published manifest comes out. */
   public static PCollection<Manifest> expand(

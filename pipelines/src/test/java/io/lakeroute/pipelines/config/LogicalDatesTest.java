@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.config;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lakeroute.pipelines.run.Step;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

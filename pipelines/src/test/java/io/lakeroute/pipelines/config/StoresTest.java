@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.config;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -11,6 +11,7 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.lakeroute.delivery.DeliveryException;
+import io.lakeroute.pipelines.Lakeroute;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.io.IOException;
 import java.nio.file.Files;

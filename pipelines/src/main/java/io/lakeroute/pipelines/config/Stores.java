@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.config;
 
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -7,7 +7,7 @@ import com.google.auth.oauth2.UserCredentials;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.PathStyleS3ClientBuilderFactory;
 import io.lakeroute.pipelines.options.RouteOptions;
-import io.lakeroute.pipelines.routes.Route;
+import io.lakeroute.pipelines.routes.Destinations;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +16,7 @@ import org.apache.beam.sdk.extensions.gcp.auth.GcpCredentialFactory;
 import org.apache.beam.sdk.io.FileSystems;
 
 /** Readies Beam's filesystems for a destination; the stores differ only in options. */
-final class Stores {
+public final class Stores {
   /** Google's application-default credentials; a seam so tests never reach a metadata server. */
   @FunctionalInterface
   interface CredentialLookup {
@@ -39,7 +39,8 @@ final class Stores {
     return configure(options, destination, env);
   }
 
-  static String configure(RouteOptions options, String destination, Function<String, String> env) {
+  public static String configure(
+      RouteOptions options, String destination, Function<String, String> env) {
     return configure(options, destination, GoogleCredentials::getApplicationDefault, env);
   }
 
@@ -53,7 +54,7 @@ final class Stores {
       String destination,
       CredentialLookup applicationDefault,
       Function<String, String> env) {
-    String scheme = Route.schemeOf(destination);
+    String scheme = Destinations.schemeOf(destination);
     if (options.getS3PathStyle()) {
       options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     }

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.run;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,9 +15,10 @@ import java.util.Map;
  * one. It becomes one entry of the JSON summary ({@link #toJson}); its schema is documented in
  * README ("Run summary") and only ever grows.
  */
-final class RunRecord {
-  static final int SCHEMA_VERSION = 1;
-  static final List<String> STEPS = List.of("preflight", "plan", "deliver", "load", "databricks");
+public final class RunRecord {
+  public static final int SCHEMA_VERSION = 1;
+  public static final List<String> STEPS =
+      List.of("preflight", "plan", "deliver", "load", "databricks");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -38,11 +39,12 @@ final class RunRecord {
   private RunFailure failure;
   private String failedStep;
 
-  RunRecord() {
+  public RunRecord() {
     STEPS.forEach(s -> status.put(s, "not_run"));
   }
 
-  void identify(String route, String runner, String runId, String logicalDate, String fromStep) {
+  public void identify(
+      String route, String runner, String runId, String logicalDate, String fromStep) {
     this.route = route;
     this.runner = runner;
     this.runId = runId;
@@ -50,22 +52,22 @@ final class RunRecord {
     this.fromStep = fromStep;
   }
 
-  void location(String location) {
+  public void location(String location) {
     this.location = location;
   }
 
   /** Records how {@code step} ended and how long it took. */
-  void step(String step, String outcome, double stepSeconds) {
+  public void step(String step, String outcome, double stepSeconds) {
     status.put(step, outcome);
     seconds.put(step, stepSeconds);
   }
 
-  void skipped(String step) {
+  public void skipped(String step) {
     status.put(step, "skipped");
   }
 
   /** The run failed in {@code step} (null when it failed before any step began). */
-  void failed(RunFailure failure, String step, double stepSeconds) {
+  public void failed(RunFailure failure, String step, double stepSeconds) {
     this.failure = failure;
     this.failedStep = step;
     if (step != null) {
@@ -73,21 +75,21 @@ final class RunRecord {
     }
   }
 
-  void counts(Long queryRows, Long warehouseRows, Long databricksRows) {
+  public void counts(Long queryRows, Long warehouseRows, Long databricksRows) {
     this.queryRows = queryRows;
     this.warehouseRows = warehouseRows;
     this.databricksRows = databricksRows;
   }
 
-  void manifest(Manifest manifest) {
+  public void manifest(Manifest manifest) {
     this.manifest = manifest;
   }
 
-  void finish() {
+  public void finish() {
     finishedAt = Instant.now();
   }
 
-  boolean ok() {
+  public boolean ok() {
     return failure == null;
   }
 
@@ -153,7 +155,7 @@ final class RunRecord {
   /**
    * The whole summary: the outcome of the command, then one entry per run (a backfill has many).
    */
-  static String summary(List<RunRecord> runs, ExitCode exit) {
+  public static String summary(List<RunRecord> runs, ExitCode exit) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("status", exit == ExitCode.OK ? "succeeded" : "failed");

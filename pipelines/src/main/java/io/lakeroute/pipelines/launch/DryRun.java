@@ -1,17 +1,19 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.launch;
 
-import io.lakeroute.databricks.DatabricksSql;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.delivery.Publish;
+import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.routes.RoutePlan;
+import io.lakeroute.pipelines.run.RouteRunner;
+import io.lakeroute.pipelines.run.RunRecord;
 import io.lakeroute.query.QueryPartition;
 import io.lakeroute.query.QueryPlan;
-import io.lakeroute.warehouse.WarehouseConnection;
-import io.lakeroute.warehouse.WarehouseStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * {@code --dryRun}: what a run would do, without doing it. The source is asked for its metadata and
@@ -21,18 +23,18 @@ import java.util.Locale;
 final class DryRun {
   private DryRun() {}
 
-  static String describe(RouteOptions options) {
-    Lakeroute.Prepared prepared = Lakeroute.prepare(options, System::getenv);
-    RouteConfig config = prepared.config();
-    Layout layout = prepared.layout();
-    QueryPlan plan = Lakeroute.plan(config);
+  static String describe(RouteOptions options, Function<String, String> env) {
+    RouteRunner runner = RouteRunner.prepare(options, env, new RunRecord());
+    RunConfig config = runner.config();
+    Layout layout = config.layout();
+    QueryPlan plan = runner.planWithoutSnapshot();
     List<Long> rows = new ArrayList<>();
     for (QueryPartition partition : plan.partitions()) {
       rows.add(partition.estimatedRows());
     }
     Manifest manifest = Publish.planned(layout, config.format(), plan.schema(), rows);
     StringBuilder text = new StringBuilder("lakeroute: DRY RUN (nothing was written)\n");
-    line(text, "route", config.route().id() + " on " + options.getRunner().getSimpleName());
+    line(text, "route", runner.route().id() + " on " + options.getRunner().getSimpleName());
     line(
         text,
         "run id",
@@ -62,37 +64,9 @@ final class DryRun {
       text.append("  -- ").append(partition).append('\n');
       text.append(indent(partition.sql())).append('\n');
     }
-    if (config.warehouse() != null) {
-      WarehouseConnection warehouse = config.warehouse().connection();
-      text.append("SQL on ")
-          .append(warehouse.dialect().id())
-          .append(" (")
-          .append(warehouse.url())
-          .append(", secrets not shown):\n");
-      for (String statement :
-          WarehouseStep.planned(warehouse, config.warehouse().target(), manifest)) {
-        text.append(indent(statement)).append(";\n");
-      }
-      if (config.databricksTarget() != null) {
-        text.append("SQL on Databricks (")
-            .append(config.databricks().url())
-            .append(", token not shown):\n");
-        for (String statement : Lakeroute.databricksReader(config).planned(manifest.runId())) {
-          text.append(indent(statement)).append(";\n");
-        }
-      }
-    } else if (config.databricksTarget() != null) {
-      text.append("SQL on Databricks (")
-          .append(config.databricks().url())
-          .append(", token not shown):\n");
-      DatabricksSql sql = new DatabricksSql(config.databricksTarget(), manifest);
-      List<String> statements = new ArrayList<>();
-      statements.add(DatabricksSql.describeSchema(config.databricksTarget().table()));
-      statements.add(sql.createTable());
-      statements.add(sql.describeTable());
-      statements.addAll(sql.load());
-      statements.add(sql.countRows());
-      for (String statement : statements) {
+    for (RoutePlan.Statements statements : runner.plan().statements(manifest)) {
+      text.append(statements.title()).append(":\n");
+      for (String statement : statements.sql()) {
         text.append(indent(statement)).append(";\n");
       }
     }

@@ -1,14 +1,14 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.run;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.util.Locale;
 
 /** The one-screen summary printed at the end of a run. Holds no secret: the URL is redacted. */
-final class RunSummary {
+public final class RunSummary {
   private RunSummary() {}
 
-  static String format(RouteOptions options, RouteResult result) {
+  public static String format(RouteOptions options, RouteResult result) {
     Manifest manifest = result.manifest();
     double seconds = result.seconds();
     long rowsRead = result.rowsRead();

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.config;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code --logicalDate}: one date, or an inclusive range {@code from..to} for a backfill. */
-final class LogicalDates {
+public final class LogicalDates {
   /** Ten years of days: a range longer than that is a typo, not a backfill. */
   static final int MAX_DATES = 3660;
 
   private LogicalDates() {}
 
   /** The dates {@code value} names, in order; today (UTC, from {@code clock}) when it is null. */
-  static List<LocalDate> parse(String value, Clock clock) {
+  public static List<LocalDate> parse(String value, Clock clock) {
     if (value == null || value.isBlank()) {
       return List.of(LocalDate.now(clock));
     }

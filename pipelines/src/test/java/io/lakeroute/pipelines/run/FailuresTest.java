@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.run;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -14,15 +14,16 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
 /** How failures inside a pipeline become exit codes, and which are worth a retry. */
-class ClassifyTest {
+class FailuresTest {
   @Test
   void aSourceRestartedMidReadIsTransient() {
     SQLException terminated =
         new SQLException("terminating connection due to administrator command", "57P01");
     RunFailure failure =
-        Lakeroute.classify(
+        Failures.classify(
             new RuntimeException(
-                new SourceReadException("Reading partition 1/2 failed", terminated)));
+                new SourceReadException("Reading partition 1/2 failed", terminated)),
+            "deliver");
     assertThat(failure.exitCode(), equalTo(ExitCode.TRANSIENT));
     assertThat(failure.getMessage(), containsString("Reading partition 1/2 failed"));
     assertThat(failure.getMessage(), containsString("Retry the run."));
@@ -32,7 +33,8 @@ class ClassifyTest {
   void aQueryTheSourceRefusesIsNotTransient() {
     SQLException divide = new SQLException("division by zero", "22012");
     RunFailure failure =
-        Lakeroute.classify(new RuntimeException(new SourceReadException("Reading failed", divide)));
+        Failures.classify(
+            new RuntimeException(new SourceReadException("Reading failed", divide)), "deliver");
     assertThat(failure.exitCode(), equalTo(ExitCode.SOURCE));
   }
 
@@ -41,9 +43,11 @@ class ClassifyTest {
     IOException refused =
         new IOException("Unable to execute HTTP request", new ConnectException("refused"));
     assertThat(
-        Lakeroute.classify(new RuntimeException(refused)).exitCode(), equalTo(ExitCode.TRANSIENT));
+        Failures.classify(new RuntimeException(refused), "deliver").exitCode(),
+        equalTo(ExitCode.TRANSIENT));
     assertThat(
-        Lakeroute.classify(new DeliveryException("disk full", new IOException("No space")))
+        Failures.classify(
+                new DeliveryException("disk full", new IOException("No space")), "deliver")
             .exitCode(),
         equalTo(ExitCode.DELIVERY));
   }
@@ -51,19 +55,41 @@ class ClassifyTest {
   @Test
   void databricksFailuresTellALostConnectionFromARefusal() {
     RunFailure lost =
-        Lakeroute.classify(new RuntimeException(new DatabricksException("gone", null, true)));
+        Failures.classify(
+            new RuntimeException(new DatabricksException("gone", null, true)), "deliver");
     assertThat(lost.exitCode(), equalTo(ExitCode.TRANSIENT));
     assertThat(lost.step(), equalTo("databricks"));
-    RunFailure refused = Lakeroute.classify(new DatabricksException("no such schema", null));
+    RunFailure refused =
+        Failures.classify(new DatabricksException("no such schema", null), "deliver");
     assertThat(refused.exitCode(), equalTo(ExitCode.DATABRICKS));
   }
 
   @Test
   void aCountMismatchWinsOverEverythingElse() {
     RunFailure failure =
-        Lakeroute.classify(
+        Failures.classify(
             new RuntimeException(
-                "wrapped", new ReconciliationException("Row counts differ: 1000 ≠ 999")));
+                "wrapped",
+                new ReconciliationException(
+                    ReconciliationException.Hop.FILES, "Row counts differ: 1000 ≠ 999")),
+            "deliver");
     assertThat(failure.exitCode(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(failure.step(), equalTo("deliver"));
+  }
+
+  @Test
+  void theStepComesFromTheFailuresTypeNotFromWhereItWasThrown() {
+    RunFailure databricks =
+        Failures.classify(
+            new RuntimeException(
+                new ReconciliationException(
+                    ReconciliationException.Hop.DATABRICKS, "Databricks shows 999")),
+            "deliver");
+    assertThat(databricks.step(), equalTo("databricks"));
+    RunFailure load =
+        Failures.classify(new io.lakeroute.warehouse.WarehouseException("rejected row"), "deliver");
+    assertThat(load.step(), equalTo("load"));
+    assertThat(load.exitCode(), equalTo(ExitCode.LOAD));
+    assertThat(load.retryable(), equalTo(false));
   }
 }

@@ -1,4 +1,4 @@
-package io.lakeroute.pipelines;
+package io.lakeroute.pipelines.routes.warehouse;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lakeroute.pipelines.Lakeroute;
+import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
-import io.lakeroute.pipelines.routes.Route;
+import io.lakeroute.pipelines.routes.files.FilesRoute;
 import io.lakeroute.warehouse.WarehouseConnection;
 import io.lakeroute.warehouse.WarehouseDialect;
 import io.lakeroute.warehouse.WarehouseTarget;
@@ -26,7 +28,8 @@ class WarehouseConfigTest {
     List<String> all = new ArrayList<>(List.of("--route=" + route, "--format=csv"));
     all.addAll(Arrays.asList(args));
     RouteOptions options = Lakeroute.parse(all.toArray(new String[0]));
-    return WarehouseConfig.from(options, Route.of(route), ENV::get);
+    return WarehouseConfig.from(
+        options, (WarehouseRoute) io.lakeroute.pipelines.routes.Routes.of(route), ENV::get);
   }
 
   private static String failure(String route, String... args) {
@@ -52,7 +55,16 @@ class WarehouseConfigTest {
 
   @Test
   void mistakesNameTheirFlag() {
-    assertThat(failure("s3", "--warehouseTable=t"), containsString("--route=redshift"));
+    RouteOptions s3 =
+        Lakeroute.parse(
+            "--route=s3", "--jdbcUrl=jdbc:h2:mem:x", "--query=SELECT 1", "--destination=/tmp/x");
+    s3.setWarehouseTable("t");
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FilesRoute.S3.configure(s3, RunConfig.from(s3, ENV::get), ENV::get))
+            .getMessage(),
+        containsString("--route=redshift"));
     assertThat(
         failure("redshift", "--warehouseDialect=h2"), containsString("redshift or postgres"));
     assertThat(
@@ -125,12 +137,14 @@ class WarehouseConfigTest {
 
   @Test
   void theSynapseStandInMayStageOnS3ButSynapseMayNot() {
-    Route.SYNAPSE.checkDestination("s3://b/p", true);
+    WarehouseRoute.SYNAPSE.checkDestination("s3://b/p", true);
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> Route.SYNAPSE.checkDestination("s3://b/p"));
+            IllegalArgumentException.class,
+            () -> WarehouseRoute.SYNAPSE.checkDestination("s3://b/p", false));
     assertThat(e.getMessage(), containsString("use azfs://…"));
     assertThrows(
-        IllegalArgumentException.class, () -> Route.REDSHIFT.checkDestination("/tmp/x", true));
+        IllegalArgumentException.class,
+        () -> WarehouseRoute.REDSHIFT.checkDestination("/tmp/x", true));
   }
 }

@@ -1,0 +1,118 @@
+package io.lakeroute.pipelines.config;
+
+import io.lakeroute.delivery.Layout;
+import io.lakeroute.formats.CsvOptions;
+import io.lakeroute.formats.FileFormat;
+import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.run.Step;
+import io.lakeroute.query.JdbcSource;
+import io.lakeroute.query.Partitioning;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What every route shares, validated and immutable: the source and its query, the files' format,
+ * where they go and the run's identity. What a route adds (a warehouse, a Databricks table) is in
+ * that route's own config. Every message names the flag at fault; secrets are read from a file or
+ * the environment and never echoed.
+ */
+public record RunConfig(
+    JdbcSource source,
+    String query,
+    Partitioning partitioning,
+    FormatSpec format,
+    String destination,
+    String runId,
+    LocalDate logicalDate,
+    Step fromStep) {
+
+  /** Reads and checks the options; {@code env} looks up environment variables. */
+  public static RunConfig from(RouteOptions options, Function<String, String> env) {
+    return from(options, env, Clock.systemUTC());
+  }
+
+  static RunConfig from(RouteOptions options, Function<String, String> env, Clock clock) {
+    List<LocalDate> dates = LogicalDates.parse(options.getLogicalDate(), clock);
+    if (dates.size() > 1) {
+      throw new IllegalArgumentException(
+          "--logicalDate=" + options.getLogicalDate() + " is a range: run it with the launcher");
+    }
+    LocalDate logicalDate = dates.get(0);
+    String password =
+        Secrets.fromFileOrEnv(
+            options.getJdbcPasswordFile(), "--jdbcPasswordFile", options.getJdbcPasswordEnv(), env);
+    JdbcSource source =
+        JdbcSource.of(
+                options.getJdbcUrl(), options.getJdbcDriver(), options.getJdbcUser(), password)
+            .withFetchSize(options.getFetchSize());
+    Partitioning partitioning =
+        (options.getPartitionColumn() == null
+                ? Partitioning.none()
+                : Partitioning.onColumn(options.getPartitionColumn())
+                    .withPartitions(options.getPartitions()))
+            .withMaxRowsPerFile(options.getMaxRowsPerFile());
+    String runId = options.getRunId() != null ? options.getRunId() : logicalDate.toString();
+    return new RunConfig(
+        source,
+        query(options),
+        partitioning,
+        format(options),
+        destination(options.getDestination()),
+        runId,
+        logicalDate,
+        Step.of(options.getFromStep()));
+  }
+
+  /** Where the run's files are staged and published. */
+  public Layout layout() {
+    return Layout.of(destination, runId);
+  }
+
+  private static String query(RouteOptions options) {
+    if (options.getQuery() != null && options.getQueryFile() != null) {
+      throw new IllegalArgumentException("Give either --query or --queryFile, not both");
+    }
+    if (options.getQueryFile() != null) {
+      try {
+        return Files.readString(Path.of(options.getQueryFile()), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--queryFile=" + options.getQueryFile() + " cannot be read: " + e, e);
+      }
+    }
+    if (options.getQuery() == null || options.getQuery().isBlank()) {
+      throw new IllegalArgumentException("Give the query with --query or --queryFile");
+    }
+    return options.getQuery();
+  }
+
+  private static FormatSpec format(RouteOptions options) {
+    FileFormat format =
+        FileFormat.of(options.getFormat() == null ? "parquet" : options.getFormat());
+    CsvOptions csv =
+        CsvOptions.defaults()
+            .withHeader(options.getCsvHeader())
+            .withDelimiter(options.getCsvDelimiter())
+            .withQuote(options.getCsvQuote())
+            .withEscape(options.getCsvEscape())
+            .withNullString(options.getCsvNullString())
+            .withLineEnding(options.getCsvLineEnding())
+            .withQuoteMode(options.getCsvQuoteMode());
+    return FormatSpec.of(format).withCodec(options.getCompression()).withCsv(csv);
+  }
+
+  static String destination(String destination) {
+    if (destination == null || destination.isBlank()) {
+      throw new IllegalArgumentException(
+          "--destination is required: a URI such as s3://bucket/prefix or file:///tmp/out");
+    }
+    return destination.strip();
+  }
+}

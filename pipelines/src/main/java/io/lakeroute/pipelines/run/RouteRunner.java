@@ -1,0 +1,359 @@
+package io.lakeroute.pipelines.run;
+
+import io.lakeroute.delivery.DeliveryException;
+import io.lakeroute.delivery.Layout;
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.delivery.Staging;
+import io.lakeroute.pipelines.config.RunConfig;
+import io.lakeroute.pipelines.config.Stores;
+import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.routes.Route;
+import io.lakeroute.pipelines.routes.RoutePlan;
+import io.lakeroute.pipelines.routes.RoutePlan.Counts;
+import io.lakeroute.pipelines.routes.Routes;
+import io.lakeroute.query.PartitionReader;
+import io.lakeroute.query.QueryPlan;
+import io.lakeroute.query.QueryPlanner;
+import io.lakeroute.query.SourceException;
+import io.lakeroute.query.SourceSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Drives any route the same way: preflight (the store, then the route's services), plan the query
+ * inside one source snapshot, one pipeline that writes, verifies, reconciles and publishes the
+ * files and then runs the route's later steps, and the counts of every hop. {@code --fromStep}
+ * resumes the route's later steps from the published manifest instead. Every step is timed and
+ * recorded in the {@link RunRecord}, failures included.
+ */
+public final class RouteRunner {
+  private final RouteOptions options;
+  private final RunConfig run;
+  private final Route route;
+  private final RoutePlan plan;
+  private final Layout layout;
+  private final String credentials;
+  private final RunRecord record;
+
+  private RouteRunner(
+      RouteOptions options,
+      RunConfig run,
+      Route route,
+      RoutePlan plan,
+      String credentials,
+      RunRecord record) {
+    this.options = options;
+    this.run = run;
+    this.route = route;
+    this.plan = plan;
+    this.layout = run.layout();
+    this.credentials = credentials;
+    this.record = record;
+  }
+
+  /**
+   * Validates the options into the route's config and readies the store's filesystem; nothing is
+   * contacted. A bad option is a {@link ExitCode#USAGE} failure naming it.
+   */
+  public static RouteRunner prepare(
+      RouteOptions options, Function<String, String> env, RunRecord record) {
+    try {
+      RunConfig run = RunConfig.from(options, env);
+      Route route = Routes.of(options.getRoute());
+      RoutePlan plan = route.configure(options, run, env);
+      String credentials = Stores.configure(options, run.destination(), env);
+      return new RouteRunner(options, run, route, plan, credentials, record);
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
+    } catch (DeliveryException e) {
+      throw new RunFailure(ExitCode.DELIVERY, e.getMessage(), e);
+    }
+  }
+
+  public RunConfig config() {
+    return run;
+  }
+
+  public Route route() {
+    return route;
+  }
+
+  public RoutePlan plan() {
+    return plan;
+  }
+
+  /** Runs the route; throws {@link RunFailure} when it fails, with the record saying where. */
+  public RouteResult run() {
+    long start = System.nanoTime();
+    try {
+      record.identify(
+          route.id(),
+          options.getRunner().getSimpleName(),
+          run.runId(),
+          run.logicalDate().toString(),
+          run.fromStep().id());
+      record.location(layout.runDirectory().toString());
+      if (!plan.laterSteps().contains(Step.LOAD)) {
+        record.skipped("load");
+      }
+      if (!plan.laterSteps().contains(Step.DATABRICKS)) {
+        record.skipped("databricks");
+      }
+      return run.fromStep() == Step.QUERY ? deliver(start) : resume(start);
+    } finally {
+      record.finish();
+    }
+  }
+
+  private RouteResult deliver(long start) {
+    step(
+        "preflight",
+        () -> {
+          checkStore();
+          Staging.cleanAbandoned(
+              layout, Duration.ofHours(Math.max(1, options.getStagingRetentionHours())));
+          plan.preflight();
+          return null;
+        });
+    Planned planned = step("plan", this::planInSnapshot);
+    QueryPlan query = planned.plan();
+    try {
+      plan.beforeDelivery(query);
+      record.counts(query.rowCount(), null, null);
+      Pipeline pipeline = Pipeline.create(options);
+      PCollection<Manifest> published = Deliver.expand(pipeline, query, run.format(), layout);
+      plan.expand(published, query, layout);
+      long deliverStart = System.nanoTime();
+      PipelineResult result;
+      try {
+        result = pipeline.run();
+        PipelineResult.State state = result.waitUntilFinish();
+        if (state != PipelineResult.State.DONE) {
+          throw new IllegalStateException("the pipeline ended in state " + state);
+        }
+      } catch (RuntimeException e) {
+        Staging.clean(layout);
+        RunFailure failure = classify(e, "deliver");
+        String failed = failure.step() == null ? "deliver" : failure.step();
+        record.failed(failure, failed, since(deliverStart));
+        if (!"deliver".equals(failed)) {
+          // A later step failed: the files were published, and the steps before it succeeded.
+          record.step("deliver", "succeeded", since(deliverStart));
+          if ("databricks".equals(failed) && plan.laterSteps().contains(Step.LOAD)) {
+            record.step("load", "succeeded", 0);
+          }
+          record.manifest(readPublished().orElse(null));
+        }
+        throw failure;
+      }
+      double pipelineSeconds = since(deliverStart);
+      double databricksSeconds = seconds(RouteResult.databricksMillis(result));
+      double loadSeconds = seconds(RouteResult.loadMillis(result));
+      record.step(
+          "deliver", "succeeded", Math.max(0, pipelineSeconds - loadSeconds - databricksSeconds));
+      Counts counts = plan.counts(result);
+      if (plan.laterSteps().contains(Step.LOAD)) {
+        record.step("load", "succeeded", loadSeconds);
+      }
+      if (plan.laterSteps().contains(Step.DATABRICKS)) {
+        record.step("databricks", "succeeded", databricksSeconds);
+      }
+      Manifest manifest = readManifest();
+      record.manifest(manifest);
+      record.counts(
+          query.rowCount(),
+          plan.laterSteps().contains(Step.LOAD) ? counts.inWarehouse() : null,
+          counts.inDatabricks());
+      return new RouteResult(
+          manifest,
+          query.rowCount(),
+          RouteResult.counter(result, PartitionReader.ROWS_READ),
+          counts.inWarehouse(),
+          counts.inDatabricks(),
+          since(start));
+    } finally {
+      closeQuietly(planned.snapshot());
+    }
+  }
+
+  /** {@code --fromStep=load|databricks}: the route's later steps from the published manifest. */
+  private RouteResult resume(long start) {
+    record.skipped("plan");
+    record.skipped("deliver");
+    Step from = run.fromStep();
+    if (!plan.laterSteps().contains(from)) {
+      throw RunFailure.usage(
+          from == Step.LOAD
+              ? "--fromStep=load: --route="
+                  + route.id()
+                  + " loads no warehouse; use --fromStep=databricks to run the Databricks step"
+                  + " again"
+              : "--fromStep=databricks needs the Databricks options (--databricksTable, …)");
+    }
+    Manifest manifest =
+        step(
+            "preflight",
+            () -> {
+              Manifest published = publishedManifest();
+              plan.preflight();
+              return published;
+            });
+    record.manifest(manifest);
+    Counts counts =
+        plan.resume(
+            from,
+            manifest,
+            new Steps() {
+              @Override
+              public <T> T run(String name, Supplier<T> body) {
+                return step(name, body);
+              }
+
+              @Override
+              public void skipped(String name) {
+                record.skipped(name);
+              }
+            });
+    record.counts(
+        null,
+        counts.inWarehouse() < 0 ? null : counts.inWarehouse(),
+        counts.inDatabricks() < 0 ? null : counts.inDatabricks());
+    return new RouteResult(
+        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start));
+  }
+
+  /** Plans without a shared snapshot: for a dry run, which holds nothing open. */
+  public QueryPlan planWithoutSnapshot() {
+    try {
+      return QueryPlanner.plan(run.source(), run.query(), run.partitioning());
+    } catch (SourceException | IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+    }
+  }
+
+  /** A plan and the source snapshot its partitions read, held open until the pipeline ends. */
+  private record Planned(SourceSnapshot snapshot, QueryPlan plan) {}
+
+  private Planned planInSnapshot() {
+    SourceSnapshot snapshot;
+    try {
+      snapshot = SourceSnapshot.export(run.source());
+    } catch (SourceException e) {
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+    }
+    try {
+      return new Planned(snapshot, QueryPlanner.plan(snapshot, run.query(), run.partitioning()));
+    } catch (SourceException | IllegalArgumentException e) {
+      closeQuietly(snapshot);
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(SourceSnapshot snapshot) {
+    try {
+      snapshot.close();
+    } catch (SQLException e) {
+      // The transaction only ever read; the server ends it with the connection.
+    }
+  }
+
+  private void checkStore() {
+    try {
+      Staging.checkWritable(layout);
+    } catch (DeliveryException e) {
+      throw new RunFailure(
+          ExitCode.DELIVERY,
+          e.getMessage() + (credentials == null ? "" : "\nCredentials: " + credentials),
+          e);
+    }
+  }
+
+  /** The manifest a resumed run starts from: published, complete, and this run's own. */
+  private Manifest publishedManifest() {
+    Optional<Manifest> manifest = readPublished();
+    if (manifest.isEmpty()) {
+      throw RunFailure.usage(
+          "--fromStep needs the published run "
+              + layout.runDirectory()
+              + " (its "
+              + Layout.MANIFEST
+              + " and "
+              + Layout.DONE_MARKER
+              + "), and it is not there: run from the start (--fromStep=query), or give the"
+              + " --runId/--logicalDate of a published run");
+    }
+    if (!run.runId().equals(manifest.get().runId())) {
+      throw RunFailure.usage(
+          "The manifest at "
+              + layout.manifest()
+              + " belongs to run "
+              + manifest.get().runId()
+              + ", not --runId="
+              + run.runId()
+              + ": refusing to load another run's files");
+    }
+    return manifest.get();
+  }
+
+  /** The run's manifest when the run was published completely (its done marker exists). */
+  private Optional<Manifest> readPublished() {
+    try {
+      MatchResult marker = FileSystems.match(layout.doneMarker().toString());
+      if (marker.status() != MatchResult.Status.OK || marker.metadata().isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(readManifest());
+    } catch (IOException | RunFailure e) {
+      return Optional.empty();
+    }
+  }
+
+  private Manifest readManifest() {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(layout.manifest()))) {
+      return Manifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new RunFailure(
+          ExitCode.DELIVERY, "The published manifest " + layout.manifest() + " cannot be read", e);
+    }
+  }
+
+  /** The run failure {@code e} stands for: the route's word first, then its type. */
+  private RunFailure classify(Throwable e, String step) {
+    RunFailure explained = e instanceof RunFailure known ? known : plan.explain(e);
+    return explained != null ? explained : Failures.classify(e, step);
+  }
+
+  /** Runs one step, timing it; its failure is the run's, recorded against the step. */
+  private <T> T step(String name, Supplier<T> body) {
+    long start = System.nanoTime();
+    try {
+      T value = body.get();
+      record.step(name, "succeeded", since(start));
+      return value;
+    } catch (RuntimeException e) {
+      RunFailure failure = classify(e, name);
+      record.failed(failure, failure.step() == null ? name : failure.step(), since(start));
+      throw failure;
+    }
+  }
+
+  private static double seconds(Optional<Long> millis) {
+    return millis.map(ms -> ms / 1000.0).orElse(0.0);
+  }
+
+  private static double since(long nanos) {
+    return (System.nanoTime() - nanos) / 1e9;
+  }
+}
