@@ -18,6 +18,7 @@ public final class Lakeroute {
   private Lakeroute() {}
 
   public static void main(String[] args) {
+    Thread.setDefaultUncaughtExceptionHandler(Launcher::haltOnError);
     System.exit(launch(args, System.out, System.err).code());
   }
 

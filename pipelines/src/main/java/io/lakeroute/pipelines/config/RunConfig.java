@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
@@ -31,7 +32,8 @@ public record RunConfig(
     String destination,
     String runId,
     LocalDate logicalDate,
-    Step fromStep) {
+    Step fromStep,
+    Duration stagingRetention) {
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
   public static RunConfig from(RouteOptions options, Function<String, String> env) {
@@ -67,7 +69,8 @@ public record RunConfig(
         destination(options.getDestination()),
         runId,
         logicalDate,
-        Step.of(options.getFromStep()));
+        Step.of(options.getFromStep()),
+        stagingRetention(options.getStagingRetentionHours()));
   }
 
   /** Where the run's files are staged and published. */
@@ -106,6 +109,21 @@ public record RunConfig(
             .withLineEnding(options.getCsvLineEnding())
             .withQuoteMode(options.getCsvQuoteMode());
     return FormatSpec.of(format).withCodec(options.getCompression()).withCsv(csv);
+  }
+
+  /**
+   * How old another run's staging folder must be before a run deletes it as a crashed run's: at
+   * least an hour, since a younger one may belong to a run still writing.
+   */
+  private static Duration stagingRetention(int hours) {
+    if (hours < 1) {
+      throw new IllegalArgumentException(
+          "--stagingRetentionHours="
+              + hours
+              + " is too short: a younger staging folder may belong to a run still writing; give"
+              + " 1 or more");
+    }
+    return Duration.ofHours(hours);
   }
 
   static String destination(String destination) {

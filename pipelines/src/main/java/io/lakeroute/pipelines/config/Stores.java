@@ -11,9 +11,16 @@ import io.lakeroute.pipelines.routes.Destinations;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.beam.sdk.extensions.gcp.auth.GcpCredentialFactory;
 import org.apache.beam.sdk.io.FileSystems;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Readies Beam's filesystems for a destination; the stores differ only in options. */
 public final class Stores {
@@ -58,6 +65,9 @@ public final class Stores {
     if (options.getS3PathStyle()) {
       options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     }
+    if (options.getAwsCredentialsFile() != null) {
+      options.setAwsCredentialsProvider(awsCredentials(options.getAwsCredentialsFile()));
+    }
     String credentials = null;
     if (scheme.equals("gs")) {
       credentials = gcsCredentials(options, applicationDefault);
@@ -66,6 +76,39 @@ public final class Stores {
     }
     FileSystems.setDefaultPipelineOptions(options);
     return credentials;
+  }
+
+  /**
+   * The access key in {@code path}, an AWS credentials file: its first profile's {@code
+   * aws_access_key_id}, {@code aws_secret_access_key} and optional {@code aws_session_token}.
+   * Beam hands the provider to every worker with the pipeline's options.
+   */
+  static AwsCredentialsProvider awsCredentials(String path) {
+    Map<String, String> keys = new HashMap<>();
+    boolean secondProfile = false;
+    int profiles = 0;
+    for (String line : Secrets.file(path, "--awsCredentialsFile").split("\\R")) {
+      String stripped = line.strip();
+      if (stripped.startsWith("[")) {
+        secondProfile = ++profiles > 1;
+      } else if (!secondProfile && stripped.contains("=") && !stripped.startsWith("#")) {
+        String[] pair = stripped.split("=", 2);
+        keys.put(pair[0].strip().toLowerCase(Locale.ROOT), pair[1].strip());
+      }
+    }
+    String id = keys.get("aws_access_key_id");
+    String secret = keys.get("aws_secret_access_key");
+    if (id == null || id.isEmpty() || secret == null || secret.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--awsCredentialsFile="
+              + path
+              + " has no aws_access_key_id and aws_secret_access_key in its first profile");
+    }
+    String session = keys.get("aws_session_token");
+    return StaticCredentialsProvider.create(
+        session == null
+            ? AwsBasicCredentials.create(id, secret)
+            : AwsSessionCredentials.create(id, secret, session));
   }
 
   private static String gcsCredentials(RouteOptions options, CredentialLookup applicationDefault) {

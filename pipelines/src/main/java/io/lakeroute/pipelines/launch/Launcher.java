@@ -22,11 +22,14 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a command line asks for, run by run: {@code --help}, {@code @file} arguments, the embedded
@@ -34,7 +37,29 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * one-screen summary, and the JSON summary of them all, written also when a run fails.
  */
 public final class Launcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+  /** What an Error in a worker thread does before the process halts: report and summarise. */
+  private static volatile Consumer<Throwable> onFatal = error -> {};
+
   private Launcher() {}
+
+  /**
+   * The process's handler of an uncaught Error (out of memory, above all) in any thread: a runner
+   * may wait forever for a worker that died of one, so the command reports it, writes its summary
+   * and halts with {@link ExitCode#FAILED} at once. Installed by {@code main} only.
+   */
+  public static void haltOnError(Thread thread, Throwable error) {
+    if (!(error instanceof Error)) {
+      LOG.warn("Uncaught failure in thread {}", thread.getName(), error);
+      return;
+    }
+    try {
+      onFatal.accept(error);
+    } finally {
+      Runtime.getRuntime().halt(ExitCode.FAILED.code());
+    }
+  }
 
   public static ExitCode launch(
       String[] given, PrintStream out, PrintStream err, Function<String, String> env) {
@@ -45,10 +70,30 @@ public final class Launcher {
     List<RunRecord> records = new ArrayList<>();
     String summaryPath = null;
     ExitCode exit = ExitCode.OK;
+    String[] args = given;
     try {
-      String[] args = expandArgFiles(given);
+      args = expandArgFiles(given);
+      SecretFlags.refuse(args);
       RouteOptions options = parse(args);
-      summaryPath = options.getSummaryPath();
+      summaryPath = checkSummaryPath(options.getSummaryPath(), records);
+      String path = summaryPath;
+      String[] scrubbing = args;
+      onFatal =
+          error -> {
+            RunFailure failure = unexpected(error, scrubbing);
+            err.println("lakeroute: FAILED (" + failure.exitCode().meaning() + ")");
+            err.println("  " + failure.getMessage());
+            if (!records.isEmpty()) {
+              records.get(records.size() - 1).failedUnlessRecorded(failure);
+            }
+            if (path != null) {
+              try {
+                writeSummary(path, RunRecord.summary(records, failure.exitCode()));
+              } catch (IOException | RuntimeException e) {
+                err.println("lakeroute: cannot write --summaryPath=" + path + ": " + e);
+              }
+            }
+          };
       for (String[] runArgs : runs(args, options)) {
         RouteOptions run = parse(runArgs);
         if (run.getDryRun()) {
@@ -60,13 +105,22 @@ public final class Launcher {
         RouteResult result = RouteRunner.prepare(run, env, record).run();
         out.print(RunSummary.format(run, result));
       }
-    } catch (RunFailure failure) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      RunFailure failure = unexpected(e, args);
       err.println("lakeroute: FAILED (" + failure.exitCode().meaning() + ")");
       err.println("  " + failure.getMessage().replace("\n", "\n  "));
       exit = failure.exitCode();
+      if (!records.isEmpty()) {
+        records.get(records.size() - 1).failedUnlessRecorded(failure);
+      }
     }
     if (summaryPath != null) {
-      exit = writeSummary(summaryPath, RunRecord.summary(records, exit), exit, err);
+      try {
+        writeSummary(summaryPath, RunRecord.summary(records, exit));
+      } catch (IOException | RuntimeException e) {
+        err.println("lakeroute: cannot write --summaryPath=" + summaryPath + ": " + e);
+        exit = exit == ExitCode.OK ? ExitCode.USAGE : exit;
+      }
     }
     return exit;
   }
@@ -78,7 +132,8 @@ public final class Launcher {
     try {
       return PipelineOptionsFactory.fromArgs(args).withValidation().as(RouteOptions.class);
     } catch (IllegalArgumentException e) {
-      throw RunFailure.usage(e.getMessage() + " (see --help for every option)");
+      throw RunFailure.usage(
+          SecretFlags.scrub(e.getMessage(), args) + " (see --help for every option)");
     }
   }
 
@@ -121,17 +176,61 @@ public final class Launcher {
     return dated;
   }
 
-  private static ExitCode writeSummary(String path, String json, ExitCode exit, PrintStream err) {
-    try {
-      ResourceId target = FileSystems.matchNewResource(Layout.localPath(path), false);
-      try (WritableByteChannel channel = Staging.createReplacing(target, "application/json")) {
-        channel.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
-      }
-      return exit;
-    } catch (IOException | RuntimeException e) {
-      err.println("lakeroute: cannot write --summaryPath=" + path + ": " + e);
-      return exit == ExitCode.OK ? ExitCode.USAGE : exit;
+  /**
+   * Writes a summary saying the command is running, so that a path that cannot be written fails
+   * before any data moves; returns the path, or null without one.
+   */
+  private static String checkSummaryPath(String path, List<RunRecord> records) {
+    if (path == null) {
+      return null;
     }
+    try {
+      writeSummary(path, RunRecord.summary(records, null));
+      return path;
+    } catch (IOException | RuntimeException e) {
+      throw RunFailure.usage(
+          "--summaryPath="
+              + path
+              + " cannot be written ("
+              + e.getMessage()
+              + "): give a file in a folder that exists and is writable. Nothing was read.");
+    }
+  }
+
+  private static void writeSummary(String path, String json) throws IOException {
+    ResourceId target = FileSystems.matchNewResource(Layout.localPath(path), false);
+    try (WritableByteChannel channel = Staging.createReplacing(target, "application/json")) {
+      channel.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  /**
+   * The failure to report for {@code e}: a {@link RunFailure} as it is, anything else as one line
+   * (the stack trace goes to the debug log), never with a secret flag's value in it.
+   */
+  static RunFailure unexpected(Throwable e, String[] args) {
+    RunFailure failure;
+    if (e instanceof RunFailure known) {
+      failure = known;
+    } else if (e instanceof IllegalArgumentException) {
+      failure = new RunFailure(ExitCode.USAGE, e.getMessage(), e);
+    } else if (e instanceof OutOfMemoryError) {
+      failure =
+          new RunFailure(
+              ExitCode.FAILED,
+              "The JVM ran out of memory ("
+                  + e.getMessage()
+                  + "): give it more heap (-Xmx) or lower --fetchSize and --maxRowsPerFile."
+                  + " Nothing partial was published.",
+              null);
+    } else {
+      LOG.debug("Unexpected failure", e);
+      failure = new RunFailure(ExitCode.FAILED, String.valueOf(e), e);
+    }
+    String scrubbed = SecretFlags.scrub(String.valueOf(failure.getMessage()), args);
+    return scrubbed.equals(failure.getMessage())
+        ? failure
+        : new RunFailure(failure.exitCode(), scrubbed, null, failure.step());
   }
 
   /**

@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -122,8 +121,7 @@ public final class RouteRunner {
         "preflight",
         () -> {
           checkStore();
-          Staging.cleanAbandoned(
-              layout, Duration.ofHours(Math.max(1, options.getStagingRetentionHours())));
+          Staging.cleanAbandoned(layout, run.stagingRetention());
           plan.preflight();
           return null;
         });

@@ -75,6 +75,13 @@ public final class RunRecord {
     }
   }
 
+  /** Records {@code failure} unless a step already recorded the run's failure. */
+  public void failedUnlessRecorded(RunFailure failure) {
+    if (this.failure == null) {
+      failed(failure, null, 0);
+    }
+  }
+
   public void counts(Long queryRows, Long warehouseRows, Long databricksRows) {
     this.queryRows = queryRows;
     this.warehouseRows = warehouseRows;
@@ -153,13 +160,20 @@ public final class RunRecord {
   }
 
   /**
-   * The whole summary: the outcome of the command, then one entry per run (a backfill has many).
+   * The whole summary: the outcome of the command ({@code exit} null while it runs), then one
+   * entry per run (a backfill has many).
    */
   public static String summary(List<RunRecord> runs, ExitCode exit) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schemaVersion", SCHEMA_VERSION);
-    root.put("status", exit == ExitCode.OK ? "succeeded" : "failed");
-    root.put("exitCode", exit.code());
+    if (exit == null) {
+      // Written when the command starts, so that an unwritable path fails before data moves.
+      root.put("status", "running");
+      root.putNull("exitCode");
+    } else {
+      root.put("status", exit == ExitCode.OK ? "succeeded" : "failed");
+      root.put("exitCode", exit.code());
+    }
     ArrayNode array = root.putArray("runs");
     runs.forEach(r -> array.add(r.toJson()));
     try {
