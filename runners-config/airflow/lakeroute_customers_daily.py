@@ -30,7 +30,8 @@ def run_lakeroute(ds, **_):
         raise AirflowException(f"lakeroute lost a connection for {ds} (exit 75): retrying")
     if status != 0:
         raise AirflowFailException(
-            f"lakeroute failed for {ds} with exit {status}: see README 'Exit codes' and the summary"
+            f"lakeroute failed for {ds} with exit {status}:"
+            " see docs/operations.md 'Exit codes' and the summary"
         )
 
 

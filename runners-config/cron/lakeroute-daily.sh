@@ -6,8 +6,8 @@
 #   LAKEROUTE_WAIT   seconds between attempts, doubled each time, default 60
 #   JAVA_OPTS        JVM options, default -Xmx2g
 # Every other argument goes to lakeroute, e.g. @/etc/lakeroute/customers.args --logicalDate=…
-# Without --logicalDate the run is for today (UTC). Exit status: lakeroute's (README, "Exit codes");
-# 75 as well when the previous run still holds the lock.
+# Without --logicalDate the run is for today (UTC). Exit status: lakeroute's (docs/operations.md,
+# "Exit codes"); 75 as well when the previous run still holds the lock.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="${LAKEROUTE_JAR:-$here/pipelines/target/lakeroute.jar}"

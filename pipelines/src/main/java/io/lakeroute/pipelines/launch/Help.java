@@ -2,6 +2,7 @@ package io.lakeroute.pipelines.launch;
 
 import io.lakeroute.pipelines.options.AzureStoreOptions;
 import io.lakeroute.pipelines.options.BigQueryRouteOptions;
+import io.lakeroute.pipelines.options.DatabricksOptions;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
@@ -17,12 +18,75 @@ import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
-/** {@code --help}: every lakeroute option with its meaning and default, by concern. */
+/**
+ * {@code --help}: every lakeroute option with its meaning and default, by concern. The sections are
+ * also what {@link OptionsReference} renders as docs/options.md, so the two cannot drift apart.
+ */
 public final class Help {
   private Help() {}
+
+  /**
+   * One group of options: the getters of {@code options} that carry a {@link Description}, then
+   * {@code notes} (one line each in {@code --help}). {@code inherited} also lists the getters of
+   * the Beam interface {@code options} extends (Beam's S3 options), but never Beam's core options.
+   */
+  record Section(String title, Class<?> options, boolean inherited, List<String> notes) {
+    /** The section's options, sorted by name. */
+    List<Method> getters() {
+      Method[] methods = inherited ? options.getMethods() : options.getDeclaredMethods();
+      return Arrays.stream(methods)
+          .filter(m -> m.getName().startsWith("get") && m.getParameterCount() == 0)
+          .filter(m -> m.getAnnotation(Description.class) != null)
+          .filter(
+              m ->
+                  !inherited
+                      || !m.getDeclaringClass().getName().startsWith("org.apache.beam.sdk.options"))
+          .sorted(Comparator.comparing(Method::getName))
+          .toList();
+    }
+  }
+
+  static List<Section> sections() {
+    return List.of(
+        new Section("Route", RouteOptions.class, false, List.of()),
+        new Section("Source", SourceOptions.class, false, List.of()),
+        new Section("Format", FormatOptions.class, false, List.of()),
+        new Section("Delivery", DeliveryOptions.class, false, List.of()),
+        new Section("Run identity and scheduling", RunOptions.class, false, List.of()),
+        new Section("Amazon S3", S3StoreOptions.class, true, List.of()),
+        new Section(
+            "Google Cloud Storage",
+            GcsStoreOptions.class,
+            false,
+            List.of(
+                "and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
+                "--impersonateServiceAccount, --credentialFactoryClass.")),
+        new Section(
+            "Azure Blob Storage",
+            AzureStoreOptions.class,
+            false,
+            List.of(
+                "and Beam's own: --blobServiceEndpoint, --accountName, --azureCredentialsProvider,",
+                "--blobstoreClientFactoryClass. --accessKey, --sasToken and --azureConnectionString"
+                    + " are",
+                "refused: give the secret in a file or the environment.")),
+        new Section(
+            "Warehouse (routes redshift and synapse)", WarehouseOptions.class, false, List.of()),
+        new Section("Redshift", RedshiftOptions.class, false, List.of()),
+        new Section("Synapse", SynapseOptions.class, false, List.of()),
+        new Section(
+            "BigQuery (--route=bigquery)",
+            BigQueryRouteOptions.class,
+            false,
+            List.of(
+                "and Beam's own: --tempLocation (where BigQueryIO writes its load files),"
+                    + " --bigQueryProject.")),
+        new Section("Databricks", DatabricksOptions.class, false, List.of()));
+  }
 
   static void print(PrintStream out) {
     out.println("lakeroute — deliver the result of a SQL query, validated at every hop.");
@@ -31,36 +95,18 @@ public final class Help {
     out.println("       [--runner=DirectRunner|SparkRunner] [options]");
     out.println("With no --jdbcUrl the demo runs on an embedded database and writes every format.");
     out.println();
-    section(out, "Route", RouteOptions.class, false);
-    section(out, "Source", SourceOptions.class, false);
-    section(out, "Format", FormatOptions.class, false);
-    section(out, "Delivery", DeliveryOptions.class, false);
-    section(out, "Run identity and scheduling", RunOptions.class, false);
-    section(out, "Amazon S3", S3StoreOptions.class, true);
-    section(
-        out,
-        "Google Cloud Storage",
-        GcsStoreOptions.class,
-        false,
-        "  and Beam's own: --project, --gcsEndpoint, --gcsUploadBufferSizeBytes,",
-        "  --impersonateServiceAccount, --credentialFactoryClass.");
-    section(
-        out,
-        "Azure Blob Storage",
-        AzureStoreOptions.class,
-        false,
-        "  and Beam's own: --blobServiceEndpoint, --accountName, --azureCredentialsProvider,",
-        "  --blobstoreClientFactoryClass. --accessKey, --sasToken and --azureConnectionString are",
-        "  refused: give the secret in a file or the environment.");
-    section(out, "Warehouse (routes redshift and synapse)", WarehouseOptions.class, false);
-    section(out, "Redshift", RedshiftOptions.class, false);
-    section(out, "Synapse", SynapseOptions.class, false);
-    section(
-        out,
-        "BigQuery (--route=bigquery)",
-        BigQueryRouteOptions.class,
-        false,
-        "  and Beam's own: --tempLocation (where BigQueryIO writes its load files), --bigQueryProject.");
+    for (Section section : sections()) {
+      out.println(section.title() + ":");
+      for (Method m : section.getters()) {
+        String value = defaultOf(m);
+        out.printf("  --%s%s%n", flag(m), value == null ? "" : " (default: " + value + ")");
+        out.printf("      %s%n", m.getAnnotation(Description.class).value());
+      }
+      for (String note : section.notes()) {
+        out.println("  " + note);
+      }
+      out.println();
+    }
     out.println("Runner (Beam): --runner=DirectRunner (default) | SparkRunner; SparkRunner takes");
     out.println("  --sparkMaster=local[2] | spark://… | yarn. Any other Beam option is accepted.");
     out.println();
@@ -70,40 +116,30 @@ public final class Help {
     }
   }
 
-  private static void section(
-      PrintStream out, String title, Class<?> type, boolean inherited, String... notes) {
-    out.println(title + ":");
-    Method[] methods = inherited ? type.getMethods() : type.getDeclaredMethods();
-    Arrays.stream(methods)
-        .filter(m -> m.getName().startsWith("get") && m.getParameterCount() == 0)
-        .filter(m -> m.getAnnotation(Description.class) != null)
-        .filter(
-            m ->
-                !inherited
-                    || !m.getDeclaringClass().getName().startsWith("org.apache.beam.sdk.options"))
-        .sorted(Comparator.comparing(Method::getName))
-        .forEach(
-            m -> {
-              String name = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
-              out.printf("  --%s%s%n", name, defaultOf(m));
-              out.printf("      %s%n", m.getAnnotation(Description.class).value());
-            });
-    for (String note : notes) {
-      out.println(note);
+  /**
+   * The flag a getter stands for, named as Beam names the property (JavaBeans' decapitalize):
+   * {@code getFetchSize} is {@code fetchSize}, but Beam's {@code getSSEAlgorithm} is {@code
+   * SSEAlgorithm}.
+   */
+  static String flag(Method getter) {
+    String property = getter.getName().substring(3);
+    if (property.length() > 1 && Character.isUpperCase(property.charAt(1))) {
+      return property;
     }
-    out.println();
+    return Character.toLowerCase(property.charAt(0)) + property.substring(1);
   }
 
-  private static String defaultOf(Method m) {
+  /** The getter's declared default as text, or null when it declares none. */
+  static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {
-      return " (default: " + m.getAnnotation(Default.String.class).value() + ")";
+      return m.getAnnotation(Default.String.class).value();
     } else if (m.getAnnotation(Default.Integer.class) != null) {
-      return " (default: " + m.getAnnotation(Default.Integer.class).value() + ")";
+      return String.valueOf(m.getAnnotation(Default.Integer.class).value());
     } else if (m.getAnnotation(Default.Long.class) != null) {
-      return " (default: " + m.getAnnotation(Default.Long.class).value() + ")";
+      return String.valueOf(m.getAnnotation(Default.Long.class).value());
     } else if (m.getAnnotation(Default.Boolean.class) != null) {
-      return " (default: " + m.getAnnotation(Default.Boolean.class).value() + ")";
+      return String.valueOf(m.getAnnotation(Default.Boolean.class).value());
     }
-    return "";
+    return null;
   }
 }

@@ -19,9 +19,10 @@ public interface RouteOptions
         BigQueryRouteOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
-          + " → Google Cloud Storage), redshift (S3 → Redshift COPY) or synapse (Azure Blob →"
-          + " Synapse COPY INTO); each ends in Databricks when --databricksTable is given, and"
-          + " the object-store routes also take a local path.")
+          + " → Google Cloud Storage), redshift (S3 → Redshift COPY), synapse (Azure Blob →"
+          + " Synapse COPY INTO) or bigquery (CSV on GCS → BigQuery load job); each ends in"
+          + " Databricks when --databricksTable (bigquery: --databricksForeignCatalog) is given,"
+          + " and the object-store routes also take a local path.")
   @Default.String("s3")
   String getRoute();
 

@@ -33,7 +33,7 @@ public interface RunOptions extends PipelineOptions {
 
   @Description(
       "Write the run summary as JSON to this path (local, or any store URI), also when the run"
-          + " fails. Schema: README, \"Run summary\".")
+          + " fails. Schema: docs/operations.md, \"Run summary\"; while the command runs it says \"running\", so a path that cannot be written fails before any data moves.")
   String getSummaryPath();
 
   void setSummaryPath(String value);

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * What one run did, step by step, kept while it runs so that a failed run reports as much as a good
  * one. It becomes one entry of the JSON summary ({@link #toJson}); its schema is documented in
- * README ("Run summary") and only ever grows.
+ * docs/operations.md ("Run summary") and only ever grows.
  */
 public final class RunRecord {
   public static final int SCHEMA_VERSION = 1;
