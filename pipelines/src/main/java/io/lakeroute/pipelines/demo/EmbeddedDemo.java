@@ -30,13 +30,14 @@ public final class EmbeddedDemo {
    * and destination.
    */
   public static synchronized List<String[]> prepare(String[] args, RouteOptions options) {
-    seed();
-    String destination =
-        options.getDestination() == null ? "lakeroute-demo" : options.getDestination();
+    // An unknown format fails before the database is seeded.
     List<FileFormat> formats =
         options.getFormat() == null
             ? List.of(FileFormat.values())
             : List.of(FileFormat.of(options.getFormat()));
+    seed();
+    String destination =
+        options.getDestination() == null ? "lakeroute-demo" : options.getDestination();
     List<String[]> runs = new ArrayList<>();
     for (FileFormat format : formats) {
       List<String> run = new ArrayList<>();

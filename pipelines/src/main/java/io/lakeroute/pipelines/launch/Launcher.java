@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -133,9 +135,31 @@ public final class Launcher {
       return PipelineOptionsFactory.fromArgs(args).withValidation().as(RouteOptions.class);
     } catch (IllegalArgumentException e) {
       throw RunFailure.usage(
-          SecretFlags.scrub(e.getMessage(), args) + " (see --help for every option)");
+          SecretFlags.scrub(nameTheOption(e.getMessage(), args), args)
+              + " (see --help for every option)");
     }
   }
+
+  /**
+   * Beam's parser says which value it could not read ("Cannot deserialize value of type `int` from
+   * String \"abc\"…") but not of which option: this names the flag that carried it.
+   */
+  static String nameTheOption(String message, String[] args) {
+    Matcher bad = UNREADABLE.matcher(message);
+    if (!bad.find()) {
+      return message;
+    }
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      if (arg.startsWith("--") && equals > 2 && arg.substring(equals + 1).equals(bad.group(2))) {
+        return arg.substring(0, equals) + "=" + bad.group(2) + " is not a valid " + bad.group(1);
+      }
+    }
+    return message;
+  }
+
+  private static final Pattern UNREADABLE =
+      Pattern.compile("Cannot deserialize value of type `([^`]+)` from \\w+ \"([^\"]*)\"");
 
   /**
    * The argument lists of the runs {@code args} asks for: the demo's, one per date of a {@code
