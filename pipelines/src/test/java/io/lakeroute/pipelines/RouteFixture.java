@@ -107,8 +107,7 @@ final class RouteFixture {
   /** Source and S3 arguments, plus the runner's. */
   List<String> args(String runner, String... more) {
     List<String> args = sourceArgs(runner);
-    args.addAll(Arrays.asList(s3.beamArgs()));
-    args.add("--s3PathStyle=true");
+    args.addAll(Arrays.asList(s3.launcherArgs()));
     args.addAll(Arrays.asList(more));
     return args;
   }

@@ -186,6 +186,38 @@ public final class LocalS3 implements AutoCloseable {
   }
 
   /**
+   * The flags a lakeroute user gives to reach this server: the access key in a credentials file,
+   * since the launcher refuses a secret key in --awsCredentialsProvider.
+   */
+  public String[] launcherArgs() {
+    return new String[] {
+      "--awsRegion=" + REGION,
+      "--endpoint=" + endpoint(),
+      "--awsCredentialsFile=" + credentialsFile(),
+      "--s3PathStyle=true"
+    };
+  }
+
+  /** An AWS credentials file holding this server's access key, written once. */
+  public synchronized Path credentialsFile() {
+    Path file = baseDir.resolve("aws-credentials");
+    if (!Files.exists(file)) {
+      try {
+        Files.writeString(
+            file,
+            "[default]\naws_access_key_id = "
+                + ACCESS_KEY
+                + "\naws_secret_access_key = "
+                + SECRET_KEY
+                + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return file;
+  }
+
+  /**
    * Starts the server and returns once it answers HTTP. The first call picks the port and store;
    * later calls restart on the same ones. Does nothing if it is running.
    */

@@ -78,7 +78,7 @@ public final class RunRecord {
   /** Records {@code failure} unless a step already recorded the run's failure. */
   public void failedUnlessRecorded(RunFailure failure) {
     if (this.failure == null) {
-      failed(failure, null, 0);
+      failed(failure, failure.step(), 0);
     }
   }
 
