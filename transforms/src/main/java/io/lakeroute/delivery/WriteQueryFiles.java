@@ -57,10 +57,12 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     return new WriteQueryFiles(plan, null, null);
   }
 
+  /** The format of the files; fails here when it cannot hold a column of the query. */
   public WriteQueryFiles withFormat(FormatSpec format) {
     if (format == null) {
       throw new IllegalArgumentException("format is required");
     }
+    format.check(plan.schema());
     return new WriteQueryFiles(plan, format, layout);
   }
 
