@@ -76,7 +76,8 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
   @Override
   public PCollection<DeliveredFile> expand(PBegin begin) {
     if (format == null || layout == null) {
-      throw new IllegalStateException("WriteQueryFiles needs withFormat(…) and to(…)");
+      throw new IllegalStateException(
+          "WriteQueryFiles needs the file format (withFormat) and a layout (to)");
     }
     int count = plan.partitions().size();
     String suffix = format.suffix();
