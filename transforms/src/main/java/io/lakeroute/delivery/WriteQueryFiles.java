@@ -88,7 +88,11 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
             FileIO.<Integer, QueryPartition>writeDynamic()
                 .by(QueryPartition::index)
                 .withDestinationCoder(VarIntCoder.of())
-                .via(new QueryFileSink(plan.reader(), format.sink(plan.schema())))
+                .via(
+                    new QueryFileSink(
+                        plan.reader(),
+                        format.sink(plan.schema()),
+                        layout.stagingDirectory().toString()))
                 .to(layout.stagingDirectory().toString())
                 .withTempDirectory(layout.tempDirectory().toString())
                 .withNaming(index -> new PartitionNaming(index, count, suffix))
