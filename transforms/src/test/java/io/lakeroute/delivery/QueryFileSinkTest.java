@@ -32,36 +32,38 @@ class QueryFileSinkTest {
         Partitioning.none());
   }
 
-  @Test
-  void aFullDiskWhileWritingRowsNamesTheDirectoryAndTheCause() throws Exception {
-    QueryPlan plan = plan(50_000);
+  /** What writing {@code rows} rows into /dev/full fails with, while writing or at the flush. */
+  private static DeliveryException writeToAFullDisk(int rows, boolean failsAtFlush)
+      throws Exception {
+    QueryPlan plan = plan(rows);
     QueryFileSink sink = sink(plan);
     try (FileChannel full = FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE)) {
       sink.open(full);
-      DeliveryException e =
-          assertThrows(DeliveryException.class, () -> sink.write(plan.partitions().get(0)));
-      assertThat(
-          e.getMessage(),
-          allOf(
-              containsString("Cannot write the file of partition 1/1"),
-              containsString(" under " + DIRECTORY + ": "),
-              containsString("No space left on device")));
+      if (!failsAtFlush) {
+        return assertThrows(DeliveryException.class, () -> sink.write(plan.partitions().get(0)));
+      }
+      sink.write(plan.partitions().get(0));
+      return assertThrows(DeliveryException.class, sink::flush);
     }
   }
 
   @Test
+  void aFullDiskWhileWritingRowsNamesTheDirectoryAndTheCause() throws Exception {
+    // More than the sinks buffer (64 KiB + 256 KiB), so the rows reach the channel.
+    assertThat(
+        writeToAFullDisk(50_000, false).getMessage(),
+        allOf(
+            containsString("Cannot write the file of partition 1/1"),
+            containsString(" under " + DIRECTORY + ": "),
+            containsString("No space left on device")));
+  }
+
+  @Test
   void aFullDiskWhenTheLastRowsAreFlushedNamesTheDirectoryAndTheCause() throws Exception {
-    QueryPlan plan = plan(10);
-    QueryFileSink sink = sink(plan);
-    try (FileChannel full = FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE)) {
-      sink.open(full);
-      sink.write(plan.partitions().get(0));
-      DeliveryException e = assertThrows(DeliveryException.class, sink::flush);
-      assertThat(
-          e.getMessage(),
-          allOf(
-              containsString("Cannot write a file under " + DIRECTORY),
-              containsString("No space left on device")));
-    }
+    assertThat(
+        writeToAFullDisk(10, true).getMessage(),
+        allOf(
+            containsString("Cannot write a file under " + DIRECTORY + ": "),
+            containsString("No space left on device")));
   }
 }
