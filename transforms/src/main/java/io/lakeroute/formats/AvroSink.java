@@ -59,14 +59,15 @@ public final class AvroSink implements FileIO.Sink<Row> {
     List<String> invalid =
         schema.getFieldNames().stream().filter(n -> !AVRO_NAME.matcher(n).matches()).toList();
     if (!invalid.isEmpty()) {
+      boolean one = invalid.size() == 1;
       throw new IllegalArgumentException(
-          (invalid.size() == 1 ? "Column " : "Columns ")
+          (one ? "Column " : "Columns ")
               + invalid.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "))
-              + (invalid.size() == 1
-                  ? " is not a valid Avro field name"
-                  : " are not valid Avro" + " field names")
-              + " (letters, digits and _, not starting with a digit): name each with AS in the"
-              + " query, e.g. SELECT id + 1 AS next_id, or write another format (FileFormat.of)");
+              + (one ? " is not a valid Avro field name" : " are not valid Avro field names")
+              + " (letters, digits and _, not starting with a digit): name "
+              + (one ? "it" : "each")
+              + " with AS in the query, e.g. SELECT id + 1 AS next_id, or write another format"
+              + " (FileFormat.of)");
     }
   }
 

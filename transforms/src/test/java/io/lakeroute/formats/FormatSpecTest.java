@@ -75,7 +75,7 @@ class FormatSpecTest {
         e.getMessage(),
         allOf(
             startsWith("Column '?column?' is not a valid Avro field name"),
-            containsString("name each with AS in the query"),
+            containsString("name it with AS in the query"),
             containsString("(FileFormat.of)"),
             not(containsString("'id'"))));
   }

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lakeroute.formats.FileFormat;
+import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.testing.LocalPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Against PostgreSQL 15 on loopback: values PostgreSQL has and no file format holds fail the read
- * with the column, the value and what to change in the query, not as a precision problem.
+ * with the column, the value and what to change in the query, not as a precision problem; a column
+ * name Avro cannot hold fails at planning.
  */
 class PostgresValuesTest {
   private static JdbcSource source;
@@ -77,6 +80,19 @@ class PostgresValuesTest {
               containsString("NULLIF(ratio, '" + value + "')"),
               not(containsString("decimal places"))));
     }
+  }
+
+  @Test
+  void anUnnamedExpressionFailsAvroAtPlanningNamingTheColumn() {
+    QueryPlan plan = QueryPlanner.plan(source, "SELECT 1 AS id, 1 + 1", Partitioning.none());
+    FormatSpec avro = FormatSpec.of(FileFormat.AVRO);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> avro.check(plan.schema()));
+    assertThat(
+        e.getMessage(),
+        allOf(containsString("Column '?column?'"), containsString("with AS in the query")));
+    FormatSpec.of(FileFormat.PARQUET).check(plan.schema());
   }
 
   @Test
