@@ -28,7 +28,7 @@ public final class FlagVocabulary {
   /** Library setting → the flag that feeds it (see RouteConfig and WarehouseConfig). */
   private static final Map<String, String> FLAGS = table();
 
-  /** Bare method names that only one class uses for one flag. */
+  /** The bare method names only one class uses, with their flags. */
   private static final Map<String, String> BARE = unambiguous(FLAGS);
 
   /**
