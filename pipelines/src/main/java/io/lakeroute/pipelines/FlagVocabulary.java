@@ -64,7 +64,6 @@ public final class FlagVocabulary {
     flags.put("CsvOptions.withNullString", "--csvNullString");
     flags.put("CsvOptions.withLineEnding", "--csvLineEnding");
     // Warehouses (io.lakeroute.warehouse).
-    flags.put("WarehouseDialect.of", "--warehouseDialect");
     flags.put("WarehouseTarget.withWarehouseSchema", "--warehouseSchema");
     flags.put("WarehouseTarget.withWarehouseTable", "--warehouseTable");
     flags.put("WarehouseTarget.withWarehouseDisposition", "--warehouseDisposition");
@@ -88,9 +87,6 @@ public final class FlagVocabulary {
     flags.put("DatabricksConnection.withHttpPath", "--databricksHttpPath");
     flags.put("DatabricksConnection.withUrl", "--databricksJdbcUrl");
     flags.put("DatabricksConnection.withToken", "--databricksTokenEnv / --databricksTokenFile");
-    // One federation model: the warehouse routes and route bigquery name its catalog apart.
-    flags.put(
-        "Federation.withForeignCatalog", "--warehouseForeignCatalog / --databricksForeignCatalog");
     // BigQuery (io.lakeroute.bigquery).
     flags.put("BigQueryTarget.withBigQueryTable", "--bigQueryTable");
     flags.put("BigQueryTarget.withBigQueryDisposition", "--bigQueryDisposition");
