@@ -110,6 +110,6 @@ final class AzureErrors {
         + account
         + " --name "
         + container
-        + "), or correct --destination. Nothing was read.";
+        + "), or correct the destination. Nothing was read.";
   }
 }

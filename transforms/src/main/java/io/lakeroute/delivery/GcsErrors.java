@@ -63,7 +63,7 @@ final class GcsErrors {
             + bucket
             + " does not exist ("
             + said
-            + "). Create it, or correct --destination.";
+            + "). Create it, or correct the destination.";
       default:
         return said + " (" + response.getStatusMessage() + ").";
     }

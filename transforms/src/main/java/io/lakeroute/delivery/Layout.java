@@ -44,11 +44,11 @@ public final class Layout implements Serializable {
   public static Layout of(String destination, String runId) {
     if (destination == null || destination.isBlank()) {
       throw new IllegalArgumentException(
-          "--destination is required: a URI such as s3://bucket/prefix or file:///tmp/out");
+          "The destination is required: a URI such as s3://bucket/prefix or file:///tmp/out");
     }
     if (runId == null || !RUN_ID.matcher(runId).matches()) {
       throw new IllegalArgumentException(
-          "--runId='"
+          "The run id '"
               + runId
               + "' is not valid: use letters, digits and . _ = - (at most 128), starting with a"
               + " letter or digit");
@@ -61,7 +61,7 @@ public final class Layout implements Serializable {
       FileSystems.matchNewResource(normalized, true);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "--destination="
+          "The destination "
               + destination
               + " is not a location lakeroute can write: "
               + e.getMessage()

@@ -66,7 +66,8 @@ public final class Publish
   @Override
   public PCollection<Manifest> expand(PCollection<List<DeliveredFile>> files) {
     if (format == null || schema == null) {
-      throw new IllegalStateException("Publish needs withFormat(…) and withSchema(…)");
+      throw new IllegalStateException(
+          "Publish needs the file format (withFormat) and the schema (withSchema)");
     }
     return files
         .apply("Move, manifest, marker", ParDo.of(new PublishFn(layout, format, schema)))

@@ -12,30 +12,67 @@ import org.apache.beam.sdk.values.Row;
  * a format's row sink. Reading inside the write keeps one row in flight per file, so memory does
  * not grow with the data on any runner (the Direct runner would otherwise hold every row a
  * partition read emits, and Spark every row of one input element).
+ *
+ * <p>FileIO hands the sink a bare channel, whose errors ("No space left on device") name no file: a
+ * failed write is reported with the directory written to.
  */
 final class QueryFileSink implements FileIO.Sink<QueryPartition> {
   private static final long serialVersionUID = 1L;
 
   private final PartitionReader reader;
   private final FileIO.Sink<Row> rows;
+  private final String directory;
 
-  QueryFileSink(PartitionReader reader, FileIO.Sink<Row> rows) {
+  /**
+   * @param directory where the files are written, for messages
+   */
+  QueryFileSink(PartitionReader reader, FileIO.Sink<Row> rows, String directory) {
     this.reader = reader;
     this.rows = rows;
+    this.directory = directory;
   }
 
   @Override
-  public void open(WritableByteChannel channel) throws IOException {
-    rows.open(channel);
+  public void open(WritableByteChannel channel) {
+    try {
+      rows.open(channel);
+    } catch (IOException e) {
+      throw cannotWrite("a file", e);
+    }
   }
 
   @Override
   public void write(QueryPartition partition) throws IOException {
-    reader.read(partition, rows::write);
+    reader.read(
+        partition,
+        row -> {
+          try {
+            rows.write(row);
+          } catch (IOException e) {
+            throw cannotWrite("the file of " + partition, e);
+          }
+        });
   }
 
   @Override
-  public void flush() throws IOException {
-    rows.flush();
+  public void flush() {
+    try {
+      rows.flush();
+    } catch (IOException e) {
+      throw cannotWrite("a file", e);
+    }
+  }
+
+  private DeliveryException cannotWrite(String what, IOException e) {
+    return new DeliveryException(
+        "Cannot write "
+            + what
+            + " under "
+            + directory
+            + ": "
+            + Staging.rootMessage(e)
+            + ". Check the free space and the permissions there, or deliver to another"
+            + " destination.",
+        e);
   }
 }

@@ -41,7 +41,7 @@ public final class Staging {
         explained = AzureErrors.explain(e, layout.destination());
       }
       throw new DeliveryException(
-          "Cannot write to --destination="
+          "Cannot write to the destination "
               + layout.destination()
               + ": "
               + (explained != null
@@ -66,6 +66,10 @@ public final class Staging {
   /** Deletes whatever is left in the run's staging directory; failures are only logged. */
   public static void clean(Layout layout) {
     try {
+      if ("file".equals(layout.stagingDirectory().getScheme())) {
+        deleteLocalDirectories(layout);
+        return;
+      }
       MatchResult match = FileSystems.match(layout.stagingDirectory().toString() + "**");
       if (match.status() != MatchResult.Status.OK) {
         return;
@@ -74,10 +78,7 @@ public final class Staging {
       for (MatchResult.Metadata metadata : match.metadata()) {
         leftovers.add(metadata.resourceId());
       }
-      // Deepest first, so that local directories are empty when their turn comes.
-      leftovers.sort(Comparator.comparing((ResourceId r) -> r.toString().length()).reversed());
       FileSystems.delete(leftovers, StandardMoveOptions.IGNORE_MISSING_FILES);
-      deleteLocalDirectories(layout);
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not clean staging {}: {}", layout.stagingDirectory(), e.toString());
     }
@@ -123,12 +124,15 @@ public final class Staging {
     }
   }
 
+  /**
+   * Object stores have no directories, but a local filesystem keeps them, FileIO's hidden {@code
+   * .temp-beam-…} ones among them, which Beam's match does not list: removes the run's staging
+   * directory with everything in it, and the staging root once no other run uses it.
+   */
   private static void deleteLocalDirectories(Layout layout) throws IOException {
     ResourceId staging = layout.stagingDirectory();
-    if (!"file".equals(staging.getScheme())) {
-      return;
-    }
-    java.nio.file.Path path = java.nio.file.Paths.get(java.net.URI.create(staging.toString()));
+    // Beam names a local resource by its plain path, not by a file: URI.
+    java.nio.file.Path path = java.nio.file.Paths.get(Layout.localPath(staging.toString()));
     if (java.nio.file.Files.exists(path)) {
       try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(path)) {
         for (java.nio.file.Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

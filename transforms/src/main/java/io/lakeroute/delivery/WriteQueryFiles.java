@@ -57,10 +57,12 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     return new WriteQueryFiles(plan, null, null);
   }
 
+  /** The format of the files; fails here when it cannot hold a column of the query. */
   public WriteQueryFiles withFormat(FormatSpec format) {
     if (format == null) {
       throw new IllegalArgumentException("format is required");
     }
+    format.check(plan.schema());
     return new WriteQueryFiles(plan, format, layout);
   }
 
@@ -74,7 +76,8 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
   @Override
   public PCollection<DeliveredFile> expand(PBegin begin) {
     if (format == null || layout == null) {
-      throw new IllegalStateException("WriteQueryFiles needs withFormat(…) and to(…)");
+      throw new IllegalStateException(
+          "WriteQueryFiles needs the file format (withFormat) and a layout (to)");
     }
     int count = plan.partitions().size();
     String suffix = format.suffix();
@@ -85,7 +88,11 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
             FileIO.<Integer, QueryPartition>writeDynamic()
                 .by(QueryPartition::index)
                 .withDestinationCoder(VarIntCoder.of())
-                .via(new QueryFileSink(plan.reader(), format.sink(plan.schema())))
+                .via(
+                    new QueryFileSink(
+                        plan.reader(),
+                        format.sink(plan.schema()),
+                        layout.stagingDirectory().toString()))
                 .to(layout.stagingDirectory().toString())
                 .withTempDirectory(layout.tempDirectory().toString())
                 .withNaming(index -> new PartitionNaming(index, count, suffix))

@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.CodecFactory;
@@ -50,18 +51,32 @@ public final class AvroSink implements FileIO.Sink<Row> {
     avroSchema(schema);
   }
 
+  /**
+   * Fails, naming every such column, when a column's name cannot be an Avro field name: an
+   * expression the query does not name gets one like PostgreSQL's {@code ?column?}.
+   */
+  static void checkNames(Schema schema) {
+    List<String> invalid =
+        schema.getFieldNames().stream().filter(n -> !AVRO_NAME.matcher(n).matches()).toList();
+    if (!invalid.isEmpty()) {
+      boolean one = invalid.size() == 1;
+      throw new IllegalArgumentException(
+          (one ? "Column " : "Columns ")
+              + invalid.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "))
+              + (one ? " is not a valid Avro field name" : " are not valid Avro field names")
+              + " (letters, digits and _, not starting with a digit): name "
+              + (one ? "it" : "each")
+              + " with AS in the query, e.g. SELECT id + 1 AS next_id, or write another format"
+              + " (FileFormat.of)");
+    }
+  }
+
   /** The Avro schema of a Beam schema made by {@link SqlTypeMapping}. */
   public static org.apache.avro.Schema avroSchema(Schema schema) {
+    checkNames(schema);
     SchemaBuilder.FieldAssembler<org.apache.avro.Schema> fields =
         SchemaBuilder.record("lakeroute_row").namespace("io.lakeroute").fields();
     for (Schema.Field field : schema.getFields()) {
-      if (!AVRO_NAME.matcher(field.getName()).matches()) {
-        throw new IllegalArgumentException(
-            "Column '"
-                + field.getName()
-                + "' is not a valid Avro field name (letters, digits and _, not starting with a"
-                + " digit): rename it with AS in the query, or choose another --format");
-      }
       org.apache.avro.Schema type = avroType(field.getType());
       fields =
           fields

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * How CSV is written: header, delimiter, quote and escape characters, quote mode, the text of NULL
- * and the line ending. Immutable; every {@code withX} validates its argument and names its flag.
+ * and the line ending. Immutable; every {@code withX} validates its argument and its message names
+ * the {@code withX} at fault.
  */
 public final class CsvOptions implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -60,9 +61,10 @@ public final class CsvOptions implements Serializable {
   }
 
   public CsvOptions withDelimiter(String value) {
-    char c = singleChar(value, "--csvDelimiter");
+    char c = singleChar(value, "The delimiter (CsvOptions.withDelimiter)");
     if (c == '\r' || c == '\n') {
-      throw new IllegalArgumentException("--csvDelimiter cannot be a line break");
+      throw new IllegalArgumentException(
+          "The delimiter (CsvOptions.withDelimiter) cannot be a line break");
     }
     return new CsvOptions(header, c, quote, escape, quoteMode, nullString, lineEnding).checked();
   }
@@ -71,7 +73,7 @@ public final class CsvOptions implements Serializable {
     return new CsvOptions(
             header,
             delimiter,
-            singleChar(value, "--csvQuote"),
+            singleChar(value, "The quote (CsvOptions.withQuote)"),
             escape,
             quoteMode,
             nullString,
@@ -81,7 +83,10 @@ public final class CsvOptions implements Serializable {
 
   /** The escape character, or null/empty for none (quotes inside quoted values are doubled). */
   public CsvOptions withEscape(String value) {
-    Character c = value == null || value.isEmpty() ? null : singleChar(value, "--csvEscape");
+    Character c =
+        value == null || value.isEmpty()
+            ? null
+            : singleChar(value, "The escape character (CsvOptions.withEscape)");
     return new CsvOptions(header, delimiter, quote, c, quoteMode, nullString, lineEnding).checked();
   }
 
@@ -91,14 +96,15 @@ public final class CsvOptions implements Serializable {
       mode = QuoteMode.valueOf(value.strip().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "--csvQuoteMode=" + value + " is not valid: use all, minimal or none");
+          "CsvOptions.withQuoteMode(" + value + ") is not valid: use all, minimal or none");
     }
     return new CsvOptions(header, delimiter, quote, escape, mode, nullString, lineEnding).checked();
   }
 
   public CsvOptions withNullString(String value) {
     if (value == null) {
-      throw new IllegalArgumentException("--csvNullString cannot be null; use \"\" for empty");
+      throw new IllegalArgumentException(
+          "The NULL text (CsvOptions.withNullString) cannot be null; use \"\" for empty");
     }
     return new CsvOptions(header, delimiter, quote, escape, quoteMode, value, lineEnding).checked();
   }
@@ -115,22 +121,27 @@ public final class CsvOptions implements Serializable {
         break;
       default:
         throw new IllegalArgumentException(
-            "--csvLineEnding=" + value + " is not valid: use LF or CRLF");
+            "CsvOptions.withLineEnding(" + value + ") is not valid: use LF or CRLF");
     }
     return new CsvOptions(header, delimiter, quote, escape, quoteMode, nullString, ending);
   }
 
   private CsvOptions checked() {
     if (delimiter == quote) {
-      throw new IllegalArgumentException("--csvDelimiter and --csvQuote must differ");
+      throw new IllegalArgumentException(
+          "The delimiter (CsvOptions.withDelimiter) and the quote (CsvOptions.withQuote) must"
+              + " differ");
     }
     if (escape != null && escape == delimiter) {
-      throw new IllegalArgumentException("--csvEscape must differ from --csvDelimiter");
+      throw new IllegalArgumentException(
+          "The escape character (CsvOptions.withEscape) must differ from the delimiter"
+              + " (CsvOptions.withDelimiter)");
     }
     if (quoteMode == QuoteMode.NONE && (escape == null || escape == quote)) {
       throw new IllegalArgumentException(
-          "--csvQuoteMode=none needs --csvEscape (e.g. \\\\) so that delimiters, quotes and line"
-              + " breaks inside values can be escaped");
+          "Quote mode none (CsvOptions.withQuoteMode) needs an escape character"
+              + " (CsvOptions.withEscape), e.g. \\\\, so that delimiters, quotes and line breaks"
+              + " inside values can be escaped");
     }
     if (nullString.indexOf(delimiter) >= 0
         || nullString.indexOf(quote) >= 0
@@ -138,15 +149,16 @@ public final class CsvOptions implements Serializable {
         || nullString.indexOf('\r') >= 0) {
       // NULL is written unquoted: a quote in it would open a quoted value.
       throw new IllegalArgumentException(
-          "--csvNullString cannot contain the delimiter, the quote or a line break");
+          "The NULL text (CsvOptions.withNullString) cannot contain the delimiter, the quote or a"
+              + " line break");
     }
     return this;
   }
 
-  private static char singleChar(String value, String flag) {
+  private static char singleChar(String value, String setting) {
     if (value == null || value.length() != 1) {
       throw new IllegalArgumentException(
-          flag + " must be exactly one character, got '" + value + "'");
+          setting + " must be exactly one character, got '" + value + "'");
     }
     return value.charAt(0);
   }

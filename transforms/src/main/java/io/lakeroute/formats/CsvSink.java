@@ -37,12 +37,14 @@ public final class CsvSink implements FileIO.Sink<Row> {
     this.schema = schema;
     this.options = options;
     if (options.quoteMode() == QuoteMode.NONE && !noValueSpells(options)) {
-      // Checked here, not in CsvOptions, so that the flags can be given in any order.
+      // Checked here, not in CsvOptions, so that its withX calls can come in any order.
       throw new IllegalArgumentException(
-          "--csvQuoteMode=none cannot quote a value equal to --csvNullString='"
+          "Quote mode none (CsvOptions.withQuoteMode) cannot quote a value equal to the NULL"
+              + " text '"
               + options.nullString()
-              + "', so NULL and that value would be written alike: use a NULL text made of"
-              + " --csvEscape and a letter, e.g. \\N");
+              + "' (CsvOptions.withNullString), so NULL and that value would be written alike:"
+              + " use a NULL text made of the escape character (CsvOptions.withEscape) and a"
+              + " letter, e.g. \\N");
     }
   }
 

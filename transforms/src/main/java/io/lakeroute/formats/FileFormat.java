@@ -22,12 +22,12 @@ public enum FileFormat {
     this.extension = extension;
   }
 
-  /** The name users give with --format. */
+  /** The name {@link #of} takes. */
   public String id() {
     return id;
   }
 
-  /** The codecs this format takes with --compression; the first is the default. */
+  /** The codecs this format takes ({@link FormatSpec#withCodec}); the first is the default. */
   public List<String> codecs() {
     return codecs;
   }
@@ -49,9 +49,9 @@ public enum FileFormat {
       }
     }
     throw new IllegalArgumentException(
-        "--format="
+        "FileFormat.of("
             + id
-            + " is not a format lakeroute writes: use one of "
+            + ") is not a format lakeroute writes: use one of "
             + Arrays.stream(values()).map(FileFormat::id).collect(Collectors.joining(", ")));
   }
 
@@ -66,9 +66,9 @@ public enum FileFormat {
     }
     if (!codecs.contains(lower)) {
       throw new IllegalArgumentException(
-          "--compression="
+          "FormatSpec.withCodec("
               + codec
-              + " does not apply to "
+              + ") does not apply to "
               + id
               + ": use one of "
               + String.join(", ", codecs));

@@ -48,6 +48,16 @@ public final class FormatSpec implements Serializable {
     return csv;
   }
 
+  /**
+   * Fails with a message naming the column and what to do when this format cannot hold a column of
+   * {@code schema}: check the query's schema at planning time, before a pipeline is built.
+   */
+  public void check(Schema schema) {
+    if (format == FileFormat.AVRO) {
+      AvroSink.checkNames(schema);
+    }
+  }
+
   /** The one FileIO sink of this format. */
   public FileIO.Sink<Row> sink(Schema schema) {
     switch (format) {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -22,6 +23,12 @@ public final class JdbcSource implements Serializable {
 
   /** Rows fetched per round trip; 1 000–100 000 perform the same, larger costs memory. */
   public static final int DEFAULT_FETCH_SIZE = 10_000;
+
+  /**
+   * The largest fetch size: a fetch batch is held in memory, and 100 000 rows already triple a
+   * worker's memory without reading any faster than 1 000.
+   */
+  public static final int MAX_FETCH_SIZE = 100_000;
 
   private static final Pattern SECRET_PARAM =
       Pattern.compile(
@@ -45,7 +52,7 @@ public final class JdbcSource implements Serializable {
   public static JdbcSource of(String url, String driverClass, String user, String password) {
     if (url == null || !url.startsWith("jdbc:")) {
       throw new IllegalArgumentException(
-          "--jdbcUrl must be a JDBC URL starting with 'jdbc:', got '" + redact(url) + "'");
+          "The source's JDBC URL must start with 'jdbc:', got '" + redact(url) + "'");
     }
     String driver = driverClass != null ? driverClass : driverFor(url);
     JdbcIO.DataSourceConfiguration configuration =
@@ -59,9 +66,18 @@ public final class JdbcSource implements Serializable {
     return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE);
   }
 
+  /** Rows per round trip, between 1 and {@value #MAX_FETCH_SIZE}. */
   public JdbcSource withFetchSize(int fetchSize) {
-    if (fetchSize < 1) {
-      throw new IllegalArgumentException("--fetchSize must be at least 1, got " + fetchSize);
+    if (fetchSize < 1 || fetchSize > MAX_FETCH_SIZE) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "The fetch size (JdbcSource.withFetchSize) must be between 1 and %,d rows, got %,d:"
+                  + " a fetch batch is held in memory, and sizes from 1,000 to %,d read"
+                  + " equally fast",
+              MAX_FETCH_SIZE,
+              fetchSize,
+              MAX_FETCH_SIZE));
     }
     return new JdbcSource(configuration, url, fetchSize);
   }
@@ -72,9 +88,9 @@ public final class JdbcSource implements Serializable {
       return driver.getClass().getName();
     } catch (SQLException e) {
       throw new IllegalArgumentException(
-          "No JDBC driver accepts --jdbcUrl="
+          "No JDBC driver accepts the source's JDBC URL "
               + redact(url)
-              + ": check the URL, or put the driver on the classpath and name it with --jdbcDriver",
+              + ": check the URL, or put the driver on the classpath and give its class name",
           e);
     }
   }

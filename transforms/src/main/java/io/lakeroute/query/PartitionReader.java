@@ -93,7 +93,11 @@ public final class PartitionReader implements Serializable {
           while (resultSet.next()) {
             Object[] values = new Object[width];
             for (int c = 0; c < width; c++) {
-              values[c] = columns[c].read(resultSet, c + 1);
+              try {
+                values[c] = columns[c].read(resultSet, c + 1);
+              } catch (SQLException e) {
+                throw unreadable(schema.getField(c), resultSet, c + 1, e);
+              }
             }
             consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
             rows++;
@@ -205,17 +209,32 @@ public final class PartitionReader implements Serializable {
         String name = field.getName();
         return (rs, c) -> fit(rs.getBigDecimal(c), precision, scale, name);
       case DATE:
-        return (rs, c) -> rs.getObject(c, LocalDate.class);
+        String dateColumn = field.getName();
+        return (rs, c) ->
+            finite(rs.getObject(c, LocalDate.class), LocalDate.MIN, LocalDate.MAX, dateColumn);
       case TIME:
         String timeColumn = field.getName();
-        return (rs, c) -> micros(rs.getObject(c, LocalTime.class), timeColumn);
+        return (rs, c) ->
+            micros(timeOfDay(rs.getObject(c, LocalTime.class), timeColumn), timeColumn);
       case TIMESTAMP:
         String tsColumn = field.getName();
-        return (rs, c) -> micros(rs.getObject(c, LocalDateTime.class), tsColumn);
+        return (rs, c) ->
+            micros(
+                finite(
+                    rs.getObject(c, LocalDateTime.class),
+                    LocalDateTime.MIN,
+                    LocalDateTime.MAX,
+                    tsColumn),
+                tsColumn);
       case TIMESTAMP_TZ:
         String tzColumn = field.getName();
         return (rs, c) -> {
-          OffsetDateTime value = rs.getObject(c, OffsetDateTime.class);
+          OffsetDateTime value =
+              finite(
+                  rs.getObject(c, OffsetDateTime.class),
+                  OffsetDateTime.MIN,
+                  OffsetDateTime.MAX,
+                  tzColumn);
           return value == null ? null : micros(value.toInstant(), tzColumn);
         };
     }
@@ -261,6 +280,84 @@ public final class PartitionReader implements Serializable {
               + " digits: cast it in the query to a wider NUMERIC (up to 38 digits)");
     }
     return scaled;
+  }
+
+  /**
+   * The error for a value the driver cannot decode as the column's type, with the value's text:
+   * pgjdbc refuses a numeric's NaN and ±Infinity as a BigDecimal, and no decimal in any file format
+   * or in Databricks holds them.
+   */
+  private static IllegalArgumentException unreadable(
+      Schema.Field field, ResultSet resultSet, int column, SQLException error) {
+    String name = field.getName();
+    String text;
+    try {
+      text = resultSet.getString(column);
+    } catch (SQLException e) {
+      text = null;
+    }
+    if (text != null && text.matches("(?i)[+-]?(nan|infinity)")) {
+      return new IllegalArgumentException(
+          "Column '"
+              + name
+              + "' holds "
+              + text
+              + ", which no decimal in a file or in Databricks can hold: filter those rows out or"
+              + " replace the value in the query, e.g. NULLIF("
+              + name
+              + ", '"
+              + text
+              + "'), or cast the column to double precision",
+          error);
+    }
+    return new IllegalArgumentException(
+        "Column '"
+            + name
+            + "' ("
+            + field.getDescription()
+            + ") holds "
+            + (text == null ? "a value" : "'" + text + "'")
+            + " the driver cannot read ("
+            + error.getMessage()
+            + "): filter those rows out or cast the column in the query",
+        error);
+  }
+
+  /**
+   * The value, or an error for PostgreSQL's {@code 'infinity'} and {@code '-infinity'}, which
+   * pgjdbc reads as the Java type's MAX and MIN: no file format or Databricks holds either.
+   */
+  private static <T> T finite(T value, T min, T max, String column) {
+    if (value != null && (value.equals(max) || value.equals(min))) {
+      throw new IllegalArgumentException(
+          "Column '"
+              + column
+              + "' holds "
+              + (value.equals(max) ? "infinity" : "-infinity")
+              + ", which no file format or Databricks can hold: filter those rows out or"
+              + " replace the value in the query, e.g. CASE WHEN isfinite("
+              + column
+              + ") THEN "
+              + column
+              + " END");
+    }
+    return value;
+  }
+
+  /** The value, or an error for 24:00:00, which pgjdbc reads as {@link LocalTime#MAX}. */
+  private static LocalTime timeOfDay(LocalTime value, String column) {
+    if (LocalTime.MAX.equals(value)) {
+      throw new IllegalArgumentException(
+          "Column '"
+              + column
+              + "' holds 24:00:00, which no file format holds (a time of day ends at"
+              + " 23:59:59.999999): replace it in the query, e.g. CASE WHEN "
+              + column
+              + " = '24:00' THEN '23:59:59.999999' ELSE "
+              + column
+              + " END, or cast the column to text");
+    }
+    return value;
   }
 
   private static <T extends java.time.temporal.Temporal> T micros(T value, String column) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * rows and, with a partition column, cuts it into ranges of about equal row counts from a histogram
  * of that column (integer columns in equal-width buckets, date and timestamp columns by day).
  *
- * <p>Everything here fails before any data moves, with a message naming the option at fault.
+ * <p>Everything here fails before any data moves, with a message naming the setting at fault.
  */
 public final class QueryPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(QueryPlanner.class);
@@ -74,9 +74,11 @@ public final class QueryPlanner {
           throw new IllegalArgumentException(
               "The query returns "
                   + rows
-                  + " rows, more than --maxRowsPerFile="
+                  + " rows, more than the maximum rows per file (Partitioning.withMaxRowsPerFile)"
+                  + " of "
                   + partitioning.maxRowsPerFile()
-                  + ": files are cut at partition boundaries, so also give --partitionColumn");
+                  + ": files are cut at partition boundaries, so also give a partition column"
+                  + " (Partitioning.onColumn)");
         }
         return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
       }
@@ -110,7 +112,7 @@ public final class QueryPlanner {
   /** Drops a trailing semicolon and blank space so the query can be wrapped. */
   static String normalize(String query) {
     if (query == null || query.isBlank()) {
-      throw new IllegalArgumentException("Give the query with --query or --queryFile");
+      throw new IllegalArgumentException("The query is empty: give the SQL whose rows to deliver");
     }
     String sql = query.strip();
     while (sql.endsWith(";")) {
@@ -146,9 +148,9 @@ public final class QueryPlanner {
       }
     }
     throw new IllegalArgumentException(
-        "--partitionColumn="
+        "Partitioning.onColumn("
             + column
-            + " is not a column of the query; its columns are "
+            + ") names no column of the query; its columns are "
             + schema.getFieldNames());
   }
 
@@ -179,9 +181,9 @@ public final class QueryPlanner {
           break;
       }
       throw new IllegalArgumentException(
-          "--partitionColumn="
+          "The partition column "
               + field.getName()
-              + " has type "
+              + " (Partitioning.onColumn) has type "
               + field.getDescription()
               + "; partition on an integer, date or timestamp (without time zone) column");
     }
@@ -340,7 +342,8 @@ public final class QueryPlanner {
       current += bucket.rows;
       if (bucket.rows > limit) {
         LOG.warn(
-            "{} rows share one {} bucket starting at {}: that file will exceed --maxRowsPerFile",
+            "{} rows share one {} bucket starting at {}: that file will exceed the maximum rows"
+                + " per file (Partitioning.withMaxRowsPerFile)",
             bucket.rows,
             column,
             bucket.start);

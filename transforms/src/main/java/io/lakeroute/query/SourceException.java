@@ -4,7 +4,7 @@ import java.sql.SQLException;
 
 /**
  * The source refused the connection, the credentials or the query while planning. The message says
- * which, names the option to fix and never contains the password.
+ * which, names what to fix and never contains the password.
  */
 public final class SourceException extends RuntimeException {
   public SourceException(String message, Throwable cause) {
@@ -25,21 +25,24 @@ public final class SourceException extends RuntimeException {
     if (state.startsWith("28")) {
       return "The source at "
           + redactedUrl
-          + " rejected the credentials: check --jdbcUser and the password (--jdbcPasswordEnv or"
-          + " --jdbcPasswordFile). Driver said: "
+          + " rejected the credentials: check the user and the password. Driver said: "
           + detail;
     }
     if (state.startsWith("08")) {
       return "Cannot connect to the source at "
           + redactedUrl
-          + ": check host, port and database in --jdbcUrl and that the server is up. Driver said: "
+          + ": check host, port and database in the JDBC URL and that the server is up. Driver"
+          + " said: "
           + detail;
     }
     if (state.startsWith("3D")) {
-      return "The database in --jdbcUrl=" + redactedUrl + " does not exist. Driver said: " + detail;
+      return "The database in the JDBC URL "
+          + redactedUrl
+          + " does not exist. Driver said: "
+          + detail;
     }
     if (state.startsWith("42")) {
-      return "The source rejected the query (--query/--queryFile): " + detail;
+      return "The source rejected the query: " + detail;
     }
     return "The source at " + redactedUrl + " failed: " + detail + " (SQLSTATE " + state + ")";
   }

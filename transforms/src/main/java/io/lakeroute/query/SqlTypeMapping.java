@@ -45,7 +45,7 @@ public final class SqlTypeMapping {
         throw new IllegalArgumentException(
             "The query returns two columns named '"
                 + name
-                + "': give each column a unique name with AS in --query.");
+                + "': give each column a unique name with AS in the query.");
       }
       String typeName = typeName(metadata, i);
       FieldType type = fieldType(name, typeName, metadata, i);

@@ -59,9 +59,9 @@ class StagingGcsTest {
     assertThat(
         e.getMessage(),
         containsString(
-            "Cannot write to --destination=gs://no-such-bucket/exports: bucket"
+            "Cannot write to the destination gs://no-such-bucket/exports: bucket"
                 + " gs://no-such-bucket does not exist (GCS: 404 The specified bucket does not"
-                + " exist.). Create it, or correct --destination."));
+                + " exist.). Create it, or correct the destination."));
     assertThat(e.getMessage(), not(containsString("\n")));
   }
 

@@ -127,10 +127,10 @@ class AvroSinkTest {
   }
 
   @Test
-  void rejectsAnUnknownCodecNamingTheFlag() {
+  void rejectsAnUnknownCodecNamingTheSetting() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> new AvroSink(TrickyRows.schema(), "gzip"));
-    assertThat(e.getMessage(), containsString("--compression=gzip"));
+    assertThat(e.getMessage(), containsString("FormatSpec.withCodec(gzip)"));
   }
 }

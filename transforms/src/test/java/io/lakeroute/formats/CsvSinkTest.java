@@ -305,7 +305,7 @@ class CsvSinkTest {
               IllegalArgumentException.class,
               () -> FormatSpec.of(FileFormat.CSV).withCsv(csv).sink(SMALL),
               "null string '" + nullString + "'");
-      assertThat(e.getMessage(), containsString("--csvNullString"));
+      assertThat(e.getMessage(), containsString("CsvOptions.withNullString"));
     }
   }
 
@@ -314,7 +314,7 @@ class CsvSinkTest {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> CsvOptions.defaults().withNullString("\"NULL\""));
-    assertThat(e.getMessage(), containsString("--csvNullString"));
+    assertThat(e.getMessage(), containsString("CsvOptions.withNullString"));
     org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class,
         () -> CsvOptions.defaults().withNullString("'x").withQuote("'"));
@@ -325,6 +325,6 @@ class CsvSinkTest {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> CsvOptions.defaults().withQuoteMode("none"));
-    assertThat(e.getMessage(), containsString("--csvEscape"));
+    assertThat(e.getMessage(), containsString("CsvOptions.withEscape"));
   }
 }

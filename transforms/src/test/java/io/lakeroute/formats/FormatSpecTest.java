@@ -1,16 +1,26 @@
 package io.lakeroute.formats;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.testing.TrickyRows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,36 +57,107 @@ class FormatSpecTest {
         FormatSpec.of(FileFormat.JSON).sink(TrickyRows.schema()), instanceOf(JsonSink.class));
   }
 
+  /** PostgreSQL names an expression without AS {@code ?column?}, H2 after its text. */
+  private static final Schema UNNAMED_EXPRESSION =
+      Schema.builder()
+          .addNullableField("id", Schema.FieldType.INT64)
+          .addNullableField("?column?", Schema.FieldType.INT64)
+          .build();
+
+  @Test
+  void avroRefusesAnUnnamedExpressionBeforeAnyFileNamingTheColumnAndTheFix() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FormatSpec.of(FileFormat.AVRO).check(UNNAMED_EXPRESSION));
+
+    assertThat(
+        e.getMessage(),
+        allOf(
+            startsWith("Column '?column?' is not a valid Avro field name"),
+            containsString("name it with AS in the query"),
+            containsString("(FileFormat.of)"),
+            not(containsString("'id'"))));
+  }
+
+  @Test
+  void avroNamesEveryColumnItCannotHoldInOneMessage() {
+    Schema schema =
+        Schema.builder()
+            .addNullableField("?column?", Schema.FieldType.INT64)
+            .addNullableField("1st", Schema.FieldType.INT64)
+            .build();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> FormatSpec.of(FileFormat.AVRO).check(schema));
+    assertThat(e.getMessage(), startsWith("Columns '?column?', '1st' are not valid Avro"));
+  }
+
+  @Test
+  void parquetCsvAndJsonWriteAnUnnamedExpressionAsItIsNamed(@TempDir Path dir) throws Exception {
+    List<Row> rows = List.of(Row.withSchema(UNNAMED_EXPRESSION).addValues(1L, 2L).build());
+    for (FileFormat format : List.of(FileFormat.PARQUET, FileFormat.CSV, FileFormat.JSON)) {
+      FormatSpec spec = FormatSpec.of(format);
+      spec.check(UNNAMED_EXPRESSION);
+      Path file =
+          FormatFiles.writeDirect(spec, UNNAMED_EXPRESSION, rows, dir.resolve("f" + spec.suffix()));
+      assertThat(
+          format.id(),
+          FileVerifier.verify(spec, FileSystems.matchNewResource(file.toString(), false)).rows,
+          equalTo(1L));
+      if (format == FileFormat.PARQUET) {
+        assertThat(
+            FormatFiles.parquetFooter(file)
+                .getFileMetaData()
+                .getSchema()
+                .getFields()
+                .get(1)
+                .getName(),
+            equalTo("?column?"));
+      } else {
+        assertThat(format.id(), Files.readString(file), containsString("?column?"));
+      }
+    }
+  }
+
   @Test
   void rejectsUnknownFormatsAndCodecsListingTheValidOnes() {
-    assertMessage(() -> FileFormat.of("orc"), "--format=orc", "parquet, avro, csv, json");
+    assertMessage(() -> FileFormat.of("orc"), "FileFormat.of(orc)", "parquet, avro, csv, json");
     assertMessage(
         () -> FormatSpec.of(FileFormat.CSV).withCodec("snappy"),
-        "--compression=snappy",
+        "FormatSpec.withCodec(snappy)",
         "none, gzip");
     assertMessage(
         () -> FormatSpec.of(FileFormat.AVRO).withCodec("lz4_raw"),
-        "--compression=lz4_raw",
+        "FormatSpec.withCodec(lz4_raw)",
         "snappy, none, deflate, zstd");
   }
 
   @Test
-  void csvOptionsRejectInvalidDialectsNamingTheFlag() {
+  void csvOptionsRejectInvalidDialectsNamingTheSetting() {
     CsvOptions csv = CsvOptions.defaults();
-    assertMessage(() -> csv.withDelimiter(",,"), "--csvDelimiter", "exactly one character");
-    assertMessage(() -> csv.withDelimiter(""), "--csvDelimiter", "exactly one character");
-    assertMessage(() -> csv.withDelimiter("\n"), "--csvDelimiter", "line break");
-    assertMessage(() -> csv.withDelimiter("\""), "--csvDelimiter", "--csvQuote");
-    assertMessage(() -> csv.withQuote(","), "--csvDelimiter", "--csvQuote");
-    assertMessage(() -> csv.withEscape(","), "--csvEscape", "--csvDelimiter");
-    assertMessage(() -> csv.withQuoteMode("sometimes"), "--csvQuoteMode=sometimes", "minimal");
-    assertMessage(() -> csv.withLineEnding("CR"), "--csvLineEnding=CR", "CRLF");
-    assertMessage(() -> csv.withNullString(null), "--csvNullString", "\"\"");
-    assertMessage(() -> csv.withNullString("a,b"), "--csvNullString", "delimiter");
-    assertMessage(() -> csv.withNullString("a\nb"), "--csvNullString", "line break");
-    assertMessage(() -> csv.withQuoteMode("none"), "--csvQuoteMode=none", "--csvEscape");
     assertMessage(
-        () -> csv.withEscape("\"").withQuoteMode("none"), "--csvQuoteMode=none", "--csvEscape");
+        () -> csv.withDelimiter(",,"), "CsvOptions.withDelimiter", "exactly one character");
+    assertMessage(() -> csv.withDelimiter(""), "CsvOptions.withDelimiter", "exactly one character");
+    assertMessage(() -> csv.withDelimiter("\n"), "CsvOptions.withDelimiter", "line break");
+    assertMessage(
+        () -> csv.withDelimiter("\""), "CsvOptions.withDelimiter", "CsvOptions.withQuote");
+    assertMessage(() -> csv.withQuote(","), "CsvOptions.withDelimiter", "CsvOptions.withQuote");
+    assertMessage(() -> csv.withEscape(","), "CsvOptions.withEscape", "CsvOptions.withDelimiter");
+    assertMessage(
+        () -> csv.withQuoteMode("sometimes"), "CsvOptions.withQuoteMode(sometimes)", "minimal");
+    assertMessage(() -> csv.withLineEnding("CR"), "CsvOptions.withLineEnding(CR)", "CRLF");
+    assertMessage(() -> csv.withNullString(null), "CsvOptions.withNullString", "\"\"");
+    assertMessage(() -> csv.withNullString("a,b"), "CsvOptions.withNullString", "delimiter");
+    assertMessage(() -> csv.withNullString("a\nb"), "CsvOptions.withNullString", "line break");
+    assertMessage(
+        () -> csv.withQuoteMode("none"),
+        "Quote mode none (CsvOptions.withQuoteMode)",
+        "CsvOptions.withEscape");
+    assertMessage(
+        () -> csv.withEscape("\"").withQuoteMode("none"),
+        "Quote mode none (CsvOptions.withQuoteMode)",
+        "CsvOptions.withEscape");
   }
 
   @Test

@@ -187,10 +187,10 @@ class ParquetSinkTest {
   }
 
   @Test
-  void rejectsAnUnknownCodecNamingTheFlag() {
+  void rejectsAnUnknownCodecNamingTheSetting() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> new ParquetSink(TrickyRows.schema(), "brotli"));
-    assertThat(e.getMessage(), containsString("--compression=brotli"));
+    assertThat(e.getMessage(), containsString("FormatSpec.withCodec(brotli)"));
   }
 }
