@@ -210,10 +210,10 @@ class AzureRouteIT {
     assertThat(
         outcome.err(),
         containsString(
-            "Cannot write to --destination=azfs://devstoreaccount1/no-such-container/exports:"
+            "Cannot write to the destination azfs://devstoreaccount1/no-such-container/exports:"
                 + " container no-such-container does not exist in storage account"
                 + " devstoreaccount1"));
-    assertThat(outcome.err(), containsString("or correct --destination. Nothing was read."));
+    assertThat(outcome.err(), containsString("or correct the destination. Nothing was read."));
   }
 
   @Test

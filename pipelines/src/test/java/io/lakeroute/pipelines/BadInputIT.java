@@ -65,7 +65,7 @@ class BadInputIT {
     RouteFixture.Outcome outcome = launch(args);
     assertThat(outcome.code(), equalTo(ExitCode.SOURCE));
     assertThat(outcome.err(), containsString("Cannot connect to the source"));
-    assertThat(outcome.err(), containsString("--jdbcUrl"));
+    assertThat(outcome.err(), containsString("in the JDBC URL"));
     assertNothingVisible("out");
   }
 
@@ -158,7 +158,7 @@ class BadInputIT {
     RouteFixture.Outcome outcome =
         launch(args(file.resolve("below").toUri().toString(), "--query=SELECT 1 AS x"));
     assertThat(outcome.code(), equalTo(ExitCode.DELIVERY));
-    assertThat(outcome.err(), containsString("Cannot write to --destination="));
+    assertThat(outcome.err(), containsString("Cannot write to the destination "));
   }
 
   @Test

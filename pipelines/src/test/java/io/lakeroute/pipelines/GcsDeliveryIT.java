@@ -159,7 +159,7 @@ class GcsDeliveryIT {
         outcome.err(),
         containsString(
             "bucket gs://no-such-bucket does not exist (GCS: 404 The specified bucket does not"
-                + " exist.). Create it, or correct --destination."));
+                + " exist.). Create it, or correct the destination."));
     assertThat(outcome.err(), containsString("Credentials: --credentialFactoryClass="));
   }
 

@@ -252,7 +252,10 @@ public final class RouteRunner {
       throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
     }
     try {
-      return new Planned(snapshot, QueryPlanner.plan(snapshot, run.query(), run.partitioning()));
+      QueryPlan plan = QueryPlanner.plan(snapshot, run.query(), run.partitioning());
+      // A column the format cannot name (Avro) fails here, before any data moves.
+      run.format().check(plan.schema());
+      return new Planned(snapshot, plan);
     } catch (SourceException | IllegalArgumentException e) {
       closeQuietly(snapshot);
       throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);

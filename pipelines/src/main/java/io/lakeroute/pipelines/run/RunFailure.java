@@ -1,8 +1,10 @@
 package io.lakeroute.pipelines.run;
 
+import io.lakeroute.pipelines.config.FlagVocabulary;
+
 /**
  * A run that failed: the class of failure that decides the exit code, the step it failed in and
- * whether a retry may help. Raised where the failure happens (a step, the preflight, the options),
+ * whether a retry may help; its message speaks the command line's flags. Raised where the failure happens (a step, the preflight, the options),
  * so nothing has to guess later.
  */
 public final class RunFailure extends RuntimeException {
@@ -19,7 +21,9 @@ public final class RunFailure extends RuntimeException {
    *     runner records the step it was running otherwise
    */
   public RunFailure(ExitCode exitCode, String message, Throwable cause, String step) {
-    super(message, cause);
+    // The library names its own settings (JdbcSource.withFetchSize); a command-line user reads
+    // the flag that feeds it (--fetchSize).
+    super(FlagVocabulary.toFlags(message), cause);
     this.exitCode = exitCode;
     this.step = step;
   }
