@@ -22,12 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A secret planted where users put secrets (the environment, a file) never shows anywhere else: not
- * in stdout or stderr (the logs included: the jar logs to stderr), not in the JSON summary, and
- * not in the process list while the run lasts, on a failure path of every route. Each case is the
+ * in stdout or stderr (the logs included: the jar logs to stderr), not in the JSON summary, and not
+ * in the process list while the run lasts, on a failure path of every route. Each case is the
  * shaded jar in a process of its own, as users run it, failing at the service the secret is for.
  */
 class SecretsIT {
   private static final String SECRET = "PLANTED-s3cr3t-Zq81x";
+
   /** Where nothing listens: a service that is down. */
   private static final String CLOSED = "127.0.0.1:9";
 
@@ -112,7 +113,8 @@ class SecretsIT {
     int exit =
         runWatched(
             args,
-            Map.of("LAKEROUTE_JDBC_PASSWORD", fixture.postgres.password(), "AZURE_STORAGE_KEY", key));
+            Map.of(
+                "LAKEROUTE_JDBC_PASSWORD", fixture.postgres.password(), "AZURE_STORAGE_KEY", key));
     assertThat(exit, equalTo(ExitCode.DELIVERY.code()));
   }
 
@@ -177,7 +179,11 @@ class SecretsIT {
     assertThat(
         runWatched(
             all,
-            Map.of("LAKEROUTE_JDBC_PASSWORD", fixture.postgres.password(), "DATABRICKS_TOKEN", SECRET)),
+            Map.of(
+                "LAKEROUTE_JDBC_PASSWORD",
+                fixture.postgres.password(),
+                "DATABRICKS_TOKEN",
+                SECRET)),
         equalTo(ExitCode.DATABRICKS.code()));
   }
 
@@ -197,7 +203,8 @@ class SecretsIT {
     command.add("-jar");
     command.add(System.getProperty("lakeroute.jar"));
     command.addAll(args);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(process.waitFor(5, TimeUnit.MINUTES), equalTo(true));
     assertThat(process.exitValue(), equalTo(ExitCode.USAGE.code()));
     String output = Files.readString(log, StandardCharsets.UTF_8);

@@ -13,12 +13,14 @@ import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
 import io.lakeroute.pipelines.options.SynapseOptions;
 import io.lakeroute.pipelines.options.WarehouseOptions;
+import io.lakeroute.pipelines.routes.Routes;
 import io.lakeroute.pipelines.run.ExitCode;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
@@ -52,7 +54,13 @@ public final class Help {
 
   static List<Section> sections() {
     return List.of(
-        new Section("Route", RouteOptions.class, false, List.of()),
+        new Section(
+            "Route",
+            RouteOptions.class,
+            false,
+            Routes.all().stream()
+                .map(r -> String.format(Locale.ROOT, "  %-11s %s", r.id(), r.description()))
+                .toList()),
         new Section("Source", SourceOptions.class, false, List.of()),
         new Section("Format", FormatOptions.class, false, List.of()),
         new Section("Delivery", DeliveryOptions.class, false, List.of()),

@@ -56,7 +56,8 @@ public final class OptionsReference {
             .append(" |\n");
       }
       if (!section.notes().isEmpty()) {
-        md.append('\n').append(text(String.join(" ", section.notes()))).append('\n');
+        // As --help prints them: the route list and Beam's own options line by line.
+        md.append("\n```\n").append(String.join("\n", section.notes())).append("\n```\n");
       }
       md.append('\n');
     }

@@ -46,7 +46,9 @@ public interface SourceOptions extends PipelineOptions {
 
   void setQueryFile(String value);
 
-  @Description("Rows fetched per round trip; the driver streams the result in batches this size.")
+  @Description(
+      "Rows fetched per round trip, 1 to 100,000; the driver streams the result in batches this"
+          + " size.")
   @Default.Integer(10_000)
   int getFetchSize();
 

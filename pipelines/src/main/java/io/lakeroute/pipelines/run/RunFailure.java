@@ -4,8 +4,8 @@ import io.lakeroute.pipelines.config.FlagVocabulary;
 
 /**
  * A run that failed: the class of failure that decides the exit code, the step it failed in and
- * whether a retry may help; its message speaks the command line's flags. Raised where the failure happens (a step, the preflight, the options),
- * so nothing has to guess later.
+ * whether a retry may help; its message speaks the command line's flags. Raised where the failure
+ * happens (a step, the preflight, the options), so nothing has to guess later.
  */
 public final class RunFailure extends RuntimeException {
   private final ExitCode exitCode;

@@ -67,15 +67,13 @@ public final class BigQueryRoute implements Route {
               + " cannot be loaded by --route=bigquery, which loads the delivered CSV: use"
               + " --format=csv");
     }
-    if (options.getWarehouseTable() != null || options.getWarehouseJdbcUrl() != null) {
-      throw new IllegalArgumentException(
-          "--warehouseTable and --warehouseJdbcUrl need --route=redshift or --route=synapse");
-    }
-    if (options.getDatabricksTable() != null) {
-      throw new IllegalArgumentException(
-          "--route=bigquery reaches Databricks through --databricksForeignCatalog, not"
-              + " --databricksTable");
-    }
+    Checks.noWarehouse(id(), options);
+    Checks.notGiven(
+        id(),
+        "--databricksTable",
+        options.getDatabricksTable(),
+        "the file and warehouse routes: route bigquery reaches Databricks through"
+            + " --databricksForeignCatalog");
     if (options.getBigQueryTable() == null) {
       throw new IllegalArgumentException(
           "--route=bigquery needs --bigQueryTable=project:dataset.table");

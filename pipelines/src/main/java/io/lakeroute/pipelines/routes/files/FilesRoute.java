@@ -62,19 +62,8 @@ public final class FilesRoute implements Route {
   @Override
   public RoutePlan configure(RouteOptions options, RunConfig run, Function<String, String> env) {
     Destinations.check(id, run.destination(), Set.of(scheme, "file"));
-    if (options.getWarehouseTable() != null || options.getWarehouseJdbcUrl() != null) {
-      throw new IllegalArgumentException(
-          "--warehouseTable and --warehouseJdbcUrl need --route=redshift or --route=synapse");
-    }
-    if (options.getBigQueryTable() != null) {
-      throw new IllegalArgumentException(
-          "--bigQueryTable is only used by --route=bigquery (this run is --route=" + id + ")");
-    }
-    if (options.getDatabricksForeignCatalog() != null) {
-      throw new IllegalArgumentException(
-          "--databricksForeignCatalog is only used by --route=bigquery; give --databricksTable"
-              + " to load the files into Databricks");
-    }
+    Checks.noWarehouse(id, options);
+    Checks.noBigQuery(id, options);
     DatabricksTarget target = DatabricksConfig.target(options);
     return new Plan(target, target == null ? null : DatabricksConfig.connection(options, env));
   }

@@ -100,15 +100,7 @@ public final class WarehouseRoute implements Route {
 
   @Override
   public RoutePlan configure(RouteOptions options, RunConfig run, Function<String, String> env) {
-    if (options.getBigQueryTable() != null) {
-      throw new IllegalArgumentException(
-          "--bigQueryTable is only used by --route=bigquery (this run is --route=" + id + ")");
-    }
-    if (options.getDatabricksForeignCatalog() != null) {
-      throw new IllegalArgumentException(
-          "--databricksForeignCatalog is only used by --route=bigquery; routes redshift and"
-              + " synapse name the catalog with --warehouseForeignCatalog");
-    }
+    Checks.noBigQuery(id, options);
     WarehouseConfig config = WarehouseConfig.from(options, this, env);
     checkDestination(run.destination(), config.connection().dialect().standIn());
     DatabricksTarget target = DatabricksConfig.target(options);
