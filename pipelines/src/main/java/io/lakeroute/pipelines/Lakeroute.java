@@ -4,7 +4,6 @@ import io.lakeroute.bigquery.BigQueryException;
 import io.lakeroute.bigquery.BigQuerySchema;
 import io.lakeroute.bigquery.FederateBigQuery;
 import io.lakeroute.bigquery.LoadBigQuery;
-import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksException;
 import io.lakeroute.databricks.DatabricksSql;
 import io.lakeroute.databricks.DatabricksStep;
@@ -22,10 +21,10 @@ import io.lakeroute.query.QueryPlanner;
 import io.lakeroute.query.SourceException;
 import io.lakeroute.query.SourceReadException;
 import io.lakeroute.query.SourceSnapshot;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
 import io.lakeroute.warehouse.LoadWarehouse;
 import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
-import io.lakeroute.warehouse.WarehouseClient;
 import io.lakeroute.warehouse.WarehouseException;
 import io.lakeroute.warehouse.WarehouseStep;
 import java.io.IOException;
@@ -367,7 +366,7 @@ public final class Lakeroute {
           .route()
           .checkDestination(
               config.destination(),
-              config.warehouse() != null && config.warehouse().connection().dialect().standIn());
+              config.warehouse() == null ? null : config.warehouse().connection().dialect());
       String credentials = Stores.configure(options, config.destination(), env);
       return new Prepared(config, Layout.of(config.destination(), config.runId()), credentials);
     } catch (IllegalArgumentException e) {
@@ -580,7 +579,7 @@ public final class Lakeroute {
 
   /** Connects before any data moves, so a wrong URL, user or password costs seconds. */
   private static void checkWarehouse(WarehouseConfig warehouse) {
-    try (WarehouseClient client = warehouse.connection().open()) {
+    try (SqlClient client = warehouse.connection().open()) {
       client.query("SELECT 1");
     } catch (SQLException | RuntimeException e) {
       throw new RunFailure(
@@ -661,7 +660,7 @@ public final class Lakeroute {
    * schema costs seconds, not a whole delivery.
    */
   private static void checkDatabricks(RouteConfig config) {
-    try (DatabricksClient client = config.databricks().open()) {
+    try (SqlClient client = config.databricks().open()) {
       // A foreign catalog is created by the step itself: connecting is all there is to check.
       if (config.databricksTarget() != null) {
         client.query(DatabricksSql.describeSchema(config.databricksTarget().table()));

@@ -2,10 +2,10 @@ package io.lakeroute.pipelines;
 
 import io.lakeroute.bigquery.BigQueryServicesFactory;
 import io.lakeroute.bigquery.BigQueryTarget;
-import io.lakeroute.bigquery.FederateBigQuery.Federation;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksTable;
 import io.lakeroute.databricks.DatabricksTarget;
+import io.lakeroute.databricks.Federation;
 import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
@@ -165,12 +165,11 @@ public final class RouteConfig {
           "--route=bigquery reaches Databricks through --databricksForeignCatalog, not"
               + " --databricksTable");
     }
-    String[] secret = Federation.secret(options.getDatabricksKeySecret());
-    return new Federation(
-        options.getDatabricksForeignCatalog(),
+    return Federation.ofBigQuery(
         options.getDatabricksConnection(),
-        secret[0],
-        secret[1]);
+        options.getDatabricksForeignCatalog(),
+        bigQueryTarget(route, options).project(),
+        Federation.Secret.parse(options.getDatabricksKeySecret()));
   }
 
   private static DatabricksTarget databricksTarget(RouteOptions options) {

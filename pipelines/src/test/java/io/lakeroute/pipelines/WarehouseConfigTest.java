@@ -47,7 +47,7 @@ class WarehouseConfigTest {
     assertThat(config.federation(), nullValue());
     assertThat(
         failure("redshift", "--warehouseJdbcUrl=jdbc:redshift://h/d", "--warehouseTable=t"),
-        containsString("--redshiftIamRole"));
+        containsString("(withStorageCredential)"));
   }
 
   @Test
@@ -64,7 +64,7 @@ class WarehouseConfigTest {
             "--warehouseJdbcUrl=jdbc:postgresql://h/d",
             "--warehouseTable=t",
             "--warehouseDisposition=merge"),
-        containsString("--warehouseMergeKeys"));
+        containsString("merge keys (withMergeKeys)"));
     assertThat(
         failure(
             "redshift",
@@ -100,14 +100,17 @@ class WarehouseConfigTest {
             "--warehouseDatabricksSecret=scope/key");
     assertThat(config.target().schema(), equalTo("dbo"));
     assertThat(config.connection().scrub("said sv=1&sig=x"), equalTo("said ***"));
-    assertThat(config.federation().foreignCatalog(), equalTo("lakeroute_synapse"));
+    assertThat(config.federation().catalog(), equalTo("lakeroute_synapse"));
+    assertThat(config.federation().type(), equalTo("sqldw"));
   }
 
   @Test
   void passwordsAreScrubbedAsGivenAndAsSqlLiteralsHoldThem() {
     WarehouseConnection connection =
-        new WarehouseConnection(
-            WarehouseDialect.POSTGRES, "jdbc:postgresql://h/d", "u", "pa'ss\\w", null);
+        WarehouseConnection.of(WarehouseDialect.POSTGRES)
+            .withJdbcUrl("jdbc:postgresql://h/d")
+            .withUser("u")
+            .withPassword("pa'ss\\w");
     assertThat(
         connection.scrub("OPTIONS ('password' 'pa\\'ss\\\\w') pa'ss\\w 'pa''ss\\w'"),
         equalTo("OPTIONS ('password' '***') *** '***'"));
@@ -125,12 +128,14 @@ class WarehouseConfigTest {
 
   @Test
   void theSynapseStandInMayStageOnS3ButSynapseMayNot() {
-    Route.SYNAPSE.checkDestination("s3://b/p", true);
+    Route.SYNAPSE.checkDestination("s3://b/p", WarehouseDialect.H2);
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> Route.SYNAPSE.checkDestination("s3://b/p"));
+            IllegalArgumentException.class,
+            () -> Route.SYNAPSE.checkDestination("s3://b/p", WarehouseDialect.SYNAPSE));
     assertThat(e.getMessage(), containsString("use azfs://…"));
     assertThrows(
-        IllegalArgumentException.class, () -> Route.REDSHIFT.checkDestination("/tmp/x", true));
+        IllegalArgumentException.class,
+        () -> Route.REDSHIFT.checkDestination("/tmp/x", WarehouseDialect.POSTGRES));
   }
 }

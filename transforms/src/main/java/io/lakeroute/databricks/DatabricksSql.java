@@ -35,12 +35,14 @@ public final class DatabricksSql {
         && manifest.csv() != null
         && manifest.csv().quoteMode().equals("none")) {
       throw new IllegalArgumentException(
-          "Databricks reads CSV with quotes: deliver with --csvQuoteMode=minimal or all, not none");
+          "Databricks reads CSV with quotes: deliver with the CSV quote mode (withQuoteMode)"
+              + " minimal or all, not none");
     }
     if (target.mode() == Mode.EXTERNAL && target.disposition() == Disposition.APPEND) {
       throw new IllegalArgumentException(
-          "An external table shows one run's files: use --databricksDisposition=replace with"
-              + " --databricksMode=external, or --databricksMode=delta to append runs");
+          "An external table shows one run's files: use the Databricks disposition"
+              + " (withDatabricksDisposition) replace with the external mode (withDatabricksMode),"
+              + " or the delta mode (withDatabricksMode) to append runs");
     }
   }
 

@@ -14,61 +14,45 @@ import java.util.stream.Collectors;
  * anything is read.
  */
 public enum Route {
-  S3("s3", "query → files → Amazon S3 → Databricks", "s3", true, null, Set.of()),
-  AZURE_BLOB(
-      "azure-blob",
-      "query → files → Azure Blob Storage → Databricks",
-      "azfs",
-      true,
-      null,
-      Set.of()),
-  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true, null, Set.of()),
+  S3("s3", "query → files → Amazon S3 → Databricks", "s3", true, null),
+  AZURE_BLOB("azure-blob", "query → files → Azure Blob Storage → Databricks", "azfs", true, null),
+  GCS("gcs", "query → files → Google Cloud Storage → Databricks", "gs", true, null),
   REDSHIFT(
       "redshift",
       "query → files → Amazon S3 → Redshift COPY → Databricks",
       "s3",
       false,
-      WarehouseDialect.REDSHIFT,
-      Set.of()),
-  /**
-   * Synapse reads Azure Blob Storage; its H2 stand-in reads the staged CSV through Beam's
-   * filesystems, so tests may stage on S3 or a local folder.
-   */
+      WarehouseDialect.REDSHIFT),
   SYNAPSE(
       "synapse",
       "query → files → Azure Blob Storage → Synapse COPY INTO → Databricks",
       "azfs",
       false,
-      WarehouseDialect.SYNAPSE,
-      Set.of("s3", "file")),
+      WarehouseDialect.SYNAPSE),
   BIGQUERY(
       "bigquery",
       "query → CSV → Google Cloud Storage → BigQuery load job → Databricks (federation)",
       "gs",
       false,
-      null,
-      Set.of());
+      null);
 
   private final String id;
   private final String description;
   private final String scheme;
   private final boolean localAllowed;
   private final WarehouseDialect warehouse;
-  private final Set<String> standInSchemes;
 
   Route(
       String id,
       String description,
       String scheme,
       boolean localAllowed,
-      WarehouseDialect warehouse,
-      Set<String> standInSchemes) {
+      WarehouseDialect warehouse) {
     this.id = id;
     this.description = description;
     this.scheme = scheme;
     this.localAllowed = localAllowed;
     this.warehouse = warehouse;
-    this.standInSchemes = standInSchemes;
   }
 
   /** The warehouse this route loads (its production dialect), or null for an object store. */
@@ -96,16 +80,20 @@ public enum Route {
    * Fails, naming the flag and what this route takes, when {@code destination} is not its store.
    */
   public void checkDestination(String destination) {
-    checkDestination(destination, false);
+    checkDestination(destination, null);
   }
 
-  /** As {@link #checkDestination(String)}; a warehouse stand-in may also take other stores. */
-  public void checkDestination(String destination, boolean standIn) {
+  /**
+   * As {@link #checkDestination(String)}; the stores {@code dialect} loads from are accepted too
+   * (e.g. Synapse's H2 stand-in reads the staged CSV through Beam's filesystems, so tests may stage
+   * on S3 or a local folder).
+   */
+  public void checkDestination(String destination, WarehouseDialect dialect) {
     String given = schemeOf(destination);
     Set<String> allowed =
         new java.util.TreeSet<>(localAllowed ? Set.of(scheme, "file") : Set.of(scheme));
-    if (standIn) {
-      allowed.addAll(standInSchemes);
+    if (dialect != null) {
+      allowed.addAll(dialect.stagingSchemes());
     }
     if (!allowed.contains(given)) {
       throw new IllegalArgumentException(
