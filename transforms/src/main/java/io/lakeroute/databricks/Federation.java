@@ -56,7 +56,7 @@ public record Federation(
 
   public Federation {
     SqlText.checkIdentifier(connection, "the federation connection name");
-    SqlText.checkIdentifier(catalog, "the foreign catalog (withForeignCatalog)");
+    SqlText.checkIdentifier(catalog, "the foreign catalog name");
     if (type == null || secretOption == null || secret == null) {
       throw new IllegalArgumentException("type, secret option and secret are required");
     }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.bigquery.BigQueryTarget.Disposition;
+import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.Federation;
 import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +62,13 @@ class FederateBigQueryTest {
         equalTo(
             "Databricks counts 19999 rows in bq_sales.sales.customers, BigQuery holds 20000 in"
                 + " my-project:sales.customers"));
+  }
+
+  @Test
+  void theTransformTravelsToWorkers() {
+    SerializableUtils.ensureSerializable(
+        FederateBigQuery.of(FEDERATION, TARGET)
+            .using(DatabricksConnection.withUrl("jdbc:databricks://h:443/default", "token")));
   }
 
   @Test

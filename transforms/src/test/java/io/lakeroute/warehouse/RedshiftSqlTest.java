@@ -3,12 +3,14 @@ package io.lakeroute.warehouse;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.warehouse.WarehouseTarget.Disposition;
 import java.io.IOException;
 import java.util.List;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -64,6 +66,10 @@ class RedshiftSqlTest {
     assertThat(WarehouseDialect.of("postgres").warehouse(), equalTo(WarehouseDialect.REDSHIFT));
     assertThat(WarehouseDialect.of(" Redshift ").warehouse(), equalTo(WarehouseDialect.REDSHIFT));
     assertThat(WarehouseDialect.POSTGRES.defaultSchema(), equalTo("public"));
+    // Workers get the same instance back, so a dialect compares by identity everywhere.
+    assertThat(
+        SerializableUtils.clone(WarehouseDialect.POSTGRES),
+        sameInstance(WarehouseDialect.POSTGRES));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> WarehouseDialect.of("oracle"));
     assertThat(e.getMessage(), containsString("use redshift, postgres, synapse, h2"));
