@@ -52,8 +52,11 @@ public record WarehouseConfig(
           "--warehouseDialect="
               + dialect.id()
               + " loads "
-              + dialect.formats().stream().sorted().collect(Collectors.joining(" or "))
-              + ": use --format="
+              + dialect.formats().stream()
+                  .sorted()
+                  .map(f -> f.toUpperCase(Locale.ROOT))
+                  .collect(Collectors.joining(" and "))
+              + " only: use --format="
               + dialect.formats().stream().sorted().collect(Collectors.joining(" or --format=")));
     }
     if (options.getWarehouseTable() == null) {

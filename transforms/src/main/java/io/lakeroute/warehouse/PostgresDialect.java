@@ -53,8 +53,9 @@ final class PostgresDialect extends RedshiftDialect {
     return Optional.empty();
   }
 
+  /** The staged files through CopyManager; the Redshift manifest is written as for Redshift. */
   @Override
-  public long load(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
+  long copy(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
     String copy = loadStatement(sql);
     long rows = 0;
     for (Manifest.FileEntry file : sql.manifest().files()) {

@@ -204,13 +204,11 @@ class RedshiftDialect extends AbstractDialect {
   }
 
   /**
-   * Writes the Redshift manifest (exactly this run's files) next to them, then runs the COPY.
-   * Redshift's COPY error only points at {@code stl_load_errors}: its line, column and reason are
-   * added to the message.
+   * Writes the Redshift manifest (exactly this run's files) next to them, then copies the files
+   * into the staging table.
    */
   @Override
-  public long load(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
-    String copy = loadStatement(sql);
+  public final long load(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
     try (OutputStream out =
         Channels.newOutputStream(
             FileSystems.create(
@@ -218,6 +216,15 @@ class RedshiftDialect extends AbstractDialect {
                 MimeTypes.TEXT))) {
       out.write(manifestJson(sql.manifest()).getBytes(StandardCharsets.UTF_8));
     }
+    return copy(client, sql);
+  }
+
+  /**
+   * Runs the COPY and returns the rows it loaded. Redshift's COPY error only points at {@code
+   * stl_load_errors}: its line, column and reason are added to the message.
+   */
+  long copy(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
+    String copy = loadStatement(sql);
     try {
       client.execute(copy);
     } catch (SQLException e) {
