@@ -34,7 +34,9 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
     String spec = project + ":" + dataset + "." + table;
     if (!SPEC.matcher(spec).matches()) {
       throw new IllegalArgumentException(
-          "--bigQueryTable=" + spec + " is not a table: use project:dataset.table");
+          "The BigQuery table (withBigQueryTable) "
+              + spec
+              + " is not a table: use project:dataset.table");
     }
   }
 
@@ -43,14 +45,14 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
     Matcher m = spec == null ? null : SPEC.matcher(spec.strip());
     if (m == null || !m.matches()) {
       throw new IllegalArgumentException(
-          "--bigQueryTable="
+          "The BigQuery table (withBigQueryTable) "
               + spec
               + " is not a table: use project:dataset.table, e.g. my-project:sales.customers");
     }
     return new BigQueryTarget(m.group(1), m.group(2), m.group(3), disposition);
   }
 
-  /** {@code append} or {@code replace}; the message names the flag otherwise. */
+  /** {@code append} or {@code replace}; the message names the setting otherwise. */
   public static Disposition disposition(String value) {
     String wanted = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
     for (Disposition d : Disposition.values()) {
@@ -59,7 +61,9 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
       }
     }
     throw new IllegalArgumentException(
-        "--bigQueryDisposition=" + value + " is not a disposition: use append or replace");
+        "The BigQuery disposition (withBigQueryDisposition) "
+            + value
+            + " is not a disposition: use append or replace");
   }
 
   public TableReference reference() {

@@ -1,20 +1,21 @@
 package io.lakeroute.bigquery;
 
-import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksException;
+import io.lakeroute.databricks.Federation;
 import io.lakeroute.databricks.FederationSql;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.query.PartitionReader;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
-import java.io.Serializable;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Route 5's Databricks step: Databricks reads the loaded BigQuery table in place through Lakehouse
@@ -26,40 +27,15 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <pre>{@code
  * loaded.apply(
- *     FederateBigQuery.of(new Federation("bq_sales", "lakeroute_bigquery", "lakeroute", "bq-key"),
+ *     FederateBigQuery.of(
+ *             Federation.ofBigQuery("lakeroute_bigquery", "bq_sales", target.project(),
+ *                 new Federation.Secret("lakeroute", "bq-key")),
  *             target)
  *         .using(DatabricksConnection.of(host, httpPath, token)));
  * }</pre>
  */
 public final class FederateBigQuery
     extends PTransform<PCollection<LoadBigQuery.Outcome>, PCollection<Long>> {
-
-  /**
-   * The foreign catalog, the connection and the Databricks secret (scope and key) holding the
-   * service-account key JSON.
-   */
-  public record Federation(String catalog, String connection, String secretScope, String secretKey)
-      implements Serializable {
-    public Federation {
-      // Generating the statements checks every name, so a bad one fails before any data moves.
-      FederationSql.createBigQueryConnection(
-          connection, new FederationSql.Secret(secretScope, secretKey));
-      FederationSql.createForeignCatalog(catalog, connection, FederationSql.Source.BIGQUERY, "");
-    }
-
-    /** {@code scope/key}, as {@code --databricksKeySecret} takes it. */
-    public static String[] secret(String scopeAndKey) {
-      String[] parts = scopeAndKey == null ? new String[0] : scopeAndKey.split("/", -1);
-      if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-        throw new IllegalArgumentException(
-            "--databricksKeySecret="
-                + scopeAndKey
-                + " is not a Databricks secret: use scope/key (the secret holding the"
-                + " service-account key JSON)");
-      }
-      return parts;
-    }
-  }
 
   private final Federation federation;
   private final BigQueryTarget target;
@@ -73,6 +49,7 @@ public final class FederateBigQuery
     this.connection = connection;
   }
 
+  /** {@code federation} over {@code target}'s project (see {@link Federation#ofBigQuery}). */
   public static FederateBigQuery of(Federation federation, BigQueryTarget target) {
     if (federation == null || target == null) {
       throw new IllegalArgumentException("federation and target are required");
@@ -92,21 +69,16 @@ public final class FederateBigQuery
     if (connection == null) {
       throw new IllegalStateException("FederateBigQuery needs using(connection)");
     }
-    return loaded.apply("Connection, catalog, count", ParDo.of(new FederateFn(this)));
+    return loaded.apply(
+        "Connection, catalog, count",
+        MapElements.into(TypeDescriptors.longs()).via(this::federate));
   }
 
   /** The statements that make the table readable from Databricks, in order. */
   public static List<String> statements(Federation federation, BigQueryTarget target) {
-    return List.of(
-        FederationSql.createBigQueryConnection(
-            federation.connection(),
-            new FederationSql.Secret(federation.secretScope(), federation.secretKey())),
-        FederationSql.createForeignCatalog(
-            federation.catalog(),
-            federation.connection(),
-            FederationSql.Source.BIGQUERY,
-            target.project()),
-        FederationSql.countRows(federation.catalog(), target.dataset(), target.table()));
+    List<String> statements = new ArrayList<>(FederationSql.statements(federation));
+    statements.add(FederationSql.countRows(federation, target.dataset(), target.table()));
+    return statements;
   }
 
   /**
@@ -114,7 +86,7 @@ public final class FederateBigQuery
    * rows. Returns the count.
    */
   public static long run(
-      DatabricksClient client, Federation federation, BigQueryTarget target, long bigQueryRows)
+      SqlClient client, Federation federation, BigQueryTarget target, long bigQueryRows)
       throws SQLException {
     List<String> statements = statements(federation, target);
     client.execute(statements.get(0));
@@ -140,32 +112,19 @@ public final class FederateBigQuery
     return seen;
   }
 
-  private static final class FederateFn extends DoFn<LoadBigQuery.Outcome, Long> {
-    private final Federation federation;
-    private final BigQueryTarget target;
-    private final DatabricksConnection connection;
-
-    FederateFn(FederateBigQuery transform) {
-      this.federation = transform.federation;
-      this.target = transform.target;
-      this.connection = transform.connection;
-    }
-
-    @ProcessElement
-    public void process(@Element LoadBigQuery.Outcome loaded, OutputReceiver<Long> out) {
-      try (DatabricksClient client = connection.open()) {
-        out.output(run(client, federation, target, loaded.rowsAfter()));
-      } catch (SQLException e) {
-        throw new DatabricksException(
-            "Databricks could not federate "
-                + target.spec()
-                + " at "
-                + connection.url()
-                + ": "
-                + connection.scrub(e.getMessage())
-                + ". The table is loaded in BigQuery; the files and manifest are intact.",
-            null);
-      }
+  private long federate(LoadBigQuery.Outcome loaded) {
+    try (SqlClient client = connection.open()) {
+      return run(client, federation, target, loaded.rowsAfter());
+    } catch (SQLException e) {
+      throw new DatabricksException(
+          "Databricks could not federate "
+              + target.spec()
+              + " at "
+              + connection.url()
+              + ": "
+              + connection.scrub(e.getMessage())
+              + ". The table is loaded in BigQuery; the files and manifest are intact.",
+          null);
     }
   }
 }

@@ -110,7 +110,7 @@ public final class LoadBigQuery
    */
   public LoadBigQuery withTempLocation(String tempLocation) {
     if (tempLocation == null || tempLocation.isBlank()) {
-      throw new IllegalArgumentException("tempLocation must not be empty");
+      throw new IllegalArgumentException("the temp location (withTempLocation) must not be empty");
     }
     return new LoadBigQuery(target, schema, services, tempLocation);
   }
@@ -176,7 +176,7 @@ public final class LoadBigQuery
                 + target.project()
                 + ":"
                 + target.dataset()
-                + " cannot be used for --bigQueryTable="
+                + " cannot be used for the BigQuery table (withBigQueryTable) "
                 + target.spec()
                 + ": "
                 + firstLine(e)
@@ -198,7 +198,8 @@ public final class LoadBigQuery
                 + target.spec()
                 + " does not have the run's columns:\n  "
                 + String.join("\n  ", drift)
-                + "\nChange the query, or load into another --bigQueryTable. Nothing was loaded.",
+                + "\nChange the query, or load into another BigQuery table (withBigQueryTable)."
+                + " Nothing was loaded.",
             null);
       }
       return numRows(table, target);

@@ -1,13 +1,9 @@
 package io.lakeroute.databricks;
 
+import io.lakeroute.sql.JdbcClient;
+import io.lakeroute.sql.SqlClient;
 import java.io.Serializable;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -33,11 +29,13 @@ public final class DatabricksConnection implements Serializable {
   public static DatabricksConnection of(String host, String httpPath, String token) {
     if (host == null || host.isBlank() || host.contains("/") || host.contains(";")) {
       throw new IllegalArgumentException(
-          "--databricksHost must be the server hostname, e.g. dbc-1234.cloud.databricks.com");
+          "The Databricks host (withHost) must be the server hostname, e.g."
+              + " dbc-1234.cloud.databricks.com");
     }
     if (httpPath == null || httpPath.isBlank() || httpPath.contains(";")) {
       throw new IllegalArgumentException(
-          "--databricksHttpPath is required, e.g. /sql/1.0/warehouses/abc123");
+          "The Databricks HTTP path (withHttpPath) is required, e.g."
+              + " /sql/1.0/warehouses/abc123");
     }
     return withUrl(
         "jdbc:databricks://"
@@ -52,23 +50,23 @@ public final class DatabricksConnection implements Serializable {
   public static DatabricksConnection withUrl(String url, String token) {
     if (url == null || !url.startsWith("jdbc:databricks://")) {
       throw new IllegalArgumentException(
-          "--databricksJdbcUrl must start with jdbc:databricks://, got " + redact(url));
+          "The Databricks JDBC URL (withUrl) must start with jdbc:databricks://, got "
+              + redact(url));
     }
     if (SECRET.matcher(url).find()) {
       throw new IllegalArgumentException(
-          "--databricksJdbcUrl must not hold the token: give it with --databricksTokenEnv or"
-              + " --databricksTokenFile");
+          "The Databricks JDBC URL (withUrl) must not hold the token: give it as the Databricks"
+              + " token (withToken)");
     }
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException(
-          "The Databricks token is missing: set the environment variable named by"
-              + " --databricksTokenEnv (default DATABRICKS_TOKEN) or give --databricksTokenFile");
+          "The Databricks token (withToken) is missing: give a personal access token");
     }
     return new DatabricksConnection(url, token);
   }
 
   /** Opens a client; the driver is the Databricks JDBC driver. */
-  public DatabricksClient open() throws SQLException {
+  public SqlClient open() throws SQLException {
     try {
       Class.forName(DRIVER);
     } catch (ClassNotFoundException e) {
@@ -77,8 +75,7 @@ public final class DatabricksConnection implements Serializable {
     Properties properties = new Properties();
     properties.setProperty("UID", "token");
     properties.setProperty("PWD", token);
-    Connection connection = DriverManager.getConnection(url, properties);
-    return new JdbcClient(connection);
+    return JdbcClient.connect(url, properties, this::scrub);
   }
 
   public String url() {
@@ -97,46 +94,5 @@ public final class DatabricksConnection implements Serializable {
   @Override
   public String toString() {
     return "DatabricksConnection{" + url + "}";
-  }
-
-  private final class JdbcClient implements DatabricksClient {
-    private final Connection connection;
-
-    JdbcClient(Connection connection) {
-      this.connection = connection;
-    }
-
-    @Override
-    public void execute(String sql) throws SQLException {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute(sql);
-      } catch (SQLException e) {
-        throw new SQLException(scrub(e.getMessage()), e.getSQLState(), e.getErrorCode());
-      }
-    }
-
-    @Override
-    public List<List<String>> query(String sql) throws SQLException {
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery(sql)) {
-        int columns = rs.getMetaData().getColumnCount();
-        List<List<String>> rows = new ArrayList<>();
-        while (rs.next()) {
-          List<String> row = new ArrayList<>(columns);
-          for (int c = 1; c <= columns; c++) {
-            row.add(rs.getString(c));
-          }
-          rows.add(row);
-        }
-        return rows;
-      } catch (SQLException e) {
-        throw new SQLException(scrub(e.getMessage()), e.getSQLState(), e.getErrorCode());
-      }
-    }
-
-    @Override
-    public void close() throws SQLException {
-      connection.close();
-    }
   }
 }

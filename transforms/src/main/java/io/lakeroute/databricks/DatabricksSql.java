@@ -5,6 +5,7 @@ import io.lakeroute.databricks.DatabricksTarget.Disposition;
 import io.lakeroute.databricks.DatabricksTarget.Mode;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.formats.ValueText;
+import io.lakeroute.sql.ColumnTypes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +36,14 @@ public final class DatabricksSql {
         && manifest.csv() != null
         && manifest.csv().quoteMode().equals("none")) {
       throw new IllegalArgumentException(
-          "Databricks reads CSV with quotes: deliver with --csvQuoteMode=minimal or all, not none");
+          "Databricks reads CSV with quotes: deliver with the CSV quote mode (withQuoteMode)"
+              + " minimal or all, not none");
     }
     if (target.mode() == Mode.EXTERNAL && target.disposition() == Disposition.APPEND) {
       throw new IllegalArgumentException(
-          "An external table shows one run's files: use --databricksDisposition=replace with"
-              + " --databricksMode=external, or --databricksMode=delta to append runs");
+          "An external table shows one run's files: use the Databricks disposition"
+              + " (withDatabricksDisposition) replace with the external mode (withDatabricksMode),"
+              + " or the delta mode (withDatabricksMode) to append runs");
     }
   }
 
@@ -256,38 +259,27 @@ public final class DatabricksSql {
     return manifest.format().toUpperCase(Locale.ROOT);
   }
 
-  /** The Databricks type of a column as the files of this format hold it. */
+  /** Spark's types; text for time, which every format carries as text. */
+  private static final ColumnTypes TYPES =
+      ColumnTypes.standard("STRING")
+          .with("int32", "INT")
+          .with("float", "FLOAT")
+          .with("double", "DOUBLE")
+          .with("bytes", "BINARY")
+          .with("time", "STRING")
+          .with("timestamp", "TIMESTAMP_NTZ")
+          .with("timestamp_tz", "TIMESTAMP");
+
+  /**
+   * The Databricks type of a column as the files of this format hold it. Spark does not decode the
+   * base64 text CSV and JSON carry binary as, so that stays a string.
+   */
   String tableType(Manifest.Column column) {
-    String type = column.type();
-    if (type.startsWith("decimal")) {
-      return type.toUpperCase(Locale.ROOT);
+    if (column.type().equals("int16") && manifest.format().equals("avro")) {
+      // Avro has no 16-bit integer; its files hold an int.
+      return "INT";
     }
-    switch (type) {
-      case "int16":
-        // Avro has no 16-bit integer; its files hold an int.
-        return manifest.format().equals("avro") ? "INT" : "SMALLINT";
-      case "int32":
-        return "INT";
-      case "int64":
-        return "BIGINT";
-      case "float":
-        return "FLOAT";
-      case "double":
-        return "DOUBLE";
-      case "boolean":
-        return "BOOLEAN";
-      case "bytes":
-        // CSV and JSON carry binary as base64 text, which Spark does not decode.
-        return isText() ? "STRING" : "BINARY";
-      case "date":
-        return "DATE";
-      case "timestamp":
-        return "TIMESTAMP_NTZ";
-      case "timestamp_tz":
-        return "TIMESTAMP";
-      default:
-        return "STRING";
-    }
+    return TYPES.of(column, manifest.format());
   }
 
   /** Reader options matching exactly what was written. */

@@ -1,6 +1,7 @@
 package io.lakeroute.databricks;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ public final class DatabricksStep {
   public record Outcome(long rowsVisible, List<String> statements)
       implements java.io.Serializable {}
 
-  public static Outcome run(DatabricksClient client, DatabricksTarget target, Manifest manifest) {
+  public static Outcome run(SqlClient client, DatabricksTarget target, Manifest manifest) {
     DatabricksSql sql = new DatabricksSql(target, manifest);
     List<String> executed = new ArrayList<>();
     String statement = DatabricksSql.describeSchema(target.table());
@@ -34,8 +35,8 @@ public final class DatabricksStep {
                 + target.table().catalog()
                 + "."
                 + target.table().schema()
-                + " (or this token may not use it): create it, or fix --databricksCatalog and"
-                + " --databricksSchema. Databricks said: "
+                + " (or this token may not use it): create it, or fix the Databricks catalog"
+                + " (withDatabricksCatalog) and schema (withDatabricksSchema). Databricks said: "
                 + firstLine(e.getMessage()),
             null);
       }
@@ -122,7 +123,8 @@ public final class DatabricksStep {
               + target.table()
               + " does not match the run's schema: "
               + String.join("; ", differences)
-              + ". Drop or rename the table, or load into another --databricksTable.",
+              + ". Drop or rename the table, or load into another Databricks table"
+              + " (withDatabricksTable).",
           null);
     }
   }

@@ -5,9 +5,9 @@ import java.io.Serializable;
 /** A three-level Databricks table name: catalog, schema, table; each part validated. */
 public record DatabricksTable(String catalog, String schema, String table) implements Serializable {
   public DatabricksTable {
-    SqlText.checkIdentifier(catalog, "--databricksCatalog");
-    SqlText.checkIdentifier(schema, "--databricksSchema");
-    SqlText.checkIdentifier(table, "--databricksTable");
+    SqlText.checkIdentifier(catalog, "the Databricks catalog (withDatabricksCatalog)");
+    SqlText.checkIdentifier(schema, "the Databricks schema (withDatabricksSchema)");
+    SqlText.checkIdentifier(table, "the Databricks table (withDatabricksTable)");
   }
 
   /** {@code `catalog`.`schema`.`table`}. */

@@ -46,7 +46,8 @@ public record DatabricksTarget(
     }
   }
 
-  static <E extends Enum<E>> E parse(Class<E> type, String value, String flag) {
+  /** {@code value} as a constant of {@code type}; the message starts with {@code what}. */
+  static <E extends Enum<E>> E parse(Class<E> type, String value, String what) {
     try {
       return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
@@ -56,19 +57,20 @@ public record DatabricksTarget(
             .append(valid.length() == 0 ? "" : ", ")
             .append(constant.name().toLowerCase(Locale.ROOT));
       }
-      throw new IllegalArgumentException(flag + "=" + value + " is not valid: use " + valid);
+      throw new IllegalArgumentException(what + " " + value + " is not valid: use " + valid);
     }
   }
 
   public static Mode mode(String value) {
-    return parse(Mode.class, value, "--databricksMode");
+    return parse(Mode.class, value, "The Databricks mode (withDatabricksMode)");
   }
 
   public static Disposition disposition(String value) {
-    return parse(Disposition.class, value, "--databricksDisposition");
+    return parse(
+        Disposition.class, value, "The Databricks disposition (withDatabricksDisposition)");
   }
 
   public static Dialect dialect(String value) {
-    return parse(Dialect.class, value, "--databricksDialect");
+    return parse(Dialect.class, value, "The Databricks dialect (withDatabricksDialect)");
   }
 }

@@ -2,13 +2,14 @@ package io.lakeroute.databricks;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
+import io.lakeroute.sql.SqlClient;
 import java.sql.SQLException;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * The Databricks step as a transform: runs once the manifest is published, so Databricks never
@@ -54,31 +55,21 @@ public final class LoadDatabricks
     if (connection == null) {
       throw new IllegalStateException("LoadDatabricks needs using(connection)");
     }
+    DatabricksConnection connection = this.connection;
+    DatabricksTarget target = this.target;
     return manifest
-        .apply("Table, load, count", ParDo.of(new LoadFn(target, connection)))
+        .apply(
+            "Table, load, count",
+            MapElements.into(TypeDescriptor.of(DatabricksStep.Outcome.class))
+                .via(published -> load(connection, target, published)))
         .setCoder(SerializableCoder.of(DatabricksStep.Outcome.class));
-  }
-
-  private static final class LoadFn extends DoFn<Manifest, DatabricksStep.Outcome> {
-    private final DatabricksTarget target;
-    private final DatabricksConnection connection;
-
-    LoadFn(DatabricksTarget target, DatabricksConnection connection) {
-      this.target = target;
-      this.connection = connection;
-    }
-
-    @ProcessElement
-    public void process(@Element Manifest manifest, OutputReceiver<DatabricksStep.Outcome> out) {
-      out.output(load(connection, target, manifest));
-    }
   }
 
   /** Connects, runs the step and closes; also what a resumed run calls without a pipeline. */
   public static DatabricksStep.Outcome load(
       DatabricksConnection connection, DatabricksTarget target, Manifest manifest) {
     long start = System.nanoTime();
-    try (DatabricksClient client = connection.open()) {
+    try (SqlClient client = connection.open()) {
       DatabricksStep.Outcome outcome = DatabricksStep.run(client, target, manifest);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_DATABRICKS)
           .set(outcome.rowsVisible());
@@ -91,8 +82,8 @@ public final class LoadDatabricks
               + connection.url()
               + ": "
               + connection.scrub(e.getMessage())
-              + ". Check --databricksHost/--databricksHttpPath (or --databricksJdbcUrl) and the"
-              + " token. The files and manifest at "
+              + ". Check the Databricks host and HTTP path (DatabricksConnection.of) or URL"
+              + " (withUrl), and the token. The files and manifest at "
               + manifest.location()
               + " are intact.",
           null,

@@ -27,15 +27,15 @@ public final class SqlText {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  /** Checks an identifier a user gave with {@code flag}. */
-  static String checkIdentifier(String name, String flag) {
+  /** Checks an identifier a user gave; {@code what} says which, with its setting. */
+  static String checkIdentifier(String name, String what) {
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException(flag + " is required");
+      throw new IllegalArgumentException(what + " is required");
     }
     if (name.length() > 255 || CONTROL.matcher(name).find() || name.contains(".")) {
       throw new IllegalArgumentException(
-          flag
-              + "='"
+          what
+              + " '"
               + name.replaceAll("\\p{Cntrl}", "?")
               + "' is not a valid name: at most 255 characters, no dots or control characters");
     }

@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 /**
  * How Databricks reads a table a warehouse route loaded, in place. On real Databricks: Lakehouse
  * Federation ({@link FederationSql}: a connection whose password is a Databricks secret, a foreign
- * catalog over the warehouse's database) and a view named by {@code --databricksTable} over the
- * foreign table, so users query the name they chose. On the open-source stand-in: a Spark {@code
- * USING JDBC} table over the same warehouse table. Either way the step then counts this run's rows.
+ * catalog over the warehouse's database) and a view named as the Databricks table over the foreign
+ * table, so users query the name they chose. On the open-source stand-in: a Spark {@code USING
+ * JDBC} table over the same warehouse table. Either way the step then counts this run's rows.
  */
 public final class WarehouseTableSql {
   /** Host, port and database of a warehouse, as its JDBC URL names them. */
@@ -37,8 +37,9 @@ public final class WarehouseTableSql {
         }
       }
       throw new IllegalArgumentException(
-          "Databricks federation needs host and database from --warehouseJdbcUrl, e.g."
-              + " jdbc:redshift://host:5439/db or jdbc:sqlserver://host:1433;databaseName=db");
+          "Databricks federation needs host and database from the warehouse JDBC URL"
+              + " (withJdbcUrl), e.g. jdbc:redshift://host:5439/db or"
+              + " jdbc:sqlserver://host:1433;databaseName=db");
     }
   }
 
@@ -47,30 +48,17 @@ public final class WarehouseTableSql {
   /**
    * Real Databricks: the connection and foreign catalog (created once, kept), then the view.
    *
-   * @param warehouseTable the table in the warehouse: schema and name
+   * @param warehouseSchema the table's schema in the warehouse
+   * @param warehouseTable the table's name in the warehouse
    */
   public static List<String> federated(
-      DatabricksTable view,
-      FederationSql.Source source,
-      Endpoint endpoint,
-      String user,
-      FederationSql.Secret password,
-      String foreignCatalog,
-      String warehouseSchema,
-      String warehouseTable) {
-    String connection = foreignCatalog + "_connection";
-    List<String> statements = new ArrayList<>();
-    statements.add(
-        FederationSql.createConnection(
-            connection, source, endpoint.host(), endpoint.port(), user, password));
-    statements.add(
-        FederationSql.createForeignCatalog(
-            foreignCatalog, connection, source, endpoint.database()));
+      DatabricksTable view, Federation federation, String warehouseSchema, String warehouseTable) {
+    List<String> statements = new ArrayList<>(FederationSql.statements(federation));
     statements.add(
         "CREATE OR REPLACE VIEW "
             + view.quoted()
             + " AS SELECT * FROM "
-            + new DatabricksTable(foreignCatalog, warehouseSchema, warehouseTable).quoted());
+            + federation.table(warehouseSchema, warehouseTable).quoted());
     return statements;
   }
 

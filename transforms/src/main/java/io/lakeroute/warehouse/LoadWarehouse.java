@@ -2,13 +2,14 @@ package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
+import io.lakeroute.sql.JdbcClient;
 import java.sql.SQLException;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * The warehouse step as a transform: runs once the manifest is published, loads exactly its files
@@ -18,7 +19,8 @@ import org.apache.beam.sdk.values.PCollection;
  * <pre>{@code
  * manifest.apply(
  *     LoadWarehouse.to(new WarehouseTarget("sales", "customers", Disposition.MERGE, List.of("id")))
- *         .using(new WarehouseConnection(WarehouseDialect.REDSHIFT, url, user, password, roleArn)));
+ *         .using(WarehouseConnection.of(WarehouseDialect.REDSHIFT).withJdbcUrl(url)
+ *             .withUser(user).withPassword(password).withStorageCredential(roleArn)));
  * }</pre>
  */
 public final class LoadWarehouse
@@ -46,8 +48,9 @@ public final class LoadWarehouse
   }
 
   public LoadWarehouse using(WarehouseConnection connection) {
-    if (connection == null) {
-      throw new IllegalArgumentException("connection is required");
+    if (connection == null || connection.url() == null) {
+      throw new IllegalArgumentException(
+          "a connection with the warehouse JDBC URL (withJdbcUrl) is required");
     }
     return new LoadWarehouse(target, connection);
   }
@@ -57,24 +60,14 @@ public final class LoadWarehouse
     if (connection == null) {
       throw new IllegalStateException("LoadWarehouse needs using(connection)");
     }
+    WarehouseConnection connection = this.connection;
+    WarehouseTarget target = this.target;
     return manifest
-        .apply("Stage, load, apply, count", ParDo.of(new LoadFn(target, connection)))
+        .apply(
+            "Stage, load, apply, count",
+            MapElements.into(TypeDescriptor.of(WarehouseStep.Outcome.class))
+                .via(published -> load(connection, target, published)))
         .setCoder(SerializableCoder.of(WarehouseStep.Outcome.class));
-  }
-
-  private static final class LoadFn extends DoFn<Manifest, WarehouseStep.Outcome> {
-    private final WarehouseTarget target;
-    private final WarehouseConnection connection;
-
-    LoadFn(WarehouseTarget target, WarehouseConnection connection) {
-      this.target = target;
-      this.connection = connection;
-    }
-
-    @ProcessElement
-    public void process(@Element Manifest manifest, OutputReceiver<WarehouseStep.Outcome> out) {
-      out.output(load(connection, target, manifest));
-    }
   }
 
   /**
@@ -90,8 +83,8 @@ public final class LoadWarehouse
       throw new WarehouseException(e.getMessage());
     }
     long start = System.nanoTime();
-    try (WarehouseClient client = connection.open()) {
-      WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, target, sql, manifest);
+    try (JdbcClient client = connection.open()) {
+      WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, sql);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_WAREHOUSE)
           .set(outcome.rowsInTable());
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, LOAD_MILLIS)
@@ -105,8 +98,8 @@ public final class LoadWarehouse
               + connection.url()
               + ": "
               + connection.scrub(e.getMessage())
-              + ". Check --warehouseJdbcUrl, --warehouseUser and the password. The files and"
-              + " manifest at "
+              + ". Check the warehouse JDBC URL (withJdbcUrl), user (withUser) and password"
+              + " (withPassword). The files and manifest at "
               + manifest.location()
               + " are intact.");
     }

@@ -1,24 +1,23 @@
 package io.lakeroute.warehouse;
 
-import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksException;
 import io.lakeroute.databricks.DatabricksTarget;
-import io.lakeroute.databricks.FederationSql;
+import io.lakeroute.databricks.Federation;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.databricks.WarehouseTableSql;
 import io.lakeroute.query.PartitionReader;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
-import java.io.Serializable;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The last step of routes redshift and synapse: Databricks reads the loaded warehouse table in
@@ -27,18 +26,12 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <pre>{@code
  * loaded.apply(ReadWarehouseInDatabricks.to(databricksTarget).using(databricks)
- *     .from(warehouseTarget, warehouse, new Federation("lakeroute_redshift", "scope", "key")));
+ *     .from(warehouseTarget, warehouse,
+ *         warehouse.federation("lakeroute_redshift", new Federation.Secret("scope", "key"))));
  * }</pre>
  */
 public final class ReadWarehouseInDatabricks
     extends PTransform<PCollection<WarehouseStep.Outcome>, PCollection<Long>> {
-
-  /**
-   * Real Databricks only: the foreign catalog to create over the warehouse's database and the
-   * Databricks secret (scope, key) that holds the warehouse password.
-   */
-  public record Federation(String foreignCatalog, String secretScope, String secretKey)
-      implements Serializable {}
 
   private final DatabricksTarget target;
   private final DatabricksConnection databricks;
@@ -74,7 +67,10 @@ public final class ReadWarehouseInDatabricks
     return new ReadWarehouseInDatabricks(target, databricks, table, warehouse, federation);
   }
 
-  /** The warehouse table; {@code federation} is required unless Databricks is the stand-in. */
+  /**
+   * The warehouse table; {@code federation} (see {@link WarehouseConnection#federation}) is
+   * required unless Databricks is the stand-in.
+   */
   public ReadWarehouseInDatabricks from(
       WarehouseTarget table, WarehouseConnection warehouse, Federation federation) {
     if (table == null || warehouse == null) {
@@ -82,9 +78,9 @@ public final class ReadWarehouseInDatabricks
     }
     if (target.dialect() == DatabricksTarget.Dialect.DATABRICKS && federation == null) {
       throw new IllegalArgumentException(
-          "Databricks reads the warehouse through Lakehouse Federation: give"
-              + " --warehouseDatabricksSecret=<scope>/<key> (the Databricks secret holding the"
-              + " warehouse password)");
+          "Databricks reads the warehouse through Lakehouse Federation: give the Databricks"
+              + " secret that holds the warehouse password (withDatabricksSecret), as"
+              + " <scope>/<key>");
     }
     return new ReadWarehouseInDatabricks(target, databricks, table, warehouse, federation);
   }
@@ -94,20 +90,7 @@ public final class ReadWarehouseInDatabricks
     if (databricks == null || warehouse == null) {
       throw new IllegalStateException("ReadWarehouseInDatabricks needs using(…) and from(…)");
     }
-    return loaded.apply("Table, count", ParDo.of(new ReadFn(this)));
-  }
-
-  private static final class ReadFn extends DoFn<WarehouseStep.Outcome, Long> {
-    private final ReadWarehouseInDatabricks spec;
-
-    ReadFn(ReadWarehouseInDatabricks spec) {
-      this.spec = spec;
-    }
-
-    @ProcessElement
-    public void process(@Element WarehouseStep.Outcome loaded, OutputReceiver<Long> out) {
-      out.output(spec.read(loaded));
-    }
+    return loaded.apply("Table, count", MapElements.into(TypeDescriptors.longs()).via(this::read));
   }
 
   /** The statements of {@link #read}, secrets scrubbed, for a dry run. */
@@ -117,7 +100,7 @@ public final class ReadWarehouseInDatabricks
     return planned.stream().map(this::scrub).toList();
   }
 
-  /** The statements that make the warehouse table readable under {@code --databricksTable}. */
+  /** The statements that make the warehouse table readable under the Databricks table's name. */
   private List<String> statements() {
     if (target.dialect() == DatabricksTarget.Dialect.SPARK) {
       return List.of(
@@ -129,17 +112,7 @@ public final class ReadWarehouseInDatabricks
               warehouse.password()),
           "REFRESH TABLE " + target.table().quoted());
     }
-    return WarehouseTableSql.federated(
-        target.table(),
-        warehouse.dialect().redshift()
-            ? FederationSql.Source.REDSHIFT
-            : FederationSql.Source.SYNAPSE,
-        WarehouseTableSql.Endpoint.parse(warehouse.url()),
-        warehouse.user(),
-        new FederationSql.Secret(federation.secretScope(), federation.secretKey()),
-        federation.foreignCatalog(),
-        table.schema(),
-        table.table());
+    return WarehouseTableSql.federated(target.table(), federation, table.schema(), table.table());
   }
 
   /** Runs the statements and the count; also what a resumed run calls without a pipeline. */
@@ -147,7 +120,7 @@ public final class ReadWarehouseInDatabricks
     long start = System.nanoTime();
     List<String> statements = new ArrayList<>();
     String statement = null;
-    try (DatabricksClient client = databricks.open()) {
+    try (SqlClient client = databricks.open()) {
       statements.addAll(statements());
       for (String sql : statements) {
         statement = sql;

@@ -1,31 +1,26 @@
 package io.lakeroute.warehouse;
 
+import io.lakeroute.databricks.Federation;
 import io.lakeroute.delivery.Manifest;
-import java.io.IOException;
-import java.io.InputStream;
+import io.lakeroute.sql.JdbcClient;
 import java.io.Serializable;
-import java.nio.channels.Channels;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
-import org.apache.beam.sdk.io.FileSystems;
-import org.postgresql.PGConnection;
 
 /**
  * How to reach a warehouse over JDBC and how it reads the staged files: the dialect, the URL, the
  * user and password (a connection property, never part of a message or {@link #toString()}), and
  * the storage credential the warehouse itself uses (Redshift: the IAM role's ARN; Synapse: a SAS
  * token, or none for the workspace's managed identity).
+ *
+ * <pre>{@code
+ * WarehouseConnection.of(WarehouseDialect.REDSHIFT)
+ *     .withJdbcUrl("jdbc:redshift://cluster:5439/dev")
+ *     .withUser("loader")
+ *     .withPassword(password)
+ *     .withStorageCredential("arn:aws:iam::123456789012:role/redshift-load");
+ * }</pre>
  */
 public final class WarehouseConnection implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -37,30 +32,58 @@ public final class WarehouseConnection implements Serializable {
   private final String password;
   private final String storageCredential;
 
-  public WarehouseConnection(
+  private WarehouseConnection(
       WarehouseDialect dialect,
       String url,
       String user,
       String password,
       String storageCredential) {
-    if (dialect == null) {
-      throw new IllegalArgumentException("--warehouseDialect is required");
-    }
-    if (url == null || !url.startsWith("jdbc:")) {
-      throw new IllegalArgumentException(
-          "--warehouseJdbcUrl must be a JDBC URL (jdbc:redshift://…, jdbc:sqlserver://…), got "
-              + redact(url));
-    }
-    if (URL_SECRET.matcher(url).find()) {
-      throw new IllegalArgumentException(
-          "--warehouseJdbcUrl must not hold the password: give it with --warehousePasswordEnv or"
-              + " --warehousePasswordFile");
-    }
     this.dialect = dialect;
     this.url = url;
     this.user = user;
     this.password = password;
     this.storageCredential = storageCredential;
+  }
+
+  /** A connection in {@code dialect}; {@link #withJdbcUrl} is required. */
+  public static WarehouseConnection of(WarehouseDialect dialect) {
+    if (dialect == null) {
+      throw new IllegalArgumentException("the dialect is required");
+    }
+    return new WarehouseConnection(dialect, null, null, null, null);
+  }
+
+  /** The warehouse's JDBC URL, without the password. */
+  public WarehouseConnection withJdbcUrl(String url) {
+    if (url == null || !url.startsWith("jdbc:")) {
+      throw new IllegalArgumentException(
+          "The warehouse JDBC URL (withJdbcUrl) must be a JDBC URL (jdbc:redshift://…,"
+              + " jdbc:sqlserver://…), got "
+              + redact(url));
+    }
+    if (URL_SECRET.matcher(url).find()) {
+      throw new IllegalArgumentException(
+          "The warehouse JDBC URL (withJdbcUrl) must not hold the password: give it as the"
+              + " warehouse password (withPassword)");
+    }
+    return new WarehouseConnection(dialect, url, user, password, storageCredential);
+  }
+
+  public WarehouseConnection withUser(String user) {
+    return new WarehouseConnection(dialect, url, user, password, storageCredential);
+  }
+
+  public WarehouseConnection withPassword(String password) {
+    return new WarehouseConnection(dialect, url, user, password, storageCredential);
+  }
+
+  /**
+   * What the warehouse reads the staged files with: Redshift, the ARN of an IAM role; Synapse, a
+   * SAS token for the container, or null for the workspace's managed identity.
+   */
+  public WarehouseConnection withStorageCredential(String storageCredential) {
+    dialect.checkStorageCredential(storageCredential);
+    return new WarehouseConnection(dialect, url, user, password, storageCredential);
   }
 
   public WarehouseDialect dialect() {
@@ -85,28 +108,27 @@ public final class WarehouseConnection implements Serializable {
 
   /** The statements of {@code target} for {@code manifest} in this connection's dialect. */
   public WarehouseSql sql(WarehouseTarget target, Manifest manifest) {
-    return dialect.redshift()
-        ? new RedshiftSql(target, manifest, storageCredential)
-        : new SynapseSql(target, manifest, dialect, storageCredential);
+    return new WarehouseSql(dialect, target, manifest, storageCredential);
   }
 
   /** {@code schema.table} as this warehouse quotes it. */
   public String quotedTable(WarehouseTarget target) {
-    return dialect.redshift()
-        ? "\""
-            + target.schema().replace("\"", "\"\"")
-            + "\".\""
-            + target.table().replace("\"", "\"\"")
-            + "\""
-        : "["
-            + target.schema().replace("]", "]]")
-            + "].["
-            + target.table().replace("]", "]]")
-            + "]";
+    return dialect.identifier(target.schema()) + "." + dialect.identifier(target.table());
   }
 
-  /** Connects; the stand-ins get the client that loads the files their way. */
-  public WarehouseClient open() throws SQLException {
+  /**
+   * How Databricks reaches this warehouse through Lakehouse Federation, the foreign catalog named
+   * {@code catalog} and the password read from the Databricks secret {@code password}.
+   */
+  public Federation federation(String catalog, Federation.Secret password) {
+    return dialect.federation(catalog, url, user, password);
+  }
+
+  /** Connects. */
+  public JdbcClient open() throws SQLException {
+    if (url == null) {
+      throw new IllegalStateException("The warehouse JDBC URL (withJdbcUrl) is required");
+    }
     Properties properties = new Properties();
     if (user != null) {
       properties.setProperty("user", user);
@@ -114,15 +136,7 @@ public final class WarehouseConnection implements Serializable {
     if (password != null) {
       properties.setProperty("password", password);
     }
-    Connection connection = DriverManager.getConnection(url, properties);
-    switch (dialect) {
-      case POSTGRES:
-        return new PostgresCopyClient(connection);
-      case H2:
-        return new H2CsvReadClient(connection);
-      default:
-        return new JdbcClient(connection);
-    }
+    return JdbcClient.connect(url, properties, this::scrub);
   }
 
   /** Removes the password and any storage secret from a message. */
@@ -131,9 +145,8 @@ public final class WarehouseConnection implements Serializable {
       return null;
     }
     String scrubbed = message;
-    // Redshift's storage credential is a role's ARN, not a secret; Synapse's is a SAS token.
-    String storageSecret = dialect.redshift() ? null : storageCredential;
-    for (String secret : new String[] {password, storageSecret}) {
+    for (String secret :
+        new String[] {password, dialect.storageSecret(storageCredential).orElse(null)}) {
       if (secret != null && !secret.isEmpty()) {
         // As given, and as Spark's (backslash-escaped) and T-SQL's (quotes doubled) literals hold
         // it.
@@ -154,152 +167,5 @@ public final class WarehouseConnection implements Serializable {
   @Override
   public String toString() {
     return "WarehouseConnection{" + dialect.id() + " " + url + "}";
-  }
-
-  /** Production: every statement as generated, the COPY included. */
-  private class JdbcClient implements WarehouseClient {
-    final Connection connection;
-
-    JdbcClient(Connection connection) {
-      this.connection = connection;
-    }
-
-    @Override
-    public void execute(String sql) throws SQLException {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute(sql);
-      } catch (SQLException e) {
-        throw scrubbed(e);
-      }
-    }
-
-    @Override
-    public List<List<String>> query(String sql) throws SQLException {
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery(sql)) {
-        return rows(rs);
-      } catch (SQLException e) {
-        throw scrubbed(e);
-      }
-    }
-
-    @Override
-    public void inTransaction(List<String> statements) throws SQLException {
-      connection.setAutoCommit(false);
-      try (Statement statement = connection.createStatement()) {
-        for (String sql : statements) {
-          statement.execute(sql);
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw scrubbed(e);
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
-
-    @Override
-    public long load(WarehouseSql sql) throws SQLException, IOException {
-      try {
-        execute(sql.load());
-      } catch (SQLException e) {
-        if (sql instanceof RedshiftSql redshift) {
-          // Redshift's COPY error only points at stl_load_errors: add its line, column, reason.
-          throw new SQLException(
-              e.getMessage() + "; stl_load_errors: " + query(redshift.loadErrors()),
-              e.getSQLState(),
-              e.getErrorCode());
-        }
-        throw e;
-      }
-      return Long.parseLong(query(sql.loadedCount()).get(0).get(0));
-    }
-
-    @Override
-    public void close() throws SQLException {
-      connection.close();
-    }
-
-    SQLException scrubbed(SQLException e) {
-      return new SQLException(scrub(e.getMessage()), e.getSQLState(), e.getErrorCode());
-    }
-  }
-
-  /** PostgreSQL standing in for Redshift: each staged CSV file through COPY … FROM STDIN. */
-  private final class PostgresCopyClient extends JdbcClient {
-    PostgresCopyClient(Connection connection) {
-      super(connection);
-    }
-
-    @Override
-    public long load(WarehouseSql sql) throws SQLException, IOException {
-      String copy = ((RedshiftSql) sql).standInLoad();
-      long rows = 0;
-      for (Manifest.FileEntry file : sql.files()) {
-        try (InputStream in = openStaged(file, sql.manifest)) {
-          rows += connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in);
-        } catch (SQLException e) {
-          throw new SQLException(
-              "file " + file.name() + ": " + scrub(e.getMessage()),
-              e.getSQLState(),
-              e.getErrorCode());
-        }
-      }
-      return rows;
-    }
-  }
-
-  /**
-   * H2 standing in for Synapse: each staged CSV file copied to a local temporary file (H2 reads
-   * files, not streams) and inserted with {@code INSERT … SELECT … FROM CSVREAD(…)}; the rows
-   * loaded are then counted in the staging table, as on Synapse.
-   */
-  private final class H2CsvReadClient extends JdbcClient {
-    H2CsvReadClient(Connection connection) {
-      super(connection);
-    }
-
-    @Override
-    public long load(WarehouseSql sql) throws SQLException, IOException {
-      for (Manifest.FileEntry file : sql.files()) {
-        Path local = Files.createTempFile("lakeroute-h2-load", ".csv");
-        try (InputStream in = openStaged(file, sql.manifest)) {
-          Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
-          try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate(((SynapseSql) sql).standInLoad(local.toString()));
-          } catch (SQLException e) {
-            throw new SQLException(
-                "file " + file.name() + ": " + scrub(e.getMessage()),
-                e.getSQLState(),
-                e.getErrorCode());
-          }
-        } finally {
-          Files.deleteIfExists(local);
-        }
-      }
-      return Long.parseLong(query(sql.loadedCount()).get(0).get(0));
-    }
-  }
-
-  /** A staged file through Beam's filesystems (S3, Azure, GCS, local), gunzipped when gzip. */
-  private static InputStream openStaged(Manifest.FileEntry file, Manifest manifest)
-      throws IOException {
-    InputStream in =
-        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file.uri(), false)));
-    return manifest.codec().equals("gzip") ? new GZIPInputStream(in, 1 << 16) : in;
-  }
-
-  private static List<List<String>> rows(ResultSet rs) throws SQLException {
-    int columns = rs.getMetaData().getColumnCount();
-    List<List<String>> rows = new ArrayList<>();
-    while (rs.next()) {
-      List<String> row = new ArrayList<>(columns);
-      for (int c = 1; c <= columns; c++) {
-        row.add(rs.getString(c));
-      }
-      rows.add(row);
-    }
-    return rows;
   }
 }

@@ -5,92 +5,147 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The statements a warehouse load runs, generated from the target and the manifest as pure text:
- * the same inputs always give the same SQL, identifiers quoted, literals escaped. The shape is the
- * same for every warehouse: create the table when missing, check its columns, load exactly the
- * manifest's files into a staging table, read back how many rows the warehouse loaded, then apply
- * the write disposition from the staging table in one transaction, so a rejected load never touches
- * the table. Every table carries {@value #RUN_ID_COLUMN}, so a re-run of the same run id replaces
- * its own rows instead of adding them again.
+ * The statements of one load: a target and the manifest of a run, in a warehouse's {@link
+ * WarehouseDialect}. The shape is the same for every warehouse: create the table when missing,
+ * check its columns, load exactly the manifest's files into a staging table, read back how many
+ * rows the warehouse loaded, then apply the write disposition from the staging table in one
+ * transaction, so a rejected load never touches the table. Every table carries {@value
+ * #RUN_ID_COLUMN}, so a re-run of the same run id replaces its own rows instead of adding them
+ * again.
  */
-public abstract class WarehouseSql {
+public final class WarehouseSql {
   /** The column that tells runs apart in the table. */
   public static final String RUN_ID_COLUMN = "_lakeroute_run_id";
 
-  protected final WarehouseTarget target;
-  protected final Manifest manifest;
+  private final WarehouseDialect dialect;
+  private final WarehouseTarget target;
+  private final Manifest manifest;
+  private final String storageCredential;
 
-  protected WarehouseSql(WarehouseTarget target, Manifest manifest) {
+  /**
+   * @param storageCredential what the warehouse reads the staged files with (see {@link
+   *     WarehouseConnection#withStorageCredential}), or null
+   * @throws IllegalArgumentException when the warehouse cannot load the run as delivered
+   */
+  public WarehouseSql(
+      WarehouseDialect dialect,
+      WarehouseTarget target,
+      Manifest manifest,
+      String storageCredential) {
+    this.dialect = dialect;
     this.target = target;
     this.manifest = manifest;
+    this.storageCredential = storageCredential;
     List<String> names = manifest.columns().stream().map(Manifest.Column::name).toList();
     for (String key : target.mergeKeys()) {
       if (names.stream().noneMatch(key::equalsIgnoreCase)) {
         throw new IllegalArgumentException(
-            "--warehouseMergeKeys names " + key + ", which is not a column of the query: " + names);
+            "The merge keys (withMergeKeys) name "
+                + key
+                + ", which is not a column of the query: "
+                + names);
       }
     }
     if (names.stream().anyMatch(RUN_ID_COLUMN::equalsIgnoreCase)) {
       throw new IllegalArgumentException(
           "The query has a column named " + RUN_ID_COLUMN + ", which lakeroute adds itself");
     }
+    dialect.check(this);
   }
 
-  /** A quoted identifier. */
-  protected abstract String identifier(String name);
+  public WarehouseDialect dialect() {
+    return dialect;
+  }
 
-  /** A quoted string literal. */
-  protected abstract String literal(String text);
+  public WarehouseTarget target() {
+    return target;
+  }
 
-  /** The warehouse type of a column, as this run's files hold it. */
-  public abstract String columnType(Manifest.Column column);
+  public Manifest manifest() {
+    return manifest;
+  }
 
-  /** The type of {@value #RUN_ID_COLUMN}. */
-  protected abstract String runIdType();
-
-  /** The table, created from the manifest's schema when missing; an existing one is kept. */
-  public abstract String createTable();
-
-  /** Drops the staging table left by an earlier attempt, if any. */
-  public abstract String dropStaging();
-
-  /**
-   * An empty staging table with the manifest's columns, typed as the target's (see {@link
-   * #emptySelect()}).
-   */
-  public abstract String createStaging();
-
-  /** The warehouse's own bulk load of exactly the manifest's files into the staging table. */
-  public abstract String load();
-
-  /** One row, one column: the rows the load just put into the staging table. */
-  public abstract String loadedCount();
-
-  /** The quoted staging table. */
-  public abstract String stagingTable();
+  String storageCredential() {
+    return storageCredential;
+  }
 
   /** The quoted target table, {@code schema.table}. */
   public String table() {
-    return identifier(target.schema()) + "." + identifier(target.table());
+    return dialect.identifier(target.schema()) + "." + dialect.identifier(target.table());
   }
 
-  /** Adds a column of the run that an existing table lacks; earlier rows hold NULL in it. */
+  /** See {@link WarehouseDialect#createTable}. */
+  public String createTable() {
+    return dialect.createTable(this);
+  }
+
+  /** The table's columns and their types, in order; no rows when it does not exist. */
+  public String describeColumns() {
+    return "SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = "
+        + dialect.literal(target.schema())
+        + " AND TABLE_NAME = "
+        + dialect.literal(target.table())
+        + " ORDER BY ORDINAL_POSITION";
+  }
+
+  /** See {@link WarehouseDialect#addColumn}. */
   public String addColumn(Manifest.Column column) {
-    return "ALTER TABLE "
-        + table()
-        + " "
-        + addColumnKeyword()
-        + " "
-        + identifier(column.name())
-        + " "
-        + columnType(column);
+    return dialect.addColumn(this, column);
   }
 
-  /** {@code ADD COLUMN} (Redshift) or {@code ADD} (T-SQL). */
-  protected abstract String addColumnKeyword();
+  /** See {@link WarehouseDialect#dropStaging}. */
+  public String dropStaging() {
+    return dialect.dropStaging(this);
+  }
+
+  /** See {@link WarehouseDialect#createStaging}. */
+  public String createStaging() {
+    return dialect.createStaging(this);
+  }
+
+  /** See {@link WarehouseDialect#loadStatement}. */
+  public String load() {
+    return dialect.loadStatement(this);
+  }
+
+  /** See {@link WarehouseDialect#loadedCount}. */
+  public Optional<String> loadedCount() {
+    return dialect.loadedCount(this);
+  }
+
+  /** See {@link WarehouseDialect#apply}. */
+  public List<String> apply() {
+    return dialect.apply(this);
+  }
+
+  /** This run's rows in the table after the load. */
+  public String countRun() {
+    return "SELECT COUNT(*) FROM " + table() + " WHERE " + runIdEquals();
+  }
+
+  /** Every statement of the load, in the order the step runs them (columns to add aside). */
+  public List<String> statements() {
+    List<String> statements = new ArrayList<>();
+    statements.add(createTable());
+    statements.add(describeColumns());
+    statements.add(dropStaging());
+    statements.add(createStaging());
+    statements.add(load());
+    loadedCount().ifPresent(statements::add);
+    statements.addAll(apply());
+    statements.add(countRun());
+    statements.add(dropStaging());
+    return statements;
+  }
+
+  /** The warehouse type of a column of this run. */
+  public String columnType(Manifest.Column column) {
+    return dialect.columnType(column, manifest.format());
+  }
 
   /** The manifest's column of that name, compared without case. */
   public Manifest.Column column(String name) {
@@ -100,75 +155,19 @@ public abstract class WarehouseSql {
         .orElseThrow();
   }
 
-  /** The table's columns and their types, in order; no rows when it does not exist. */
-  public String describeColumns() {
-    return "SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = "
-        + literal(target.schema())
-        + " AND TABLE_NAME = "
-        + literal(target.table())
-        + " ORDER BY ORDINAL_POSITION";
-  }
-
   /** The columns the table must have: name and type family (see {@link #family}). */
   public List<Map.Entry<String, String>> expectedColumns() {
     List<Map.Entry<String, String>> columns = new ArrayList<>();
     for (Manifest.Column column : manifest.columns()) {
       columns.add(Map.entry(column.name(), family(columnType(column))));
     }
-    columns.add(Map.entry(RUN_ID_COLUMN, family(runIdType())));
+    columns.add(Map.entry(RUN_ID_COLUMN, family(dialect.runIdType())));
     return columns;
   }
 
-  /**
-   * The statements that apply the disposition from the staging table, run in one transaction: a
-   * failure leaves the table as it was.
-   */
-  public List<String> apply() {
-    List<String> statements = new ArrayList<>();
-    String table = table();
-    switch (target.disposition()) {
-      case APPEND:
-        statements.add("DELETE FROM " + table + " WHERE " + runIdEquals());
-        break;
-      case REPLACE:
-        statements.add("DELETE FROM " + table);
-        break;
-      case MERGE:
-        statements.add(
-            "DELETE FROM "
-                + table
-                + " WHERE EXISTS (SELECT 1 FROM "
-                + stagingTable()
-                + " AS s WHERE "
-                + target.mergeKeys().stream()
-                    .map(k -> "s." + identifier(k) + " = " + table + "." + identifier(k))
-                    .collect(Collectors.joining(" AND "))
-                + ")");
-        break;
-    }
-    statements.add(
-        "INSERT INTO "
-            + table
-            + " ("
-            + columnNames()
-            + ", "
-            + identifier(RUN_ID_COLUMN)
-            + ") SELECT "
-            + columnNames()
-            + ", "
-            + literal(manifest.runId())
-            + " FROM "
-            + stagingTable());
-    return statements;
-  }
-
-  /** This run's rows in the table after the load. */
-  public String countRun() {
-    return "SELECT COUNT(*) FROM " + table() + " WHERE " + runIdEquals();
-  }
-
-  private String runIdEquals() {
-    return identifier(RUN_ID_COLUMN) + " = " + literal(manifest.runId());
+  /** {@value #RUN_ID_COLUMN} equals this run's id. */
+  String runIdEquals() {
+    return dialect.identifier(RUN_ID_COLUMN) + " = " + dialect.literal(manifest.runId());
   }
 
   /**
@@ -176,31 +175,22 @@ public abstract class WarehouseSql {
    * the bulk load itself rejects a value the table cannot hold (too long, out of range) with the
    * warehouse's error and line, and the table is never touched.
    */
-  protected String emptySelect() {
+  String emptySelect() {
     return "SELECT " + columnNames() + " FROM " + table() + " WHERE 1 = 0";
   }
 
   /** The manifest's columns, quoted, comma-separated. */
-  protected String columnNames() {
+  String columnNames() {
     return manifest.columns().stream()
-        .map(c -> identifier(c.name()))
+        .map(c -> dialect.identifier(c.name()))
         .collect(Collectors.joining(", "));
   }
 
   /** {@code name type, …} of the manifest's columns. */
-  protected String columnDefinitions() {
+  String columnDefinitions() {
     return manifest.columns().stream()
-        .map(c -> identifier(c.name()) + " " + columnType(c))
+        .map(c -> dialect.identifier(c.name()) + " " + columnType(c))
         .collect(Collectors.joining(", "));
-  }
-
-  protected boolean isText() {
-    return manifest.format().equals("csv") || manifest.format().equals("json");
-  }
-
-  /** The run directory's files, in manifest order. */
-  protected List<Manifest.FileEntry> files() {
-    return manifest.files();
   }
 
   /**

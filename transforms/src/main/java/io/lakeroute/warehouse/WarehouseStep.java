@@ -1,19 +1,15 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.sql.JdbcClient;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * Loads a published run into a warehouse table and proves it: creates the table when missing,
@@ -29,12 +25,9 @@ public final class WarehouseStep {
   public record Outcome(String runId, long rowsLoaded, long rowsInTable)
       implements java.io.Serializable {}
 
-  public static Outcome run(
-      WarehouseClient client,
-      WarehouseConnection connection,
-      WarehouseTarget target,
-      WarehouseSql sql,
-      Manifest manifest) {
+  public static Outcome run(JdbcClient client, WarehouseConnection connection, WarehouseSql sql) {
+    WarehouseTarget target = sql.target();
+    Manifest manifest = sql.manifest();
     String statement = sql.createTable();
     try {
       client.execute(statement);
@@ -43,17 +36,14 @@ public final class WarehouseStep {
         statement = sql.addColumn(sql.column(added));
         client.execute(statement);
       }
-      if (sql instanceof RedshiftSql redshift) {
-        writeRedshiftManifest(redshift);
-      }
       statement = sql.dropStaging();
       client.execute(statement);
       statement = sql.createStaging();
       client.execute(statement);
-      statement = connection.dialect().standIn() ? standInLoad(sql) : sql.load();
+      statement = sql.load();
       long loaded;
       try {
-        loaded = client.load(sql);
+        loaded = sql.dialect().load(client, sql);
       } catch (SQLException e) {
         throw new WarehouseException(
             connection.dialect().id()
@@ -119,36 +109,7 @@ public final class WarehouseStep {
    */
   public static List<String> planned(
       WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
-    WarehouseSql sql = connection.sql(target, manifest);
-    List<String> statements = new ArrayList<>();
-    statements.add(sql.createTable());
-    statements.add(sql.describeColumns());
-    statements.add(sql.dropStaging());
-    statements.add(sql.createStaging());
-    statements.add(connection.dialect().standIn() ? standInLoad(sql) : sql.load());
-    if (connection.dialect() != WarehouseDialect.POSTGRES) {
-      statements.add(sql.loadedCount());
-    }
-    statements.addAll(sql.apply());
-    statements.add(sql.countRun());
-    statements.add(sql.dropStaging());
-    return statements.stream().map(connection::scrub).toList();
-  }
-
-  private static String standInLoad(WarehouseSql sql) {
-    return sql instanceof RedshiftSql r
-        ? r.standInLoad()
-        : ((SynapseSql) sql).standInLoad("<local copy of each file>");
-  }
-
-  /** Writes the Redshift manifest (exactly this run's files) next to them. */
-  private static void writeRedshiftManifest(RedshiftSql sql) throws IOException {
-    try (OutputStream out =
-        Channels.newOutputStream(
-            FileSystems.create(
-                FileSystems.matchNewResource(sql.manifestUri(), false), MimeTypes.TEXT))) {
-      out.write(sql.manifestJson().getBytes(StandardCharsets.UTF_8));
-    }
+    return connection.sql(target, manifest).statements().stream().map(connection::scrub).toList();
   }
 
   /**
@@ -195,8 +156,9 @@ public final class WarehouseStep {
               + sql.table()
               + " does not match the run's schema: "
               + String.join("; ", differences)
-              + ". Alter or drop the table, load into another --warehouseTable, or, when the run"
-              + " only adds columns, give --warehouseAddColumns.");
+              + ". Alter or drop the table, load into another warehouse table"
+              + " (withWarehouseTable), or, when the run only adds columns, let the load add them"
+              + " (withAddColumns).");
     }
     return missing;
   }

@@ -30,21 +30,23 @@ public record WarehouseTarget(
   }
 
   public WarehouseTarget {
-    checkName(schema, "--warehouseSchema");
-    checkName(table, "--warehouseTable");
+    checkName(schema, "the warehouse schema (withWarehouseSchema)");
+    checkName(table, "the warehouse table (withWarehouseTable)");
     if (disposition == null) {
-      throw new IllegalArgumentException("--warehouseDisposition is required");
+      throw new IllegalArgumentException(
+          "the warehouse write disposition (withWarehouseDisposition) is required");
     }
     mergeKeys = mergeKeys == null ? List.of() : List.copyOf(mergeKeys);
-    mergeKeys.forEach(k -> checkName(k, "--warehouseMergeKeys"));
+    mergeKeys.forEach(k -> checkName(k, "a merge key (withMergeKeys)"));
     if (disposition == Disposition.MERGE && mergeKeys.isEmpty()) {
       throw new IllegalArgumentException(
-          "--warehouseDisposition=merge needs --warehouseMergeKeys: the columns that identify a"
-              + " row, e.g. --warehouseMergeKeys=id");
+          "The merge disposition (withWarehouseDisposition) needs merge keys (withMergeKeys): the"
+              + " columns that identify a row, e.g. id");
     }
     if (disposition != Disposition.MERGE && !mergeKeys.isEmpty()) {
       throw new IllegalArgumentException(
-          "--warehouseMergeKeys is only used with --warehouseDisposition=merge");
+          "Merge keys (withMergeKeys) are only used with the merge disposition"
+              + " (withWarehouseDisposition)");
     }
   }
 
@@ -59,18 +61,21 @@ public record WarehouseTarget(
       return Disposition.valueOf(value.strip().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "--warehouseDisposition=" + value + " is not valid: use append, replace or merge");
+          "The warehouse write disposition (withWarehouseDisposition) "
+              + value
+              + " is not valid: use append, replace or merge");
     }
   }
 
-  static String checkName(String name, String flag) {
+  /** Checks a name; {@code what} says which, with its setting. */
+  static String checkName(String name, String what) {
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException(flag + " is required");
+      throw new IllegalArgumentException(what + " is required");
     }
     if (name.length() > 127 || CONTROL.matcher(name).find() || name.contains(".")) {
       throw new IllegalArgumentException(
-          flag
-              + "='"
+          what
+              + " '"
               + name.replaceAll("\\p{Cntrl}", "?")
               + "' is not a valid name: at most 127 characters, no dots or control characters");
     }

@@ -33,7 +33,7 @@ class BigQueryTargetTest {
       assertThat(
           e.getMessage(),
           equalTo(
-              "--bigQueryTable="
+              "The BigQuery table (withBigQueryTable) "
                   + bad
                   + " is not a table: use project:dataset.table, e.g. my-project:sales.customers"));
     }
@@ -42,6 +42,8 @@ class BigQueryTargetTest {
         assertThrows(IllegalArgumentException.class, () -> BigQueryTarget.disposition("merge"));
     assertThat(
         e.getMessage(),
-        equalTo("--bigQueryDisposition=merge is not a disposition: use append or replace"));
+        equalTo(
+            "The BigQuery disposition (withBigQueryDisposition) merge is not a disposition: use"
+                + " append or replace"));
   }
 }

@@ -7,14 +7,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.bigquery.BigQueryTarget.Disposition;
-import io.lakeroute.bigquery.FederateBigQuery.Federation;
-import io.lakeroute.databricks.DatabricksClient;
+import io.lakeroute.databricks.DatabricksConnection;
+import io.lakeroute.databricks.Federation;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +27,14 @@ import org.junit.jupiter.api.Test;
  */
 class FederateBigQueryTest {
   private static final Path GOLDEN = Path.of("src/test/resources/FederateBigQueryTest");
-  private static final Federation FEDERATION =
-      new Federation("bq_sales", "lakeroute_bigquery", "lakeroute", "bigquery-key-json");
   private static final BigQueryTarget TARGET =
       BigQueryTarget.parse("my-project:sales.customers", Disposition.REPLACE);
+  private static final Federation FEDERATION =
+      Federation.ofBigQuery(
+          "lakeroute_bigquery",
+          "bq_sales",
+          TARGET.project(),
+          new Federation.Secret("lakeroute", "bigquery-key-json"));
 
   @Test
   void theRoutesStatements() throws Exception {
@@ -59,17 +65,26 @@ class FederateBigQueryTest {
   }
 
   @Test
+  void theTransformTravelsToWorkers() {
+    SerializableUtils.ensureSerializable(
+        FederateBigQuery.of(FEDERATION, TARGET)
+            .using(DatabricksConnection.withUrl("jdbc:databricks://h:443/default", "token")));
+  }
+
+  @Test
   void aBadSecretOrNameIsRefused() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Federation.secret("only-a-scope"));
-    assertThat(e.getMessage(), containsString("--databricksKeySecret=only-a-scope"));
+        assertThrows(IllegalArgumentException.class, () -> Federation.Secret.parse("only-a-scope"));
+    assertThat(e.getMessage(), containsString("'only-a-scope' is not a Databricks secret"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new Federation("bq.sales", "lakeroute_bigquery", "lakeroute", "k"));
+        () ->
+            Federation.ofBigQuery(
+                "lakeroute_bigquery", "bq.sales", "p", new Federation.Secret("lakeroute", "k")));
   }
 
   /** Records what is sent; every query answers {@code count}. */
-  private static final class Recording implements DatabricksClient {
+  private static final class Recording implements SqlClient {
     final List<String> sent = new ArrayList<>();
     private final String count;
 

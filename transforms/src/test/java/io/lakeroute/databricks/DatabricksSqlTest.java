@@ -154,6 +154,7 @@ class DatabricksSqlTest {
                 new DatabricksSql(
                     new DatabricksTarget(TABLE, Mode.EXTERNAL, Disposition.APPEND, Dialect.SPARK),
                     manifest("parquet", "s3://b/r/")));
-    assertThat(e.getMessage(), containsString("--databricksMode=delta to append"));
+    assertThat(
+        e.getMessage(), containsString("the delta mode (withDatabricksMode) to append runs"));
   }
 }

@@ -23,8 +23,8 @@ class WarehouseTableSqlTest {
   private static final DatabricksTable VIEW = new DatabricksTable("main", "sales", "customers");
   private static final DatabricksTable STAND_IN =
       new DatabricksTable("spark_catalog", "sales", "customers");
-  private static final FederationSql.Secret SECRET =
-      new FederationSql.Secret("lakeroute", "warehouse-password");
+  private static final Federation.Secret SECRET =
+      new Federation.Secret("lakeroute", "warehouse-password");
 
   private static void check(String name, List<String> statements) throws IOException {
     String actual = String.join(";\n\n", statements) + ";\n";
@@ -52,12 +52,15 @@ class WarehouseTableSqlTest {
         withCount(
             WarehouseTableSql.federated(
                 VIEW,
-                FederationSql.Source.REDSHIFT,
-                WarehouseTableSql.Endpoint.parse(
-                    "jdbc:redshift://cluster.abc.eu-west-1.redshift.amazonaws.com:5439/dev"),
-                "loader",
-                SECRET,
-                "lakeroute_redshift",
+                Federation.ofDatabase(
+                    "lakeroute_redshift_connection",
+                    "lakeroute_redshift",
+                    "redshift",
+                    "cluster.abc.eu-west-1.redshift.amazonaws.com",
+                    "5439",
+                    "loader",
+                    SECRET,
+                    "dev"),
                 "sales",
                 "customers")));
   }
@@ -69,12 +72,15 @@ class WarehouseTableSqlTest {
         withCount(
             WarehouseTableSql.federated(
                 VIEW,
-                FederationSql.Source.SYNAPSE,
-                WarehouseTableSql.Endpoint.parse(
-                    "jdbc:sqlserver://ws.sql.azuresynapse.net:1433;databaseName=pool1;encrypt=true"),
-                "loader",
-                SECRET,
-                "lakeroute_synapse",
+                Federation.ofDatabase(
+                    "lakeroute_synapse_connection",
+                    "lakeroute_synapse",
+                    "sqldw",
+                    "ws.sql.azuresynapse.net",
+                    "1433",
+                    "loader",
+                    SECRET,
+                    "pool1"),
                 "dbo",
                 "Customers")));
   }
@@ -103,6 +109,6 @@ class WarehouseTableSqlTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> WarehouseTableSql.Endpoint.parse("jdbc:sqlserver://h:1433"));
-    assertThat(e.getMessage(), containsString("--warehouseJdbcUrl"));
+    assertThat(e.getMessage(), containsString("(withJdbcUrl)"));
   }
 }

@@ -62,24 +62,15 @@ final class Golden {
         files);
   }
 
-  /** Every statement of a load, in the order the step runs them. */
+  /** Every statement of a load, in the order the step runs them, {@code load} as the load. */
   static String statements(WarehouseSql sql, String load) {
-    return statements(sql, load, sql.loadedCount());
-  }
-
-  /**
-   * As {@link #statements(WarehouseSql, String)}; {@code loadedCount} null where the client counts.
-   */
-  static String statements(WarehouseSql sql, String load, String loadedCount) {
     List<String> all = new ArrayList<>();
     all.add(sql.createTable());
     all.add(sql.describeColumns());
     all.add(sql.dropStaging());
     all.add(sql.createStaging());
     all.add(load);
-    if (loadedCount != null) {
-      all.add(loadedCount);
-    }
+    sql.loadedCount().ifPresent(all::add);
     all.addAll(sql.apply());
     all.add(sql.countRun());
     return String.join(";\n\n", all) + ";\n";

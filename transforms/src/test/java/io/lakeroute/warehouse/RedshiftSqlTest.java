@@ -3,12 +3,14 @@ package io.lakeroute.warehouse;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.warehouse.WarehouseTarget.Disposition;
 import java.io.IOException;
 import java.util.List;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +32,10 @@ class RedshiftSqlTest {
         disposition == Disposition.MERGE ? List.of("id", "n") : List.of());
   }
 
+  private static WarehouseSql redshift(WarehouseTarget target, Manifest manifest, String role) {
+    return new WarehouseSql(WarehouseDialect.REDSHIFT, target, manifest, role);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "redshift-parquet-replace.sql, parquet, snappy, REPLACE",
@@ -39,33 +45,47 @@ class RedshiftSqlTest {
   })
   void redshiftMatchesGolden(String name, String format, String codec, Disposition disposition)
       throws IOException {
-    RedshiftSql sql =
-        new RedshiftSql(target(disposition), Golden.manifest(format, codec, RUN), ROLE);
+    WarehouseSql sql = redshift(target(disposition), Golden.manifest(format, codec, RUN), ROLE);
     Golden.check(getClass(), name, Golden.statements(sql, sql.load()));
   }
 
   @Test
   void postgresStandInMatchesGolden() throws IOException {
-    RedshiftSql sql =
-        new RedshiftSql(target(Disposition.MERGE), Golden.manifest("csv", "none", RUN), null);
+    WarehouseSql sql =
+        new WarehouseSql(
+            WarehouseDialect.POSTGRES,
+            target(Disposition.MERGE),
+            Golden.manifest("csv", "none", RUN),
+            null);
     // CopyManager returns the rows each COPY loaded: no count query on the stand-in.
-    Golden.check(
-        getClass(), "postgres-csv-merge.sql", Golden.statements(sql, sql.standInLoad(), null));
+    Golden.check(getClass(), "postgres-csv-merge.sql", Golden.statements(sql, sql.load()));
+  }
+
+  @Test
+  void theStandInSpeaksForRedshift() {
+    assertThat(WarehouseDialect.of("postgres").warehouse(), equalTo(WarehouseDialect.REDSHIFT));
+    assertThat(WarehouseDialect.of(" Redshift ").warehouse(), equalTo(WarehouseDialect.REDSHIFT));
+    assertThat(WarehouseDialect.POSTGRES.defaultSchema(), equalTo("public"));
+    // Workers get the same instance back, so a dialect compares by identity everywhere.
+    assertThat(
+        SerializableUtils.clone(WarehouseDialect.POSTGRES),
+        sameInstance(WarehouseDialect.POSTGRES));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> WarehouseDialect.of("oracle"));
+    assertThat(e.getMessage(), containsString("use redshift, postgres, synapse, h2"));
   }
 
   @Test
   void manifestListsExactlyTheRunsFilesWithTheirLengths() throws IOException {
-    RedshiftSql sql =
-        new RedshiftSql(
-            target(Disposition.APPEND), Golden.manifest("parquet", "snappy", RUN), ROLE);
-    assertThat(sql.manifestUri(), equalTo(RUN + "_redshift_manifest.json"));
-    Golden.check(getClass(), "redshift-manifest.json", sql.manifestJson());
+    Manifest manifest = Golden.manifest("parquet", "snappy", RUN);
+    assertThat(RedshiftDialect.manifestUri(manifest), equalTo(RUN + "_redshift_manifest.json"));
+    Golden.check(getClass(), "redshift-manifest.json", RedshiftDialect.manifestJson(manifest));
   }
 
   @Test
   void typesAreRedshiftsOwn() {
     Manifest parquet = Golden.manifest("parquet", "snappy", RUN);
-    RedshiftSql sql = new RedshiftSql(target(Disposition.APPEND), parquet, ROLE);
+    WarehouseSql sql = redshift(target(Disposition.APPEND), parquet, ROLE);
     assertThat(type(sql, parquet, "amount"), equalTo("DECIMAL(38,10)"));
     assertThat(type(sql, parquet, "created"), equalTo("TIMESTAMP"));
     assertThat(type(sql, parquet, "seen"), equalTo("TIMESTAMPTZ"));
@@ -78,19 +98,19 @@ class RedshiftSqlTest {
         equalTo("ALTER TABLE \"sales\".\"customers\" ADD COLUMN \"name\" VARCHAR(65535)"));
     Manifest csv = Golden.manifest("csv", "none", RUN);
     assertThat(
-        type(new RedshiftSql(target(Disposition.APPEND), csv, ROLE), csv, "payload"),
+        type(redshift(target(Disposition.APPEND), csv, ROLE), csv, "payload"),
         equalTo("VARCHAR(65535)"));
   }
 
-  private static String type(RedshiftSql sql, Manifest manifest, String column) {
+  private static String type(WarehouseSql sql, Manifest manifest, String column) {
     return sql.columnType(
         manifest.columns().stream().filter(c -> c.name().equals(column)).findFirst().orElseThrow());
   }
 
   @Test
   void identifiersAndLiteralsCannotBeEscaped() {
-    RedshiftSql sql =
-        new RedshiftSql(
+    WarehouseSql sql =
+        redshift(
             new WarehouseTarget("s\"; drop table x; --", "t", Disposition.APPEND, List.of()),
             Golden.manifest("parquet", "snappy", "s3://b/it's/"),
             ROLE);
@@ -99,7 +119,7 @@ class RedshiftSqlTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new RedshiftSql(
+            redshift(
                     target(Disposition.APPEND),
                     Golden.manifest("parquet", "snappy", "s3://b/back\\slash/"),
                     ROLE)
@@ -112,18 +132,22 @@ class RedshiftSqlTest {
     IllegalArgumentException standIn =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new RedshiftSql(target(Disposition.APPEND), json, null).standInLoad());
-    assertThat(standIn.getMessage(), containsString("loads CSV only"));
+            () ->
+                new WarehouseSql(
+                    WarehouseDialect.POSTGRES, target(Disposition.APPEND), json, null));
+    assertThat(
+        standIn.getMessage(),
+        containsString("The PostgreSQL stand-in of Redshift loads csv, not json"));
     IllegalArgumentException noRole =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new RedshiftSql(target(Disposition.APPEND), json, null).load());
-    assertThat(noRole.getMessage(), containsString("--redshiftIamRole"));
+            () -> redshift(target(Disposition.APPEND), json, null).load());
+    assertThat(noRole.getMessage(), containsString("(withStorageCredential)"));
     IllegalArgumentException upper =
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new RedshiftSql(
+                redshift(
                     new WarehouseTarget("sales", "Customers", Disposition.APPEND, List.of()),
                     json,
                     ROLE));
@@ -132,11 +156,11 @@ class RedshiftSqlTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new RedshiftSql(
+                redshift(
                     new WarehouseTarget("sales", "t", Disposition.MERGE, List.of("nope")),
                     json,
                     ROLE));
-    assertThat(key.getMessage(), containsString("--warehouseMergeKeys names nope"));
+    assertThat(key.getMessage(), containsString("(withMergeKeys) name nope"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.lakeroute.delivery.Manifest;
 import io.lakeroute.warehouse.WarehouseTarget.Disposition;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +29,10 @@ class SynapseSqlTest {
         disposition == Disposition.MERGE ? List.of("id") : List.of());
   }
 
+  private static WarehouseSql synapse(WarehouseTarget target, Manifest manifest, String sas) {
+    return new WarehouseSql(WarehouseDialect.SYNAPSE, target, manifest, sas);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "synapse-parquet-replace-managed-identity.sql, parquet, snappy, REPLACE, ",
@@ -37,34 +42,40 @@ class SynapseSqlTest {
   void synapseMatchesGolden(
       String name, String format, String codec, Disposition disposition, String sas)
       throws IOException {
-    SynapseSql sql =
-        new SynapseSql(
-            target(disposition),
-            Golden.manifest(format, codec, RUN),
-            WarehouseDialect.SYNAPSE,
-            sas);
+    WarehouseSql sql = synapse(target(disposition), Golden.manifest(format, codec, RUN), sas);
     Golden.check(getClass(), name, Golden.statements(sql, sql.load()));
   }
 
   @Test
   void h2StandInMatchesGolden() throws IOException {
-    SynapseSql sql =
-        new SynapseSql(
+    WarehouseSql sql =
+        new WarehouseSql(
+            WarehouseDialect.H2,
             target(Disposition.MERGE),
             Golden.manifest("csv", "none", "s3://bucket/exports/customers/20260101T000000Z/"),
-            WarehouseDialect.H2,
             null);
     Golden.check(
         getClass(),
         "h2-csv-merge.sql",
-        Golden.statements(sql, sql.standInLoad("/tmp/lakeroute-h2-load1.csv")));
+        Golden.statements(
+            sql,
+            ((H2Dialect) WarehouseDialect.H2).loadStatement(sql, "/tmp/lakeroute-h2-load1.csv")));
+  }
+
+  @Test
+  void theStandInSpeaksForSynapseAndReadsMoreStores() {
+    assertThat(WarehouseDialect.of("h2").warehouse(), equalTo(WarehouseDialect.SYNAPSE));
+    assertThat(WarehouseDialect.SYNAPSE.warehouse(), equalTo(WarehouseDialect.SYNAPSE));
+    assertThat(WarehouseDialect.H2.formats(), equalTo(Set.of("csv")));
+    assertThat(WarehouseDialect.SYNAPSE.formats(), equalTo(Set.of("csv", "parquet")));
+    assertThat(WarehouseDialect.SYNAPSE.stagingSchemes(), equalTo(Set.of("azfs")));
+    assertThat(WarehouseDialect.H2.stagingSchemes(), equalTo(Set.of("azfs", "s3", "file")));
   }
 
   @Test
   void typesAreTsql() {
     Manifest parquet = Golden.manifest("parquet", "snappy", RUN);
-    SynapseSql sql =
-        new SynapseSql(target(Disposition.APPEND), parquet, WarehouseDialect.SYNAPSE, null);
+    WarehouseSql sql = synapse(target(Disposition.APPEND), parquet, null);
     assertThat(type(sql, parquet, "amount"), equalTo("DECIMAL(38,10)"));
     assertThat(type(sql, parquet, "created"), equalTo("DATETIME2(6)"));
     assertThat(type(sql, parquet, "seen"), equalTo("DATETIMEOFFSET(6)"));
@@ -78,24 +89,18 @@ class SynapseSqlTest {
         equalTo("ALTER TABLE [dbo].[Customers] ADD [seen] DATETIMEOFFSET(6)"));
   }
 
-  private static String type(SynapseSql sql, Manifest manifest, String column) {
+  private static String type(WarehouseSql sql, Manifest manifest, String column) {
     return sql.columnType(
         manifest.columns().stream().filter(c -> c.name().equals(column)).findFirst().orElseThrow());
   }
 
   @Test
   void azfsBecomesTheBlobUrl() {
-    SynapseSql sql =
-        new SynapseSql(
-            target(Disposition.APPEND),
-            Golden.manifest("parquet", "snappy", RUN),
-            WarehouseDialect.SYNAPSE,
-            null);
     assertThat(
-        sql.httpsUrl("azfs://acct/container/a/b.parquet"),
+        SynapseDialect.httpsUrl("azfs://acct/container/a/b.parquet"),
         equalTo("https://acct.blob.core.windows.net/container/a/b.parquet"));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> sql.httpsUrl("s3://b/k"));
+        assertThrows(IllegalArgumentException.class, () -> SynapseDialect.httpsUrl("s3://b/k"));
     assertThat(e.getMessage(), containsString("deliver to azfs://"));
   }
 
@@ -105,21 +110,20 @@ class SynapseSqlTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new SynapseSql(
-                    target(Disposition.APPEND),
-                    Golden.manifest("avro", "snappy", RUN),
-                    WarehouseDialect.SYNAPSE,
-                    null));
-    assertThat(avro.getMessage(), containsString("--format=parquet or --format=csv"));
+                synapse(target(Disposition.APPEND), Golden.manifest("avro", "snappy", RUN), null));
+    assertThat(
+        avro.getMessage(),
+        containsString(
+            "Synapse's COPY INTO loads csv and parquet, not avro: deliver with the file format"
+                + " (withFormat) csv or parquet"));
   }
 
   @Test
   void bracketsAndQuotesCannotBeEscaped() {
-    SynapseSql sql =
-        new SynapseSql(
+    WarehouseSql sql =
+        synapse(
             new WarehouseTarget("d]bo", "t'x", Disposition.APPEND, List.of()),
             Golden.manifest("parquet", "snappy", RUN),
-            WarehouseDialect.SYNAPSE,
             null);
     assertThat(sql.table(), equalTo("[d]]bo].[t'x]"));
     assertThat(sql.describeColumns(), containsString("TABLE_NAME = N't''x'"));

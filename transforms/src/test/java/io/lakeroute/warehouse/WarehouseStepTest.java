@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 class WarehouseStepTest {
   private static final String RUN = "s3://bucket/exports/customers/20260101T000000Z/";
 
-  private static RedshiftSql sql() {
-    return new RedshiftSql(
+  private static WarehouseSql sql() {
+    return new WarehouseSql(
+        WarehouseDialect.POSTGRES,
         new WarehouseTarget("sales", "customers", Disposition.APPEND, List.of()),
         Golden.manifest("csv", "none", RUN),
         null);
@@ -69,7 +70,7 @@ class WarehouseStepTest {
     assertThat(e.getMessage(), containsString("the table lacks column small (smallint)"));
     assertThat(
         e.getMessage(), containsString("the table has column extra integer, which the run lacks"));
-    assertThat(e.getMessage(), containsString("--warehouseAddColumns"));
+    assertThat(e.getMessage(), containsString("(withAddColumns)"));
   }
 
   @Test

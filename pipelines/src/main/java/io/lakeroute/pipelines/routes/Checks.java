@@ -1,12 +1,12 @@
 package io.lakeroute.pipelines.routes;
 
-import io.lakeroute.databricks.DatabricksClient;
 import io.lakeroute.databricks.DatabricksConnection;
 import io.lakeroute.databricks.DatabricksSql;
 import io.lakeroute.databricks.DatabricksTable;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RunFailure;
+import io.lakeroute.sql.SqlClient;
 import java.sql.SQLException;
 
 /** Checks more than one route makes: options of other routes, and the Databricks preflight. */
@@ -50,7 +50,7 @@ public final class Checks {
    */
   public static void databricks(
       DatabricksConnection connection, DatabricksTable table, String what) {
-    try (DatabricksClient client = connection.open()) {
+    try (SqlClient client = connection.open()) {
       // A foreign catalog is created by the step itself: connecting is all there is to check.
       if (table != null) {
         client.query(DatabricksSql.describeSchema(table));

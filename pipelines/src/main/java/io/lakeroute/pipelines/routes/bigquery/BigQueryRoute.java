@@ -5,9 +5,9 @@ import io.lakeroute.bigquery.BigQuerySchema;
 import io.lakeroute.bigquery.BigQueryServicesFactory;
 import io.lakeroute.bigquery.BigQueryTarget;
 import io.lakeroute.bigquery.FederateBigQuery;
-import io.lakeroute.bigquery.FederateBigQuery.Federation;
 import io.lakeroute.bigquery.LoadBigQuery;
 import io.lakeroute.databricks.DatabricksConnection;
+import io.lakeroute.databricks.Federation;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
@@ -85,13 +85,12 @@ public final class BigQueryRoute implements Route {
     Federation federation = null;
     DatabricksConnection databricks = null;
     if (options.getDatabricksForeignCatalog() != null) {
-      String[] secret = Federation.secret(options.getDatabricksKeySecret());
       federation =
-          new Federation(
-              options.getDatabricksForeignCatalog(),
+          Federation.ofBigQuery(
               options.getDatabricksConnection(),
-              secret[0],
-              secret[1]);
+              options.getDatabricksForeignCatalog(),
+              target.project(),
+              Federation.Secret.parse(options.getDatabricksKeySecret()));
       databricks = DatabricksConfig.connection(options, env);
     }
     BigQueryServices services =

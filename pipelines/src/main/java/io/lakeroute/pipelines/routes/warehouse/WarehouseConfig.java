@@ -1,8 +1,8 @@
 package io.lakeroute.pipelines.routes.warehouse;
 
+import io.lakeroute.databricks.Federation;
 import io.lakeroute.pipelines.config.Secrets;
 import io.lakeroute.pipelines.options.RouteOptions;
-import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
 import io.lakeroute.warehouse.WarehouseConnection;
 import io.lakeroute.warehouse.WarehouseDialect;
 import io.lakeroute.warehouse.WarehouseTarget;
@@ -10,15 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The validated warehouse options of routes redshift and synapse: the table and how to reach the
  * warehouse. Secrets are read here, from the environment or a file, and never echoed.
  */
 public record WarehouseConfig(
-    WarehouseTarget target,
-    WarehouseConnection connection,
-    ReadWarehouseInDatabricks.Federation federation) {
+    WarehouseTarget target, WarehouseConnection connection, Federation federation) {
 
   /** The warehouse {@code route} loads, as the options describe it. */
   static WarehouseConfig from(
@@ -27,23 +26,32 @@ public record WarehouseConfig(
         options.getWarehouseDialect() == null
             ? route.warehouse()
             : WarehouseDialect.of(options.getWarehouseDialect());
-    if (dialect.redshift() != route.warehouse().redshift()) {
+    if (!dialect.warehouse().equals(route.warehouse())) {
       throw new IllegalArgumentException(
           "--warehouseDialect="
               + dialect.id()
               + " is not a dialect of --route="
               + route.id()
               + ": use "
-              + (route.warehouse().redshift() ? "redshift or postgres" : "synapse or h2"));
+              + WarehouseDialect.all().stream()
+                  .filter(d -> d.warehouse().equals(route.warehouse()))
+                  .map(WarehouseDialect::id)
+                  .collect(Collectors.joining(" or ")));
     }
-    if (dialect.standIn() && !"csv".equalsIgnoreCase(String.valueOf(options.getFormat()))) {
-      // PostgreSQL and H2 have no bulk load of Parquet, Avro or JSON.
+    String format =
+        options.getFormat() == null ? "parquet" : options.getFormat().toLowerCase(Locale.ROOT);
+    if (!dialect.formats().contains(format)) {
+      // e.g. PostgreSQL and H2 have no bulk load of Parquet, Avro or JSON.
       throw new IllegalArgumentException(
           "--warehouseDialect="
               + dialect.id()
-              + " (the local stand-in of "
-              + route.id()
-              + ") loads CSV only: use --format=csv");
+              + " loads "
+              + dialect.formats().stream()
+                  .sorted()
+                  .map(f -> f.toUpperCase(Locale.ROOT))
+                  .collect(Collectors.joining(" and "))
+              + " only: use --format="
+              + dialect.formats().stream().sorted().collect(Collectors.joining(" or --format=")));
     }
     if (options.getWarehouseTable() == null) {
       throw new IllegalArgumentException(
@@ -56,7 +64,7 @@ public record WarehouseConfig(
     String schema =
         options.getWarehouseSchema() != null
             ? options.getWarehouseSchema()
-            : dialect.redshift() ? "public" : "dbo";
+            : dialect.defaultSchema();
     List<String> keys =
         options.getWarehouseMergeKeys() == null
             ? List.of()
@@ -75,20 +83,18 @@ public record WarehouseConfig(
         options.getWarehousePasswordFile() != null
             ? Secrets.file(options.getWarehousePasswordFile(), "--warehousePasswordFile")
             : env.apply(options.getWarehousePasswordEnv());
-    return new WarehouseConfig(
-        target,
-        new WarehouseConnection(
-            dialect,
-            options.getWarehouseJdbcUrl(),
-            options.getWarehouseUser(),
-            password,
-            storageCredential(options, dialect, env)),
-        federation(options, route));
+    WarehouseConnection connection =
+        WarehouseConnection.of(dialect)
+            .withJdbcUrl(options.getWarehouseJdbcUrl())
+            .withUser(options.getWarehouseUser())
+            .withPassword(password)
+            .withStorageCredential(storageCredential(options, dialect, env));
+    return new WarehouseConfig(target, connection, federation(options, route, connection));
   }
 
   /** Lakehouse Federation's catalog and secret, when given (real Databricks needs them). */
-  private static ReadWarehouseInDatabricks.Federation federation(
-      RouteOptions options, WarehouseRoute route) {
+  private static Federation federation(
+      RouteOptions options, WarehouseRoute route, WarehouseConnection connection) {
     String secret = options.getWarehouseDatabricksSecret();
     if (secret == null) {
       return null;
@@ -102,20 +108,14 @@ public record WarehouseConfig(
         options.getWarehouseForeignCatalog() != null
             ? options.getWarehouseForeignCatalog()
             : "lakeroute_" + route.id();
-    return new ReadWarehouseInDatabricks.Federation(catalog, parts[0], parts[1]);
+    return connection.federation(catalog, new Federation.Secret(parts[0], parts[1]));
   }
 
   private static String storageCredential(
       RouteOptions options, WarehouseDialect dialect, Function<String, String> env) {
-    if (dialect.redshift()) {
-      String role = options.getRedshiftIamRole();
-      if (dialect == WarehouseDialect.REDSHIFT
-          && (role == null || !role.startsWith("arn:aws:iam::"))) {
-        throw new IllegalArgumentException(
-            "--route=redshift needs --redshiftIamRole=arn:aws:iam::<account>:role/<name>: the role"
-                + " Redshift assumes to read the staged files");
-      }
-      return role;
+    if (dialect.warehouse().equals(WarehouseDialect.REDSHIFT)) {
+      // Checked by the dialect: Redshift needs the role, its stand-in none.
+      return options.getRedshiftIamRole();
     }
     switch (options.getSynapseCredential().strip().toLowerCase(Locale.ROOT)) {
       case "managed-identity":

@@ -18,9 +18,9 @@ import io.lakeroute.pipelines.run.RunFailure;
 import io.lakeroute.pipelines.run.Step;
 import io.lakeroute.pipelines.run.Steps;
 import io.lakeroute.query.QueryPlan;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.warehouse.LoadWarehouse;
 import io.lakeroute.warehouse.ReadWarehouseInDatabricks;
-import io.lakeroute.warehouse.WarehouseClient;
 import io.lakeroute.warehouse.WarehouseConnection;
 import io.lakeroute.warehouse.WarehouseDialect;
 import io.lakeroute.warehouse.WarehouseStep;
@@ -49,38 +49,25 @@ public final class WarehouseRoute implements Route {
           "redshift",
           "query → files → Amazon S3 → Redshift COPY → Databricks",
           "s3",
-          WarehouseDialect.REDSHIFT,
-          Set.of());
+          WarehouseDialect.REDSHIFT);
 
-  /**
-   * Synapse reads Azure Blob Storage; its H2 stand-in reads the staged CSV through Beam's
-   * filesystems, so tests may stage on S3 or a local folder.
-   */
   public static final WarehouseRoute SYNAPSE =
       new WarehouseRoute(
           "synapse",
           "query → files → Azure Blob Storage → Synapse COPY INTO → Databricks",
           "azfs",
-          WarehouseDialect.SYNAPSE,
-          Set.of("s3", "file"));
+          WarehouseDialect.SYNAPSE);
 
   private final String id;
   private final String description;
   private final String scheme;
   private final WarehouseDialect warehouse;
-  private final Set<String> standInSchemes;
 
-  private WarehouseRoute(
-      String id,
-      String description,
-      String scheme,
-      WarehouseDialect warehouse,
-      Set<String> standInSchemes) {
+  private WarehouseRoute(String id, String description, String scheme, WarehouseDialect warehouse) {
     this.id = id;
     this.description = description;
     this.scheme = scheme;
     this.warehouse = warehouse;
-    this.standInSchemes = standInSchemes;
   }
 
   @Override
@@ -102,18 +89,20 @@ public final class WarehouseRoute implements Route {
   public RoutePlan configure(RouteOptions options, RunConfig run, Function<String, String> env) {
     Checks.noBigQuery(id, options);
     WarehouseConfig config = WarehouseConfig.from(options, this, env);
-    checkDestination(run.destination(), config.connection().dialect().standIn());
+    checkDestination(run.destination(), config.connection().dialect());
     DatabricksTarget target = DatabricksConfig.target(options);
     return new Plan(
         config, target, target == null ? null : DatabricksConfig.connection(options, env));
   }
 
-  /** Fails, naming the flag, when the files would be staged where the warehouse cannot read. */
-  void checkDestination(String destination, boolean standIn) {
+  /**
+   * Fails, naming the flag, when the files would be staged where {@code dialect} cannot read them:
+   * the route's store, and whatever else the dialect loads from (Synapse's H2 stand-in reads the
+   * staged CSV through Beam's filesystems, so tests may stage on S3 or a local folder).
+   */
+  void checkDestination(String destination, WarehouseDialect dialect) {
     Set<String> allowed = new LinkedHashSet<>(Set.of(scheme));
-    if (standIn) {
-      allowed.addAll(standInSchemes);
-    }
+    allowed.addAll(dialect.stagingSchemes());
     Destinations.check(id, destination, allowed);
   }
 
@@ -129,7 +118,7 @@ public final class WarehouseRoute implements Route {
     @Override
     public void preflight() {
       WarehouseConnection connection = warehouse.connection();
-      try (WarehouseClient client = connection.open()) {
+      try (SqlClient client = connection.open()) {
         client.query("SELECT 1");
       } catch (SQLException | RuntimeException e) {
         throw new RunFailure(

@@ -50,7 +50,7 @@ class WarehouseConfigTest {
     assertThat(config.federation(), nullValue());
     assertThat(
         failure("redshift", "--warehouseJdbcUrl=jdbc:redshift://h/d", "--warehouseTable=t"),
-        containsString("--redshiftIamRole"));
+        containsString("(withStorageCredential)"));
   }
 
   @Test
@@ -76,7 +76,7 @@ class WarehouseConfigTest {
             "--warehouseJdbcUrl=jdbc:postgresql://h/d",
             "--warehouseTable=t",
             "--warehouseDisposition=merge"),
-        containsString("--warehouseMergeKeys"));
+        containsString("merge keys (withMergeKeys)"));
     assertThat(
         failure(
             "redshift",
@@ -112,14 +112,17 @@ class WarehouseConfigTest {
             "--warehouseDatabricksSecret=scope/key");
     assertThat(config.target().schema(), equalTo("dbo"));
     assertThat(config.connection().scrub("said sv=1&sig=x"), equalTo("said ***"));
-    assertThat(config.federation().foreignCatalog(), equalTo("lakeroute_synapse"));
+    assertThat(config.federation().catalog(), equalTo("lakeroute_synapse"));
+    assertThat(config.federation().type(), equalTo("sqldw"));
   }
 
   @Test
   void passwordsAreScrubbedAsGivenAndAsSqlLiteralsHoldThem() {
     WarehouseConnection connection =
-        new WarehouseConnection(
-            WarehouseDialect.POSTGRES, "jdbc:postgresql://h/d", "u", "pa'ss\\w", null);
+        WarehouseConnection.of(WarehouseDialect.POSTGRES)
+            .withJdbcUrl("jdbc:postgresql://h/d")
+            .withUser("u")
+            .withPassword("pa'ss\\w");
     assertThat(
         connection.scrub("OPTIONS ('password' 'pa\\'ss\\\\w') pa'ss\\w 'pa''ss\\w'"),
         equalTo("OPTIONS ('password' '***') *** '***'"));
@@ -137,14 +140,14 @@ class WarehouseConfigTest {
 
   @Test
   void theSynapseStandInMayStageOnS3ButSynapseMayNot() {
-    WarehouseRoute.SYNAPSE.checkDestination("s3://b/p", true);
+    WarehouseRoute.SYNAPSE.checkDestination("s3://b/p", WarehouseDialect.H2);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> WarehouseRoute.SYNAPSE.checkDestination("s3://b/p", false));
+            () -> WarehouseRoute.SYNAPSE.checkDestination("s3://b/p", WarehouseDialect.SYNAPSE));
     assertThat(e.getMessage(), containsString("use azfs://…"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> WarehouseRoute.REDSHIFT.checkDestination("/tmp/x", true));
+        () -> WarehouseRoute.REDSHIFT.checkDestination("/tmp/x", WarehouseDialect.POSTGRES));
   }
 }

@@ -1,13 +1,14 @@
-package io.lakeroute.databricks;
+package io.lakeroute.sql;
 
 import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The few calls the Databricks step makes, so that the same step runs against a real workspace and
- * the local stand-in. Implementations never put the token in a message.
+ * The few calls a step makes on a SQL server (a warehouse, Databricks), so that the same step runs
+ * against the real server, its local stand-in, or a test's recording client. Implementations never
+ * put a password, token or secret in a message.
  */
-public interface DatabricksClient extends AutoCloseable {
+public interface SqlClient extends AutoCloseable {
   /** Runs a statement that returns no rows. */
   void execute(String sql) throws SQLException;
 
