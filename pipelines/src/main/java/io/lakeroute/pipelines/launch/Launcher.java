@@ -6,6 +6,7 @@ import io.lakeroute.pipelines.config.LogicalDates;
 import io.lakeroute.pipelines.demo.EmbeddedDemo;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.pipelines.run.Failures;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.pipelines.run.RouteRunner;
 import io.lakeroute.pipelines.run.RunFailure;
@@ -239,14 +240,7 @@ public final class Launcher {
     } else if (e instanceof IllegalArgumentException) {
       failure = new RunFailure(ExitCode.USAGE, e.getMessage(), e);
     } else if (e instanceof OutOfMemoryError) {
-      failure =
-          new RunFailure(
-              ExitCode.FAILED,
-              "The JVM ran out of memory ("
-                  + e.getMessage()
-                  + "): give it more heap (-Xmx) or lower --fetchSize and --maxRowsPerFile."
-                  + " Nothing partial was published.",
-              null);
+      failure = Failures.outOfMemory(e, null);
     } else {
       LOG.debug("Unexpected failure", e);
       failure = new RunFailure(ExitCode.FAILED, String.valueOf(e), e);

@@ -42,6 +42,9 @@ public final class Failures {
       if (t instanceof RunFailure known) {
         return known;
       }
+      if (t instanceof OutOfMemoryError) {
+        return outOfMemory(t, step);
+      }
       if (t instanceof ReconciliationException mismatch) {
         return failure(ExitCode.RECONCILIATION, t, stepOf(mismatch.hop()));
       }
@@ -82,6 +85,18 @@ public final class Failures {
     Throwable root = chain.get(chain.size() - 1);
     return failure(
         lost ? ExitCode.TRANSIENT : ExitCode.FAILED, String.valueOf(root), failure, step);
+  }
+
+  /** The JVM ran out of heap: what to change, since a retry as it is fails the same way. */
+  public static RunFailure outOfMemory(Throwable error, String step) {
+    return new RunFailure(
+        ExitCode.FAILED,
+        "The JVM ran out of memory ("
+            + error.getMessage()
+            + "): give it more heap (-Xmx) or lower --fetchSize and --maxRowsPerFile. Nothing"
+            + " partial was published.",
+        null,
+        step);
   }
 
   private static String stepOf(ReconciliationException.Hop hop) {

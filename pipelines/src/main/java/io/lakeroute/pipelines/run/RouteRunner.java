@@ -141,7 +141,7 @@ public final class RouteRunner {
         if (state != PipelineResult.State.DONE) {
           throw new IllegalStateException("the pipeline ended in state " + state);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
         Staging.clean(layout);
         RunFailure failure = classify(e, "deliver");
         String failed = failure.step() == null ? "deliver" : failure.step();
