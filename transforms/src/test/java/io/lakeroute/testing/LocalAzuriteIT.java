@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * (AzureBlobStoreFileSystem, the Azure Storage SDK) against {@link LocalAzurite} on loopback, with
  * each credential form lakeroute offers.
  */
-class LocalAzuriteTest {
+class LocalAzuriteIT {
   private static final String CONTAINER = "local-azurite-test";
   private static final String ROOT = "azfs://" + LocalAzurite.ACCOUNT + "/" + CONTAINER + "/";
   private static LocalAzurite azurite;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The Databricks stand-in, reached only through the real Databricks JDBC driver. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LocalDatabricksTest {
+class LocalDatabricksIT {
   private static final String BUCKET = "databricks-standin-test";
   private static final String UNICODE =
       "Zoë Ångström, 北京, emoji 😀, \"double\" and 'single' quotes";

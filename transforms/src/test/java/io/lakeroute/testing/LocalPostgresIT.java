@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LocalPostgresTest {
+class LocalPostgresIT {
 
   @Test
   void storesRowsAndKeepsThemAcrossARestart() throws Exception {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
-class LocalS3Test {
+class LocalS3IT {
   private static LocalS3 s3;
 
   @BeforeAll

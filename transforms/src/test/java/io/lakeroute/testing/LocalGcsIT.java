@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * Every Beam FileSystem operation lakeroute's delivery uses, through Beam's own GCS filesystem
  * (GcsUtil, gcsio, google-api-client) against {@link LocalGcs} on loopback.
  */
-class LocalGcsTest {
+class LocalGcsIT {
   private static final String BUCKET = "local-gcs-test";
   private static LocalGcs gcs;
   private static PipelineOptions options;
