@@ -16,11 +16,12 @@ missing() {
 
 [ -x "$postgres_bin/postgres" ] && [ -x "$postgres_bin/initdb" ] \
   || missing "the PostgreSQL 15 server (no $postgres_bin/postgres)" postgresql-15
-node_major="$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')"
+node_major="$({ node --version 2>/dev/null || true; } | sed -n 's/^v\([0-9]*\)\..*/\1/p')"
 [ "${node_major:-0}" -ge 18 ] && command -v npm >/dev/null \
   || missing "Node.js 18+ with npm for the GCS and Azure test servers" "nodejs npm"
 
-# No install scripts: they only fetch or build native add-ons the servers never load.
+# No install scripts: firebase-tools' only fetch or build native add-ons the GCS server never loads,
+# and Azurite's only one (protobufjs's postinstall) prints a version warning.
 for server in gcs azure; do
   dir="$root/src/local-cloud/$server"
   if [ -L "$dir/node_modules" ]; then
