@@ -77,8 +77,8 @@ class LocalDatabricksIT {
   @Test
   @Order(2)
   void listensOnLoopbackOnly() throws Exception {
-    assertThat(LocalServersAssumptions.loopbackOnly(databricks.port()), is(true));
-    assertThat(LocalServersAssumptions.loopbackOnly(databricks.hivePort()), is(true));
+    LocalServersAssumptions.assertLoopbackOnly("the Databricks endpoint", databricks.port());
+    LocalServersAssumptions.assertLoopbackOnly("Spark's Thrift server", databricks.hivePort());
   }
 
   @Test

@@ -62,9 +62,7 @@ class LocalPostgresIT {
       assertTrue(r.getBoolean(5));
       assertTrue(r.getInt(6) >= 150000, r.getString(6));
     }
-    assertTrue(
-        LocalServersAssumptions.loopbackOnly(pg.port()),
-        "PostgreSQL listens on " + LocalServersAssumptions.listeningAddresses(pg.port()));
+    LocalServersAssumptions.assertLoopbackOnly("PostgreSQL", pg.port());
   }
 
   @Test

@@ -58,7 +58,8 @@ public final class LocalS3 extends LocalServer {
 
   /** A server of its own, started by {@link #start()}; close it when done. */
   public LocalS3(String... initialBuckets) {
-    super("S3Mock", Duration.ofSeconds(60), Duration.ofSeconds(15), 0);
+    // Spring Boot takes most of a minute to start on a loaded 2-core machine.
+    super("S3Mock", Duration.ofSeconds(120), Duration.ofSeconds(15), 0);
     this.initialBuckets = List.of(initialBuckets);
   }
 

@@ -414,7 +414,7 @@ public abstract class LocalServer implements AutoCloseable {
   }
 
   /** SIGTERM to the process and its children, then SIGKILL to those left after {@code grace}. */
-  protected static void terminate(Process server, Duration grace) {
+  private static void terminate(Process server, Duration grace) {
     if (!server.isAlive()) {
       return;
     }
@@ -432,7 +432,7 @@ public abstract class LocalServer implements AutoCloseable {
     }
   }
 
-  protected static void sleep(Duration duration) {
+  private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
