@@ -1,10 +1,7 @@
 package io.lakeroute.testing;
 
-import static io.lakeroute.testing.LocalProcesses.LOOPBACK;
-
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,15 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A local stand-in for a Databricks SQL warehouse on 127.0.0.1, reached through the real Databricks
@@ -54,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * warehouse, for "Databricks is down" tests. A test that stops the {@link #shared()} instance must
  * start it again.
  */
-public final class LocalDatabricks implements AutoCloseable {
+public final class LocalDatabricks extends LocalServer {
   public static final String CLASSPATH_PROPERTY = "lakeroute.databricks.classpath";
 
   /** The personal access token the stand-in accepts; any other is refused as a workspace would. */
@@ -64,24 +53,9 @@ public final class LocalDatabricks implements AutoCloseable {
   static final Path CLASSPATH_FILE =
       Path.of("src", "local-cloud", "databricks-standin", "target", "standin.classpath");
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalDatabricks.class);
-  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-  private static final int PORT_ATTEMPTS = 3;
   private static final String HTTP_PATH = "cliservice";
   private static final String MAIN_CLASS = "io.lakeroute.standin.DatabricksStandIn";
-  private static final Pattern READY = Pattern.compile("^READY (\\d+) (\\d+)$", Pattern.MULTILINE);
-
-  /** See {@link LocalS3}: the thread that forks a child must outlive it, for pdeathsig. */
-  private static final ExecutorService LAUNCHER =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "lakeroute-local-databricks-launcher");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private static LocalDatabricks shared;
 
   /** An S3-compatible store the stand-in reads and writes {@code s3a://} and {@code s3://} in. */
   public record S3Access(String endpoint, String accessKey, String secretKey, String region) {
@@ -91,26 +65,14 @@ public final class LocalDatabricks implements AutoCloseable {
   }
 
   private final S3Access s3;
-  private Path baseDir;
-  private Path logFile;
-  private int port = -1;
-  private int hivePort = -1;
-  private Process process;
-  private OutputStream stdin;
-  private boolean closed;
-  private Thread exitHook;
+  private List<String> java;
 
   /**
    * One stand-in per JVM, started on first use and stopped when the JVM exits. It reads and writes
    * {@code s3a://} paths in {@link LocalS3#shared()}, which it starts too.
    */
-  public static synchronized LocalDatabricks shared() {
-    if (shared == null || shared.closed) {
-      LocalDatabricks created = new LocalDatabricks(S3Access.of(LocalS3.shared()));
-      created.start();
-      shared = created;
-    }
-    return shared;
+  public static LocalDatabricks shared() {
+    return shared(LocalDatabricks.class, () -> new LocalDatabricks(S3Access.of(LocalS3.shared())));
   }
 
   /** A stand-in of its own without S3, started by {@link #start()}; close it when done. */
@@ -120,6 +82,8 @@ public final class LocalDatabricks implements AutoCloseable {
 
   /** A stand-in of its own reading {@code s3a://} from {@code s3}; close it when done. */
   public LocalDatabricks(S3Access s3) {
+    // Two ports: the Databricks endpoint, then Spark's Thrift server behind it.
+    super("the Databricks stand-in", Duration.ofSeconds(120), STOP_GRACE, 0, 0);
     this.s3 = s3;
   }
 
@@ -162,203 +126,34 @@ public final class LocalDatabricks implements AutoCloseable {
     }
   }
 
-  /** The port of the Databricks endpoint. */
-  public synchronized int port() {
-    if (port < 0) {
-      throw new IllegalStateException("LocalDatabricks has not been started");
-    }
-    return port;
-  }
-
-  public synchronized int hivePort() {
-    port();
-    return hivePort;
+  /** The port of Spark's Thrift server; {@link #port()} is the Databricks endpoint's. */
+  public int hivePort() {
+    return port(1);
   }
 
   /** The directory of managed tables ({@code spark.sql.warehouse.dir}), a local path. */
-  public synchronized String warehouse() {
-    if (baseDir == null) {
-      throw new IllegalStateException("LocalDatabricks has not been started");
-    }
-    return baseDir.resolve("data").resolve("warehouse").toString();
+  public String warehouse() {
+    return dir().resolve("data").resolve("warehouse").toString();
   }
 
-  /** The stand-in's log (Spark's warnings and errors, the adapter's lines). */
-  public synchronized Path logFile() {
-    return logFile;
-  }
-
-  /**
-   * Starts the stand-in and returns once it accepts connections. The first call picks the ports and
-   * directories; later calls restart on the same ones. Does nothing if it is running.
-   */
-  public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException("LocalDatabricks was closed");
-    }
-    if (process != null && process.isAlive()) {
-      return;
-    }
-    long started = System.nanoTime();
-    boolean created = baseDir == null;
-    List<String> command = command();
-    if (created) {
-      prepare();
-      exitHook = LocalProcesses.onExit("LocalDatabricks", this::shutDownQuietly);
-    }
-    for (int attempt = 1; ; attempt++) {
-      if (created) {
-        port = LocalProcesses.freePort();
-        hivePort = LocalProcesses.freePort();
-      }
-      long logOffset = logSize();
-      launch(command);
-      Optional<String> failure = awaitReady(started, logOffset);
-      if (failure.isEmpty()) {
-        break;
-      }
-      boolean portTaken =
-          LocalProcesses.logContains(logFile, "Address already in use")
-              || LocalProcesses.logContains(logFile, "BindException");
-      stopProcess();
-      // Only a new stand-in may move: restarts keep their ports for the tests' sake.
-      if (!(created && portTaken && attempt < PORT_ATTEMPTS)) {
-        throw failure(failure.get());
-      }
-      LOG.info("port {} or {} was taken, retrying on others", port, hivePort);
-    }
-    LOG.info(
-        "Databricks stand-in {} on {}:{} ({}) in {} ms",
-        created ? "started" : "restarted",
-        LOOPBACK,
-        port,
-        baseDir,
-        (System.nanoTime() - started) / 1_000_000);
-  }
-
-  /** Stops the stand-in; metastore, warehouse and ports are kept for {@link #start()}. */
-  public synchronized void stop() {
-    stopProcess();
-  }
-
-  /** Stops the stand-in and deletes its metastore and warehouse. */
+  /** Fails, naming the build step, when the stand-in is not built. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    try {
-      stop();
-    } finally {
-      closed = true;
-      LocalProcesses.removeExitHook(exitHook);
-      LocalProcesses.deleteRecursively(baseDir);
-    }
+  protected void prepare() throws IOException {
+    java = javaCommand();
+    Files.createDirectories(dir().resolve("data"));
   }
 
-  private void shutDownQuietly() {
-    try {
-      close();
-    } catch (RuntimeException e) {
-      System.err.println("LocalDatabricks: " + e.getMessage());
-    }
-  }
-
-  private void stopProcess() {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    // Closing stdin is the stand-in's signal to shut down; SIGTERM and SIGKILL follow if need be.
-    try {
-      stdin.close();
-    } catch (IOException ignored) {
-      // Already gone.
-    }
-    try {
-      process.waitFor(STOP_GRACE.toMillis() / 2, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    LocalProcesses.terminate(process, STOP_GRACE);
-  }
-
-  private void prepare() {
-    try {
-      baseDir = Files.createTempDirectory("lakeroute-databricks-");
-      logFile = baseDir.resolve("standin.log");
-      Files.createDirectories(baseDir.resolve("data"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare a directory for the Databricks stand-in", e);
-    }
-  }
-
-  /** The java command; fails early, naming the build step, when the stand-in is not built. */
-  private List<String> command() {
-    Path classpathFile = classpathFile();
-    Path target = classpathFile.getParent();
-    Path classes = target.resolve("classes");
-    Path opens = target.resolve("jvm-opens.txt");
-    if (!Files.isDirectory(classes) || !Files.isRegularFile(opens)) {
-      throw notBuilt(classpathFile);
-    }
-    String dependencies;
-    List<String> jvmOpens;
-    try {
-      dependencies = Files.readString(classpathFile, StandardCharsets.UTF_8).strip();
-      jvmOpens =
-          Arrays.asList(Files.readString(opens, StandardCharsets.UTF_8).strip().split("\\s+"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the Databricks stand-in's build output", e);
-    }
-    List<String> cmd = new ArrayList<>();
-    Path setpriv = Path.of("/usr/bin/setpriv");
-    if (Files.isExecutable(setpriv)) {
-      // Dies with this JVM even when a kill -9 skips the shutdown hook (stdin closing covers that
-      // too; this also covers a stand-in stuck before it reads stdin).
-      cmd.addAll(List.of(setpriv.toString(), "--pdeathsig", "TERM", "--"));
-    }
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + System.getProperty("lakeroute.databricks.xmx", "1g"));
-    cmd.add("-XX:+UseParallelGC");
-    cmd.addAll(jvmOpens);
-    cmd.addAll(List.of("-cp", dependencies + File.pathSeparator + classes, MAIN_CLASS));
-    return cmd;
-  }
-
-  private static Path classpathFile() {
-    String property = System.getProperty(CLASSPATH_PROPERTY);
-    if (property != null && Files.isRegularFile(Path.of(property))) {
-      return Path.of(property);
-    }
-    // Run outside Maven (an IDE): look upwards from the working directory for the source tree.
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve(CLASSPATH_FILE))) {
-        return dir.resolve(CLASSPATH_FILE);
-      }
-    }
-    throw notBuilt(property == null ? CLASSPATH_FILE : Path.of(property));
-  }
-
-  private static IllegalStateException notBuilt(Path where) {
-    return new IllegalStateException(
-        "the Databricks stand-in is not built ("
-            + where
-            + " is missing; system property "
-            + CLASSPATH_PROPERTY
-            + " names it): run `mvn -o -pl src/local-cloud/databricks-standin process-classes`,"
-            + " or build with -am");
-  }
-
-  private void launch(List<String> javaCommand) {
-    List<String> cmd = new ArrayList<>(javaCommand);
+  @Override
+  protected List<String> command() {
+    List<String> cmd = new ArrayList<>(java);
     cmd.addAll(
         List.of(
             "--dir",
-            baseDir.resolve("data").toString(),
+            dir().resolve("data").toString(),
             "--port",
-            Integer.toString(port),
+            Integer.toString(port()),
             "--hive-port",
-            Integer.toString(hivePort),
+            Integer.toString(hivePort()),
             "--http-path",
             HTTP_PATH,
             "--token",
@@ -378,12 +173,11 @@ public final class LocalDatabricks implements AutoCloseable {
     if (Boolean.getBoolean("lakeroute.databricks.trace")) {
       cmd.add("--trace");
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(cmd)
-            .directory(baseDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    Map<String, String> env = builder.environment();
+    return cmd;
+  }
+
+  @Override
+  protected void environment(Map<String, String> env) {
     // Spark would otherwise advertise the host's first non-loopback address.
     env.put("SPARK_LOCAL_IP", LOOPBACK);
     // Configuration from the developer's machine must not leak into the stand-in.
@@ -394,63 +188,72 @@ public final class LocalDatabricks implements AutoCloseable {
                     || k.endsWith("_CONF_DIR")
                     || k.startsWith("AWS_")
                     || k.equals("HADOOP_HOME"));
+  }
+
+  /** The stand-in prints {@code READY <port> <hive port>} once both accept connections. */
+  @Override
+  protected boolean ready() {
+    return logSinceLaunch().contains("READY " + port() + " " + hivePort() + "\n");
+  }
+
+  /**
+   * Closing stdin is the stand-in's signal to shut down (so it also goes when this JVM dies);
+   * SIGTERM and SIGKILL follow if need be.
+   */
+  @Override
+  protected void shutDown(Process standIn) {
     try {
-      process = LAUNCHER.submit(builder::start).get();
-      stdin = process.getOutputStream();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot start the Databricks stand-in: " + String.join(" ", cmd), e.getCause());
+      standIn.getOutputStream().close();
+      standIn.waitFor(STOP_GRACE.toMillis() / 2, TimeUnit.MILLISECONDS);
+    } catch (IOException alreadyGone) {
+      // The pipe closed with the process.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the Databricks stand-in", e);
     }
+    super.shutDown(standIn);
   }
 
-  private long logSize() {
+  /** The java command of the stand-in's JVM, from its build output. */
+  private static List<String> javaCommand() {
+    Path classpathFile;
     try {
-      return Files.exists(logFile) ? Files.size(logFile) : 0;
-    } catch (IOException e) {
-      return 0;
+      classpathFile = sourceTree(CLASSPATH_PROPERTY, CLASSPATH_FILE);
+    } catch (IllegalStateException notFound) {
+      throw notBuilt(CLASSPATH_FILE);
     }
-  }
-
-  /** Empty once the stand-in printed READY; else why it did not. */
-  private Optional<String> awaitReady(long startedNanos, long logOffset) {
-    long deadline = startedNanos + STARTUP_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Matcher ready = READY.matcher(logSince(logOffset));
-      if (ready.find()) {
-        int readyPort = Integer.parseInt(ready.group(1));
-        if (readyPort != port || Integer.parseInt(ready.group(2)) != hivePort) {
-          return Optional.of("the stand-in reported other ports: " + ready.group());
-        }
-        return Optional.empty();
-      }
-      if (!process.isAlive()) {
-        return Optional.of(
-            "the Databricks stand-in exited with " + process.exitValue() + " before it was ready");
-      }
-      LocalProcesses.sleep(Duration.ofMillis(200));
+    Path target = classpathFile.getParent();
+    Path classes = target.resolve("classes");
+    Path opens = target.resolve("jvm-opens.txt");
+    if (!Files.isRegularFile(classpathFile)
+        || !Files.isDirectory(classes)
+        || !Files.isRegularFile(opens)) {
+      throw notBuilt(classpathFile);
     }
-    return Optional.of(
-        "the Databricks stand-in was not ready within " + STARTUP_TIMEOUT.toSeconds() + " s");
-  }
-
-  private String logSince(long offset) {
+    String dependencies;
+    List<String> jvmOpens;
     try {
-      byte[] all = Files.readAllBytes(logFile);
-      return new String(
-          all,
-          (int) Math.min(offset, all.length),
-          all.length - (int) Math.min(offset, all.length),
-          StandardCharsets.UTF_8);
+      dependencies = Files.readString(classpathFile, StandardCharsets.UTF_8).strip();
+      jvmOpens =
+          Arrays.asList(Files.readString(opens, StandardCharsets.UTF_8).strip().split("\\s+"));
     } catch (IOException e) {
-      return "";
+      throw new UncheckedIOException("cannot read the Databricks stand-in's build output", e);
     }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + System.getProperty("lakeroute.databricks.xmx", "1g"));
+    cmd.add("-XX:+UseParallelGC");
+    cmd.addAll(jvmOpens);
+    cmd.addAll(List.of("-cp", dependencies + File.pathSeparator + classes, MAIN_CLASS));
+    return cmd;
   }
 
-  private IllegalStateException failure(String message) {
+  private static IllegalStateException notBuilt(Path where) {
     return new IllegalStateException(
-        message + "\n--- tail of " + logFile + " ---\n" + LocalProcesses.tail(logFile, 60));
+        "the Databricks stand-in is not built ("
+            + where
+            + " is missing; system property "
+            + CLASSPATH_PROPERTY
+            + " names it): run `mvn -o -pl src/local-cloud/databricks-standin process-classes`,"
+            + " or build with -am");
   }
 }

@@ -1,24 +1,16 @@
 package io.lakeroute.testing;
 
-import static io.lakeroute.testing.LocalProcesses.LOOPBACK;
-
 import io.lakeroute.delivery.PathStyleS3ClientBuilderFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -50,64 +42,30 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * #stop()} and {@link #start()} restart the server on the same port and store. A test that stops
  * the {@link #shared()} instance must start it again.
  */
-public final class LocalS3 implements AutoCloseable {
+public final class LocalS3 extends LocalServer {
   public static final String JAR_PROPERTY = "lakeroute.s3mock.jar";
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalS3.class);
-  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-  private static final int PORT_ATTEMPTS = 3;
   private static final String REGION = "us-east-1";
   private static final String ACCESS_KEY = "lakeroute-access-key";
   private static final String SECRET_KEY = "lakeroute-secret-key";
 
-  /**
-   * Starts every S3Mock JVM from one thread that lives as long as this JVM, because the kernel's
-   * parent-death signal (set through setpriv) fires when the thread that forked the child ends.
-   */
-  private static final ExecutorService LAUNCHER =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "lakeroute-local-s3-launcher");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private static LocalS3 shared;
-
   private final List<String> initialBuckets;
-  private Path baseDir;
-  private Path logFile;
-  private int port = -1;
-  private Process process;
   private S3Client client;
-  private boolean closed;
-  private Thread exitHook;
 
   /** One server per JVM, started on first use and stopped when the JVM exits. */
-  public static synchronized LocalS3 shared() {
-    if (shared == null || shared.closed) {
-      LocalS3 created = new LocalS3();
-      created.start();
-      shared = created;
-    }
-    return shared;
+  public static LocalS3 shared() {
+    return shared(LocalS3.class, LocalS3::new);
   }
 
   /** A server of its own, started by {@link #start()}; close it when done. */
   public LocalS3(String... initialBuckets) {
+    // Spring Boot takes most of a minute to start on a loaded 2-core machine.
+    super("S3Mock", Duration.ofSeconds(120), Duration.ofSeconds(15), 0);
     this.initialBuckets = List.of(initialBuckets);
   }
 
   public String endpoint() {
     return "http://" + LOOPBACK + ":" + port();
-  }
-
-  public synchronized int port() {
-    if (port < 0) {
-      throw new IllegalStateException("LocalS3 has not been started");
-    }
-    return port;
   }
 
   public String region() {
@@ -200,7 +158,7 @@ public final class LocalS3 implements AutoCloseable {
 
   /** An AWS credentials file holding this server's access key, written once. */
   public synchronized Path credentialsFile() {
-    Path file = baseDir.resolve("aws-credentials");
+    Path file = dir().resolve("aws-credentials");
     if (!Files.exists(file)) {
       try {
         Files.writeString(
@@ -217,85 +175,20 @@ public final class LocalS3 implements AutoCloseable {
     return file;
   }
 
-  /**
-   * Starts the server and returns once it answers HTTP. The first call picks the port and store;
-   * later calls restart on the same ones. Does nothing if it is running.
-   */
-  public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException("LocalS3 was closed");
-    }
-    if (process != null && process.isAlive()) {
-      return;
-    }
-    long started = System.nanoTime();
-    boolean created = baseDir == null;
-    if (created) {
-      prepare();
-      exitHook = LocalProcesses.onExit("LocalS3", this::shutDownQuietly);
-    }
-    for (int attempt = 1; ; attempt++) {
-      if (created) {
-        port = LocalProcesses.freePort();
-      }
-      process = launch();
-      if (awaitHttp(started)) {
-        break;
-      }
-      boolean portTaken = LocalProcesses.logContains(logFile, "Address already in use");
-      LocalProcesses.terminate(process, STOP_GRACE);
-      // Only a new server may move: restarts keep their port for the tests' sake.
-      if (!(created && portTaken && attempt < PORT_ATTEMPTS)) {
-        throw failure(
-            "S3Mock did not answer on "
-                + endpoint()
-                + " within "
-                + STARTUP_TIMEOUT.toSeconds()
-                + " s"
-                + (process.isAlive() ? "" : " (exit " + process.exitValue() + ")"));
-      }
-      LOG.info("port {} was taken, retrying on another", port);
-    }
-    LOG.info(
-        "S3Mock {} on {} ({}) in {} ms",
-        created ? "started" : "restarted",
-        endpoint(),
-        baseDir,
-        (System.nanoTime() - started) / 1_000_000);
-  }
-
-  /** Stops the server; the store and port are kept for {@link #start()}. */
-  public synchronized void stop() {
-    LocalProcesses.terminate(process, STOP_GRACE);
-  }
-
-  /** Stops the server and deletes its store. */
+  /** Closes the client, then stops the server and deletes its store. */
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
     try {
       if (client != null) {
         client.close();
       }
-      stop();
     } finally {
-      closed = true;
-      LocalProcesses.removeExitHook(exitHook);
-      LocalProcesses.deleteRecursively(baseDir);
+      super.close();
     }
   }
 
-  private void shutDownQuietly() {
-    try {
-      close();
-    } catch (RuntimeException e) {
-      System.err.println("LocalS3: " + e.getMessage());
-    }
-  }
-
-  private void prepare() {
+  @Override
+  protected void prepare() throws IOException {
     String jar = System.getProperty(JAR_PROPERTY);
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(
@@ -306,85 +199,40 @@ public final class LocalS3 implements AutoCloseable {
               + "); run `mvn -pl transforms generate-test-resources` or set the property to a"
               + " com.adobe.testing:s3mock:5.2.0:jar:exec");
     }
-    try {
-      baseDir = Files.createTempDirectory("lakeroute-s3-");
-      logFile = baseDir.resolve("s3mock.log");
-      Files.createDirectories(baseDir.resolve("store"));
-      Files.writeString(baseDir.resolve("loopback-http.xml"), LOOPBACK_HTTP_CONNECTOR);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare a directory for S3Mock", e);
-    }
+    Files.createDirectories(dir().resolve("store"));
+    Files.writeString(dir().resolve("loopback-http.xml"), LOOPBACK_HTTP_CONNECTOR);
   }
 
-  private Process launch() {
-    List<String> cmd = new ArrayList<>();
-    Path setpriv = Path.of("/usr/bin/setpriv");
-    if (Files.isExecutable(setpriv)) {
-      // Dies with this JVM even when a kill -9 skips the shutdown hook.
-      cmd.addAll(List.of(setpriv.toString(), "--pdeathsig", "TERM", "--"));
-    }
-    cmd.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-XX:+UseSerialGC",
-            "-jar",
-            System.getProperty(JAR_PROPERTY),
-            "--server.address=" + LOOPBACK,
-            "--server.port=0",
-            "--http.port=" + port,
-            "--spring.main.sources=" + baseDir.resolve("loopback-http.xml").toUri(),
-            "--server.shutdown=immediate",
-            "--com.adobe.testing.s3mock.store.root=" + baseDir.resolve("store"),
-            // Else S3Mock deletes the store on exit and a restart finds no buckets.
-            "--com.adobe.testing.s3mock.store.retainFilesOnExit=true",
-            "--com.adobe.testing.s3mock.store.region=" + REGION));
+  @Override
+  protected List<String> command() {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-jar",
+                System.getProperty(JAR_PROPERTY),
+                "--server.address=" + LOOPBACK,
+                "--server.port=0",
+                "--http.port=" + port(),
+                "--spring.main.sources=" + dir().resolve("loopback-http.xml").toUri(),
+                "--server.shutdown=immediate",
+                "--com.adobe.testing.s3mock.store.root=" + dir().resolve("store"),
+                // Else S3Mock deletes the store on exit and a restart finds no buckets.
+                "--com.adobe.testing.s3mock.store.retainFilesOnExit=true",
+                "--com.adobe.testing.s3mock.store.region=" + REGION));
     if (!initialBuckets.isEmpty()) {
       cmd.add(
           "--com.adobe.testing.s3mock.store.initialBuckets=" + String.join(",", initialBuckets));
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(cmd)
-            .directory(baseDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    try {
-      Process started = LAUNCHER.submit(builder::start).get();
-      started.getOutputStream().close();
-      return started;
-    } catch (ExecutionException | IOException e) {
-      throw new IllegalStateException("cannot start S3Mock: " + String.join(" ", cmd), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting S3Mock", e);
-    }
+    return cmd;
   }
 
-  /** True once the server lists buckets; false if it died or the deadline passed. */
-  private boolean awaitHttp(long startedNanos) {
-    long deadline = startedNanos + STARTUP_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline && process.isAlive()) {
-      try {
-        HttpURLConnection connection =
-            (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
-        connection.setConnectTimeout(1000);
-        connection.setReadTimeout(5000);
-        int status = connection.getResponseCode();
-        connection.disconnect();
-        if (status == 200) {
-          return true;
-        }
-      } catch (IOException notYet) {
-        // Still starting.
-      }
-      LocalProcesses.sleep(Duration.ofMillis(200));
-    }
-    return false;
-  }
-
-  private IllegalStateException failure(String message) {
-    return new IllegalStateException(
-        message + "\n--- tail of " + logFile + " ---\n" + LocalProcesses.tail(logFile, 40));
+  /** Ready once it lists buckets. */
+  @Override
+  protected boolean ready() {
+    return answers200(endpoint() + "/");
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.lakeroute.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,13 @@ final class LocalServersAssumptions {
       }
     }
     return addresses;
+  }
+
+  /** Fails the test unless something listens on {@code port} and only on 127.0.0.1. */
+  static void assertLoopbackOnly(String server, int port) throws IOException {
+    assertTrue(
+        loopbackOnly(port),
+        server + " listens on " + listeningAddresses(port) + " (kernel's hex form)");
   }
 
   /** True when something listens on {@code port} and only on 127.0.0.1. */

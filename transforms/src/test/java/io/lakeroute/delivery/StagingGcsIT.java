@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * The probe that runs before any data is read, against {@link LocalGcs}: each way a gs://
  * destination can be unusable gives one line naming the bucket or the credential and the fix.
  */
-class StagingGcsTest {
+class StagingGcsIT {
   private static final String BUCKET = "staging-gcs-test";
   private static LocalGcs gcs;
 

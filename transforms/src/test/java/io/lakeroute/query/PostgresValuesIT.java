@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * with the column, the value and what to change in the query, not as a precision problem; a column
  * name Avro cannot hold fails at planning.
  */
-class PostgresValuesTest {
+class PostgresValuesIT {
   private static JdbcSource source;
 
   @BeforeAll

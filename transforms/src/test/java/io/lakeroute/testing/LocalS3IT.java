@@ -1,15 +1,15 @@
 package io.lakeroute.testing;
 
+import static io.lakeroute.testing.BeamFiles.bytes;
+import static io.lakeroute.testing.BeamFiles.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
-class LocalS3Test {
+class LocalS3IT {
   private static LocalS3 s3;
 
   @BeforeAll
@@ -111,7 +111,7 @@ class LocalS3Test {
   void beamRoundTripsMoreThan300MegabytesUnchanged() throws Exception {
     s3.createBucket("large-bucket");
     // Six multipart parts of Beam's 64 MiB upload buffer.
-    LargeObjectRoundTrip.check(
+    BeamFiles.roundTripLarge(
         FileSystems.matchNewResource("s3://large-bucket/320-mib.bin", false), 320L << 20);
   }
 
@@ -132,19 +132,7 @@ class LocalS3Test {
   @Test
   void listensOnLoopbackOnly() throws Exception {
     assertTrue(s3.endpoint().startsWith("http://127.0.0.1:"), s3.endpoint());
-    assertTrue(
-        LocalServersAssumptions.loopbackOnly(s3.port()),
-        "S3Mock listens on " + LocalServersAssumptions.listeningAddresses(s3.port()));
-  }
-
-  private static byte[] read(ResourceId file) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
+    LocalServersAssumptions.assertLoopbackOnly("S3Mock", s3.port());
   }
 
   private static software.amazon.awssdk.core.sync.RequestBody body(String text) {

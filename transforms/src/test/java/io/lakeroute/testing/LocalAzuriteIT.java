@@ -1,5 +1,10 @@
 package io.lakeroute.testing;
 
+import static io.lakeroute.testing.BeamFiles.bytes;
+import static io.lakeroute.testing.BeamFiles.causes;
+import static io.lakeroute.testing.BeamFiles.names;
+import static io.lakeroute.testing.BeamFiles.read;
+import static io.lakeroute.testing.BeamFiles.write;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -8,15 +13,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +29,6 @@ import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.util.MimeTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * (AzureBlobStoreFileSystem, the Azure Storage SDK) against {@link LocalAzurite} on loopback, with
  * each credential form lakeroute offers.
  */
-class LocalAzuriteTest {
+class LocalAzuriteIT {
   private static final String CONTAINER = "local-azurite-test";
   private static final String ROOT = "azfs://" + LocalAzurite.ACCOUNT + "/" + CONTAINER + "/";
   private static LocalAzurite azurite;
@@ -110,10 +109,12 @@ class LocalAzuriteTest {
       write(resource(name), name);
     }
     assertThat(
-        names(FileSystems.match(ROOT + "glob/*")), containsInAnyOrder("glob/x.csv", "glob/w.txt"));
-    assertThat(names(FileSystems.match(ROOT + "glob/*.csv")), containsInAnyOrder("glob/x.csv"));
+        names(FileSystems.match(ROOT + "glob/*"), ROOT),
+        containsInAnyOrder("glob/x.csv", "glob/w.txt"));
     assertThat(
-        names(FileSystems.match(ROOT + "glob/**")),
+        names(FileSystems.match(ROOT + "glob/*.csv"), ROOT), containsInAnyOrder("glob/x.csv"));
+    assertThat(
+        names(FileSystems.match(ROOT + "glob/**"), ROOT),
         containsInAnyOrder("glob/x.csv", "glob/w.txt", "glob/b/y.csv", "glob/b/c/z.csv"));
     MatchResult none = FileSystems.match(ROOT + "glob/*.parquet");
     assertThat(none.status(), equalTo(MatchResult.Status.OK));
@@ -244,54 +245,16 @@ class LocalAzuriteTest {
   @Test
   void listensOnLoopbackOnly() throws Exception {
     assertThat(azurite.blobEndpoint(), startsWith("http://127.0.0.1:"));
-    assertTrue(
-        LocalServersAssumptions.loopbackOnly(azurite.port()),
-        "Azurite listens on " + LocalServersAssumptions.listeningAddresses(azurite.port()));
+    LocalServersAssumptions.assertLoopbackOnly("Azurite", azurite.port());
   }
 
   @Test
   void beamRoundTripsMoreThan300MegabytesUnchanged() throws Exception {
     // Beam's blob output stream uploads blocks and commits the block list on close.
-    LargeObjectRoundTrip.check(resource("large/320-mib.bin"), 320L << 20);
+    BeamFiles.roundTripLarge(resource("large/320-mib.bin"), 320L << 20);
   }
 
   private static ResourceId resource(String name) {
     return FileSystems.matchNewResource(ROOT + name, false);
-  }
-
-  private static void write(ResourceId file, String text) throws IOException {
-    write(file, bytes(text));
-  }
-
-  private static void write(ResourceId file, byte[] content) throws IOException {
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.BINARY))) {
-      out.write(content);
-    }
-  }
-
-  private static byte[] read(ResourceId file) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static List<String> names(MatchResult match) throws IOException {
-    List<String> names = new ArrayList<>();
-    for (Metadata metadata : match.metadata()) {
-      names.add(metadata.resourceId().toString().substring(ROOT.length()));
-    }
-    return names;
-  }
-
-  private static String causes(Throwable e) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      all.append(t).append(" | ");
-    }
-    return all.toString();
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

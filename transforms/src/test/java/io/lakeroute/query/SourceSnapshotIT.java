@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Against PostgreSQL 15 on loopback: a table written during a run still reconciles exactly. */
-class SourceSnapshotTest {
+class SourceSnapshotIT {
   private static LocalPostgres postgres;
   private static JdbcSource source;
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The Databricks stand-in, reached only through the real Databricks JDBC driver. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LocalDatabricksTest {
+class LocalDatabricksIT {
   private static final String BUCKET = "databricks-standin-test";
   private static final String UNICODE =
       "Zoë Ångström, 北京, emoji 😀, \"double\" and 'single' quotes";
@@ -77,8 +77,8 @@ class LocalDatabricksTest {
   @Test
   @Order(2)
   void listensOnLoopbackOnly() throws Exception {
-    assertThat(LocalServersAssumptions.loopbackOnly(databricks.port()), is(true));
-    assertThat(LocalServersAssumptions.loopbackOnly(databricks.hivePort()), is(true));
+    LocalServersAssumptions.assertLoopbackOnly("the Databricks endpoint", databricks.port());
+    LocalServersAssumptions.assertLoopbackOnly("Spark's Thrift server", databricks.hivePort());
   }
 
   @Test

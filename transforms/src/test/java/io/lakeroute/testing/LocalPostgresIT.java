@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LocalPostgresTest {
+class LocalPostgresIT {
 
   @Test
   void storesRowsAndKeepsThemAcrossARestart() throws Exception {
@@ -62,9 +62,7 @@ class LocalPostgresTest {
       assertTrue(r.getBoolean(5));
       assertTrue(r.getInt(6) >= 150000, r.getString(6));
     }
-    assertTrue(
-        LocalServersAssumptions.loopbackOnly(pg.port()),
-        "PostgreSQL listens on " + LocalServersAssumptions.listeningAddresses(pg.port()));
+    LocalServersAssumptions.assertLoopbackOnly("PostgreSQL", pg.port());
   }
 
   @Test

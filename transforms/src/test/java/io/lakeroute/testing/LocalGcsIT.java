@@ -1,5 +1,10 @@
 package io.lakeroute.testing;
 
+import static io.lakeroute.testing.BeamFiles.bytes;
+import static io.lakeroute.testing.BeamFiles.causes;
+import static io.lakeroute.testing.BeamFiles.names;
+import static io.lakeroute.testing.BeamFiles.read;
+import static io.lakeroute.testing.BeamFiles.write;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -9,15 +14,10 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,6 @@ import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.util.MimeTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,9 @@ import org.junit.jupiter.api.Test;
  * Every Beam FileSystem operation lakeroute's delivery uses, through Beam's own GCS filesystem
  * (GcsUtil, gcsio, google-api-client) against {@link LocalGcs} on loopback.
  */
-class LocalGcsTest {
+class LocalGcsIT {
   private static final String BUCKET = "local-gcs-test";
+  private static final String ROOT = "gs://" + BUCKET + "/";
   private static LocalGcs gcs;
   private static PipelineOptions options;
 
@@ -132,30 +132,26 @@ class LocalGcsTest {
     }
 
     assertThat(
-        names(FileSystems.match("gs://" + BUCKET + "/glob/*")),
+        names(FileSystems.match(ROOT + "glob/*"), ROOT),
         containsInAnyOrder("glob/x.csv", "glob/w.txt"));
     assertThat(
-        names(FileSystems.match("gs://" + BUCKET + "/glob/*.csv")),
-        containsInAnyOrder("glob/x.csv"));
+        names(FileSystems.match(ROOT + "glob/*.csv"), ROOT), containsInAnyOrder("glob/x.csv"));
     assertThat(
-        names(FileSystems.match("gs://" + BUCKET + "/glob/**")),
+        names(FileSystems.match(ROOT + "glob/**"), ROOT),
         containsInAnyOrder("glob/x.csv", "glob/w.txt", "glob/b/y.csv", "glob/b/c/z.csv"));
     // Beam reads "**/" as "any number of folders, none included".
     assertThat(
-        names(FileSystems.match("gs://" + BUCKET + "/glob/**/*.csv")),
+        names(FileSystems.match(ROOT + "glob/**/*.csv"), ROOT),
         containsInAnyOrder("glob/x.csv", "glob/b/y.csv", "glob/b/c/z.csv"));
     // A glob that matches nothing is OK and empty on gs:// (an exact name is NOT_FOUND).
-    MatchResult none = FileSystems.match("gs://" + BUCKET + "/glob/*.parquet");
+    MatchResult none = FileSystems.match(ROOT + "glob/*.parquet");
     assertThat(none.status(), equalTo(MatchResult.Status.OK));
     assertThat(none.metadata(), empty());
 
     // Several exact names at once go out as one JSON batch of gets.
     List<MatchResult> exact =
         FileSystems.match(
-            List.of(
-                "gs://" + BUCKET + "/glob/x.csv",
-                "gs://" + BUCKET + "/glob/missing.csv",
-                "gs://" + BUCKET + "/glob/b/y.csv"));
+            List.of(ROOT + "glob/x.csv", ROOT + "glob/missing.csv", ROOT + "glob/b/y.csv"));
     assertThat(exact.get(0).status(), equalTo(MatchResult.Status.OK));
     assertThat(exact.get(0).metadata().get(0).sizeBytes(), equalTo(10L));
     assertThat(exact.get(1).status(), equalTo(MatchResult.Status.NOT_FOUND));
@@ -231,38 +227,16 @@ class LocalGcsTest {
   @Test
   void listensOnLoopbackOnly() throws Exception {
     assertThat(gcs.endpoint(), startsWith("http://127.0.0.1:"));
-    assertTrue(
-        LocalServersAssumptions.loopbackOnly(gcs.port()),
-        "the GCS server listens on " + LocalServersAssumptions.listeningAddresses(gcs.port()));
+    LocalServersAssumptions.assertLoopbackOnly("the GCS server", gcs.port());
   }
 
   @Test
   void beamRoundTripsMoreThan300MegabytesUnchanged() throws Exception {
-    LargeObjectRoundTrip.check(resource("large/320-mib.bin"), 320L << 20);
+    BeamFiles.roundTripLarge(resource("large/320-mib.bin"), 320L << 20);
   }
 
   private static ResourceId resource(String name) {
-    return FileSystems.matchNewResource("gs://" + BUCKET + "/" + name, false);
-  }
-
-  private static void write(ResourceId file, byte[] content) throws IOException {
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.BINARY))) {
-      out.write(content);
-    }
-  }
-
-  private static byte[] read(ResourceId file) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static List<String> names(MatchResult match) throws IOException {
-    List<String> names = new ArrayList<>();
-    for (Metadata metadata : match.metadata()) {
-      names.add(metadata.resourceId().toString().substring(("gs://" + BUCKET + "/").length()));
-    }
-    return names;
+    return FileSystems.matchNewResource(ROOT + name, false);
   }
 
   private static int count(String text, String needle) {
@@ -272,17 +246,5 @@ class LocalGcsTest {
       n++;
     }
     return n;
-  }
-
-  private static String causes(Throwable e) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      all.append(t).append(" | ");
-    }
-    return all.toString();
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
