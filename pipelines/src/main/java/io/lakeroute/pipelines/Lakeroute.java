@@ -363,6 +363,7 @@ public final class Lakeroute {
   static Prepared prepare(RouteOptions options, Function<String, String> env) {
     try {
       RouteConfig config = RouteConfig.from(options, env);
+      ClusterPaths.check(options, config.destination());
       config
           .route()
           .checkDestination(
