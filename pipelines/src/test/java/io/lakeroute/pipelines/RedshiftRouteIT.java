@@ -48,16 +48,7 @@ class RedshiftRouteIT {
   static void startLocalCloud() throws Exception {
     fixture = RouteFixture.get();
     fixture.createTrickyTable();
-    warehouseUrl = fixture.postgres.jdbcUrl().replaceAll("/[^/]+$", "/" + WAREHOUSE_DB);
-    try (Connection connection = fixture.postgres.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT 1 FROM pg_database WHERE datname = '" + WAREHOUSE_DB + "'")) {
-      if (!rs.next()) {
-        statement.execute("CREATE DATABASE " + WAREHOUSE_DB);
-      }
-    }
+    warehouseUrl = fixture.database(WAREHOUSE_DB);
     warehouse("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
     databricks = LocalDatabricks.shared();
     databricks.execute("CREATE SCHEMA IF NOT EXISTS " + DATABRICKS_SCHEMA);

@@ -58,6 +58,19 @@ final class RouteFixture {
     }
   }
 
+  /** The JDBC URL of database {@code name} on the source's server, created on first use. */
+  String database(String name) throws Exception {
+    try (Connection connection = postgres.connect();
+        java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rs =
+            statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+      if (!rs.next()) {
+        statement.execute("CREATE DATABASE " + name);
+      }
+    }
+    return postgres.jdbcUrl().replaceAll("/[^/]+$", "/" + name);
+  }
+
   /** What the launcher printed and returned. */
   record Outcome(ExitCode code, String out, String err) {}
 
@@ -153,7 +166,11 @@ final class RouteFixture {
    * run is past its preflight, or streaming rows.
    */
   void awaitSourceQuery(String likePattern) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    awaitSourceQuery(likePattern, java.time.Duration.ofMinutes(2));
+  }
+
+  void awaitSourceQuery(String likePattern, java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try (Connection connection = postgres.connect();
           java.sql.PreparedStatement statement =

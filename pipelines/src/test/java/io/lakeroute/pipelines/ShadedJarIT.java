@@ -102,7 +102,8 @@ class ShadedJarIT {
   @Test
   void sparkSubmitLocalDeliversToGcsWithAKeyFile() throws Exception {
     // Spark's own jars come first on spark-submit's classpath: Beam's GCS client must still load,
-    // register gs:// from the merged service files and read the key on every executor.
+    // register gs:// from the merged service files and build the key from the options on every
+    // executor.
     var gcs = fixture.gcs();
     gcs.createPrivateBucket("lakeroute-gcs-it-submit");
     Path key = gcs.createServiceAccountKey("submit@demo-lakeroute.iam.gserviceaccount.com");

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -271,6 +272,13 @@ public abstract class LocalServer implements AutoCloseable {
       }
       deleteRecursively(dir);
     }
+  }
+
+  /** The running server's process, for tests that kill it or look at its children. */
+  public final synchronized Optional<ProcessHandle> processHandle() {
+    return process != null && process.isAlive()
+        ? Optional.of(process.toHandle())
+        : Optional.empty();
   }
 
   /** The first (usually only) port the server listens on. */

@@ -7,6 +7,7 @@ import com.google.auth.oauth2.UserCredentials;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.PathStyleS3ClientBuilderFactory;
 import io.lakeroute.pipelines.options.RouteOptions;
+import io.lakeroute.pipelines.options.ServiceAccountKey;
 import io.lakeroute.pipelines.routes.Destinations;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -120,7 +121,9 @@ public final class Stores {
         throw new IllegalArgumentException(
             "Give either --gcsServiceAccountKeyFile or --credentialFactoryClass, not both");
       }
-      ServiceAccountCredentials key = readKeyFile(keyFile);
+      ServiceAccountKey content = readKeyFile(keyFile);
+      ServiceAccountCredentials key = parseKey(keyFile, content);
+      options.setGcsServiceAccountKey(content);
       options.setCredentialFactoryClass(GcsKeyFileCredentialFactory.class);
       return "service-account key --gcsServiceAccountKeyFile="
           + keyFile
@@ -150,7 +153,7 @@ public final class Stores {
     return "application-default credentials, " + describe(found);
   }
 
-  private static ServiceAccountCredentials readKeyFile(String keyFile) {
+  private static ServiceAccountKey readKeyFile(String keyFile) {
     try {
       return GcsKeyFileCredentialFactory.read(keyFile);
     } catch (NoSuchFileException e) {
@@ -159,6 +162,15 @@ public final class Stores {
     } catch (AccessDeniedException e) {
       throw new IllegalArgumentException(
           "--gcsServiceAccountKeyFile=" + keyFile + " cannot be read: permission denied", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "--gcsServiceAccountKeyFile=" + keyFile + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static ServiceAccountCredentials parseKey(String keyFile, ServiceAccountKey key) {
+    try {
+      return GcsKeyFileCredentialFactory.parse(key);
     } catch (IOException | RuntimeException e) {
       // The parser's message may quote the file, which holds a private key: never shown.
       throw new IllegalArgumentException(

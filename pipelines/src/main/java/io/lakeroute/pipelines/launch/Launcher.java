@@ -255,7 +255,7 @@ public final class Launcher {
    * {@code @path} stands for the lines of that file (blank lines and {@code #} comments skipped),
    * so that runners-config/*.args can be combined with a route's own flags.
    */
-  static String[] expandArgFiles(String[] args) {
+  public static String[] expandArgFiles(String[] args) {
     List<String> expanded = new ArrayList<>();
     for (String arg : args) {
       if (arg.startsWith("@") && arg.length() > 1) {

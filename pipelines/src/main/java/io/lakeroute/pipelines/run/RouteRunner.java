@@ -4,6 +4,7 @@ import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.delivery.Staging;
+import io.lakeroute.pipelines.config.ClusterPaths;
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.config.Stores;
 import io.lakeroute.pipelines.options.RouteOptions;
@@ -70,6 +71,7 @@ public final class RouteRunner {
       RouteOptions options, Function<String, String> env, RunRecord record) {
     try {
       RunConfig run = RunConfig.from(options, env);
+      ClusterPaths.check(options, run.destination());
       Route route = Routes.of(options.getRoute());
       RoutePlan plan = route.configure(options, run, env);
       String credentials = Stores.configure(options, run.destination(), env);

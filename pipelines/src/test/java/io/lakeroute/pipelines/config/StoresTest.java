@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Date;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,11 +85,20 @@ class StoresTest {
                 + " (reader@demo-lakeroute.iam.gserviceaccount.com)"));
     assertThat(
         options.getCredentialFactoryClass(), equalTo((Object) GcsKeyFileCredentialFactory.class));
-    // What each worker does with the serialized options: the factory reads the same file.
-    ServiceAccountCredentials onWorker =
+    // The file is read once, here: a worker gets the key with the options the runner ships, so
+    // it needs no file of its own, and printed options never show the key.
+    Files.delete(key);
+    RouteOptions onWorker =
+        SerializableUtils.clone(new SerializablePipelineOptions(options))
+            .get()
+            .as(RouteOptions.class);
+    ServiceAccountCredentials credentials =
         (ServiceAccountCredentials)
-            GcsKeyFileCredentialFactory.fromOptions(options).getCredential();
-    assertThat(onWorker.getClientEmail(), equalTo("reader@demo-lakeroute.iam.gserviceaccount.com"));
+            GcsKeyFileCredentialFactory.fromOptions(onWorker).getCredential();
+    assertThat(
+        credentials.getClientEmail(), equalTo("reader@demo-lakeroute.iam.gserviceaccount.com"));
+    assertThat(onWorker.toString(), not(containsString("PRIVATE KEY")));
+    assertThat(onWorker.toString(), containsString("(a service-account key, not shown)"));
   }
 
   @Test
