@@ -290,15 +290,14 @@ interface LeaseStore extends AutoCloseable {
     }
 
     private String insert(byte[] content, long generation) throws IOException {
+      // A media upload without metadata: one request, so the precondition holds for the whole
+      // write (a resumable upload's would be checked at its start only).
       Storage.Objects.Insert insert =
           storage
               .objects()
-              .insert(
-                  bucket,
-                  new StorageObject().setName(name).setContentType("application/json"),
-                  new ByteArrayContent("application/json", content));
-      insert.setName(name).setIfGenerationMatch(generation);
-      // One request: the precondition holds for the whole write, not just a session's start.
+              .insert(bucket, null, new ByteArrayContent("application/json", content))
+              .setName(name)
+              .setIfGenerationMatch(generation);
       insert.getMediaHttpUploader().setDirectUploadEnabled(true);
       try {
         return String.valueOf(insert.execute().getGeneration());
