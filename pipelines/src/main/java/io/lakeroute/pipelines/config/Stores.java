@@ -80,8 +80,8 @@ public final class Stores {
 
   /**
    * The access key in {@code path}, an AWS credentials file: its first profile's {@code
-   * aws_access_key_id}, {@code aws_secret_access_key} and optional {@code aws_session_token}. Beam
-   * hands the provider to every worker with the pipeline's options.
+   * aws_access_key_id}, {@code aws_secret_access_key} and optional {@code aws_session_token}.
+   * Beam hands the provider to every worker with the pipeline's options.
    */
   static AwsCredentialsProvider awsCredentials(String path) {
     Map<String, String> keys = new HashMap<>();

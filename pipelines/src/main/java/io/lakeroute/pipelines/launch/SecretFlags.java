@@ -19,21 +19,16 @@ final class SecretFlags {
   /** Flags people try for a secret that lakeroute deliberately lacks, and what to use instead. */
   private static final Map<String, String> INSTEAD =
       Map.of(
-          "jdbcpassword",
-              "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
-                  + " LAKEROUTE_JDBC_PASSWORD)",
-          "password",
-              "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
-                  + " LAKEROUTE_JDBC_PASSWORD)",
-          "warehousepassword",
-              "--warehousePasswordFile, or the variable --warehousePasswordEnv"
-                  + " names (default LAKEROUTE_WAREHOUSE_PASSWORD)",
-          "databrickstoken",
-              "--databricksTokenFile, or the variable --databricksTokenEnv names"
-                  + " (default DATABRICKS_TOKEN)",
-          "token",
-              "--databricksTokenFile, or the variable --databricksTokenEnv names (default"
-                  + " DATABRICKS_TOKEN)",
+          "jdbcpassword", "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
+              + " LAKEROUTE_JDBC_PASSWORD)",
+          "password", "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
+              + " LAKEROUTE_JDBC_PASSWORD)",
+          "warehousepassword", "--warehousePasswordFile, or the variable --warehousePasswordEnv"
+              + " names (default LAKEROUTE_WAREHOUSE_PASSWORD)",
+          "databrickstoken", "--databricksTokenFile, or the variable --databricksTokenEnv names"
+              + " (default DATABRICKS_TOKEN)",
+          "token", "--databricksTokenFile, or the variable --databricksTokenEnv names (default"
+              + " DATABRICKS_TOKEN)",
           "awssecretaccesskey", AWS,
           "secretaccesskey", AWS,
           "awsaccesskeyid", AWS);

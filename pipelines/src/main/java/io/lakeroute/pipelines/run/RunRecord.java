@@ -160,8 +160,8 @@ public final class RunRecord {
   }
 
   /**
-   * The whole summary: the outcome of the command ({@code exit} null while it runs), then one entry
-   * per run (a backfill has many).
+   * The whole summary: the outcome of the command ({@code exit} null while it runs), then one
+   * entry per run (a backfill has many).
    */
   public static String summary(List<RunRecord> runs, ExitCode exit) {
     ObjectNode root = JSON.createObjectNode();

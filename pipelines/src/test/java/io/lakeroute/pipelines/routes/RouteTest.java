@@ -64,12 +64,7 @@ class RouteTest {
             "--format=parquet cannot be loaded by --route=bigquery, which loads the delivered CSV:"
                 + " use --format=csv"));
     assertThat(
-        configure(
-                concat(
-                    base,
-                    "--format=csv",
-                    "--destination=gs://b/p",
-                    "--bigQueryTable=my-project:sales.customers"))
+        configure(concat(base, "--format=csv", "--destination=gs://b/p", "--bigQueryTable=my-project:sales.customers"))
             .laterSteps(),
         equalTo(Set.of(Step.LOAD)));
   }
