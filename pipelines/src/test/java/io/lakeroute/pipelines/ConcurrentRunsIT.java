@@ -19,6 +19,8 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -97,8 +99,7 @@ class ConcurrentRunsIT {
     List<String> args = args(store, SLOW_QUERY);
     CompletableFuture<Outcome> first =
         CompletableFuture.supplyAsync(() -> RouteFixture.launch(args));
-    // Past its preflight, holding the lease: its query runs.
-    fixture.awaitSourceQuery("%pg_sleep(4)%");
+    awaitQueryOf(first);
     Outcome second = RouteFixture.launch(args);
     Outcome winner = first.get(3, TimeUnit.MINUTES);
 
@@ -117,10 +118,11 @@ class ConcurrentRunsIT {
   @ValueSource(strings = {"s3", "azure", "gcs", "local"})
   void aLeaseLeftByAKilledRunIsTakenOverOnceExpired(String store) throws Exception {
     List<String> args = args(store, "SELECT * FROM " + RouteFixture.CUSTOMERS);
-    Layout layout = Layout.of(destination(args), RUN_ID);
-    // What a run killed on another machine leaves behind, past its expiry.
+    // A dry run readies Beam's filesystem of the store, and writes nothing.
     Outcome configure = RouteFixture.launch(with(args, "--dryRun=true"));
     assertThat(configure.err(), configure.code(), equalTo(ExitCode.OK));
+    Layout layout = Layout.of(destination(args), RUN_ID);
+    // What a run killed on another machine leaves behind, past its expiry.
     Instant expired = Instant.now().minusSeconds(1);
     write(
         layout.lease(),
@@ -136,6 +138,30 @@ class ConcurrentRunsIT {
 
     assertThat(next.err(), next.code(), equalTo(ExitCode.OK));
     assertPublishedOnce(layout.destination());
+  }
+
+  /** Waits until the first run is past its preflight, holding the lease: its query runs. */
+  private static void awaitQueryOf(CompletableFuture<Outcome> first) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      if (first.isDone()) {
+        throw new AssertionError("the first run ended before its query ran: " + first.get().err());
+      }
+      try (Connection connection = fixture.postgres.connect();
+          ResultSet running =
+              connection
+                  .createStatement()
+                  .executeQuery(
+                      "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active'"
+                          + " AND query LIKE '%pg_sleep(4)%' AND pid <> pg_backend_pid()")) {
+        running.next();
+        if (running.getLong(1) > 0) {
+          return;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the first run's query never ran");
   }
 
   /**

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>The holder renews the lease every third of its time to live on a daemon thread, and deletes it
  * when the run ends, failed or not. A lease whose holder died is not waited for forever: it can be
  * taken over once it expires, or at once when its holder was a process on this machine (same boot
- * and process namespace) that no longer runs. A takeover replaces the lease only if it is still the
- * version that was read, so of two runs taking over the same dead lease one wins; a plain
- * delete-then-create would let the slower one delete the faster one's fresh lease.
+ * and process namespace) that no longer runs, or a run of this process that has ended. A takeover
+ * replaces the lease only if it is still the version that was read, so of two runs taking over the
+ * same dead lease one wins; a plain delete-then-create would let the slower one delete the faster
+ * one's fresh lease.
  *
  * <pre>{@code
  * try (RunLease lease = RunLease.acquire(layout, Duration.ofMinutes(10), options)) {
@@ -69,6 +72,12 @@ public final class RunLease implements AutoCloseable {
   private static final int ATTEMPTS = 5;
 
   private static final Duration RELEASE_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * Tokens of the leases this process holds now: a lease naming this process but none of these was
+   * left by a run of this process that could not delete it (its store was down at the end).
+   */
+  private static final Set<String> HELD_HERE = ConcurrentHashMap.newKeySet();
 
   private final Layout layout;
   private final Duration ttl;
@@ -113,20 +122,28 @@ public final class RunLease implements AutoCloseable {
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         LeaseStore.Versioned current = store.read();
         Holder mine = Holder.mine(layout.runId(), ttl);
-        String version;
-        if (current == null) {
-          version = store.createIfAbsent(mine.json());
-        } else {
-          Holder other = Holder.parse(current.content());
-          if (other != null && other.live()) {
-            throw new RunInProgressException(
-                layout, other.name(), other.acquiredAt(), other.expiresAt());
+        // Held before it is written: another thread of this process that reads it sees it live.
+        HELD_HERE.add(mine.token());
+        String version = null;
+        try {
+          if (current == null) {
+            version = store.createIfAbsent(mine.json());
+          } else {
+            Holder other = Holder.parse(current.content());
+            if (other != null && other.live()) {
+              throw new RunInProgressException(
+                  layout, other.name(), other.acquiredAt(), other.expiresAt());
+            }
+            LOG.warn(
+                "Taking over the lease {}: {}",
+                layout.lease(),
+                other == null ? "it cannot be read" : other.whyStale());
+            version = store.replaceIfMatch(mine.json(), current.version());
           }
-          LOG.warn(
-              "Taking over the lease {}: {}",
-              layout.lease(),
-              other == null ? "it cannot be read" : other.whyStale());
-          version = store.replaceIfMatch(mine.json(), current.version());
+        } finally {
+          if (version == null) {
+            HELD_HERE.remove(mine.token());
+          }
         }
         if (version != null) {
           LOG.info(
@@ -238,6 +255,7 @@ public final class RunLease implements AutoCloseable {
         return;
       }
       closed = true;
+      HELD_HERE.remove(holder.token());
       try {
         LeaseStore.Versioned current = store.read();
         Holder now = current == null ? null : Holder.parse(current.content());
@@ -312,6 +330,13 @@ public final class RunLease implements AutoCloseable {
               + acquiredAt
               + ", a process of this machine that"
               + " no longer runs";
+        }
+        if (pid == ProcessHandle.current().pid() && !HELD_HERE.contains(token)) {
+          return "held by "
+              + name()
+              + " since "
+              + acquiredAt
+              + ", a run of this process that ended";
         }
       }
       return null;

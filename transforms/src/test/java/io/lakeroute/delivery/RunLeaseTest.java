@@ -114,8 +114,6 @@ class RunLeaseTest {
   void aLeaseOfAProcessOfThisMachineThatNoLongerRunsIsTakenOverAtOnce() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    RunLease held = RunLease.acquire(layout(), Duration.ofMinutes(10), OPTIONS);
-    held.close();
     // The same lease as this process would write, but of a process that has ended.
     String mine = new String(RunLease.Holder.mine("2026-11-21", Duration.ofMinutes(10)).json());
     Files.createDirectories(leaseFile().getParent());
@@ -124,6 +122,20 @@ class RunLeaseTest {
         mine.replace("\"pid\" : " + ProcessHandle.current().pid(), "\"pid\" : " + gone.pid()));
     try (RunLease lease = RunLease.acquire(layout(), Duration.ofMinutes(10), OPTIONS)) {
       assertThat(lease.lost(), equalTo(false));
+    }
+  }
+
+  @Test
+  void aLeaseLeftByAnEndedRunOfThisProcessIsTakenOverAtOnce() throws Exception {
+    // What a run leaves when its store is down as it ends, and a retry runs in the same process.
+    Files.createDirectories(leaseFile().getParent());
+    Files.write(leaseFile(), RunLease.Holder.mine("2026-11-21", Duration.ofMinutes(10)).json());
+    try (RunLease lease = RunLease.acquire(layout(), Duration.ofMinutes(10), OPTIONS)) {
+      RunInProgressException refused =
+          assertThrows(
+              RunInProgressException.class,
+              () -> RunLease.acquire(layout(), Duration.ofMinutes(10), OPTIONS));
+      assertThat(refused.expiresAt(), equalTo(lease.expiresAt()));
     }
   }
 
@@ -139,6 +151,23 @@ class RunLeaseTest {
       assertThat(lease.lost(), equalTo(true));
     }
     assertThat(Files.readString(leaseFile()), containsString("other-host"));
+  }
+
+  @Test
+  void stagingCleanupSparesAnOldFolderWhoseRunHoldsALiveLease() throws Exception {
+    Layout running = Layout.of(temp.resolve("out").toString(), "long-run");
+    Path file = temp.resolve("out/_lakeroute_staging/long-run/part-0.csv");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "untouched for two days");
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+
+    try (RunLease lease = RunLease.acquire(running, Duration.ofMinutes(10), OPTIONS)) {
+      Staging.cleanAbandoned(layout(), Duration.ofHours(24));
+      assertThat(Files.exists(file), equalTo(true));
+    }
+    Staging.cleanAbandoned(layout(), Duration.ofHours(24));
+    assertThat(Files.exists(file), equalTo(false));
   }
 
   @Test
