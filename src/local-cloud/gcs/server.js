@@ -13,7 +13,10 @@
 //     is asked about, so a missing bucket could never fail);
 //   - JSON batch requests (POST /batch/storage/v1), which Beam uses for match, copy and delete;
 //   - non-final chunks of resumable uploads (the emulator finalizes an upload on its first PUT);
-//   - ifGenerationMatch on upload start, which gcsio sends on every write;
+//   - ifGenerationMatch on upload start, which gcsio sends on every write, and on delete; requests
+//     with it run one at a time per object from the check to the answer, so that the check and a
+//     single-request upload or a delete are one atomic step, as in GCS (lakeroute's run lease
+//     relies on it; for a resumable upload only its start is checked);
 //   - the /storage/v1 prefix on paths the emulator serves only without it (rewriteTo, list, …);
 //   - OAuth: a token endpoint for service-account keys registered by the tests, 401 for a bearer
 //     token it did not issue, and private buckets that refuse anonymous requests with 401. Other
@@ -224,13 +227,18 @@ async function handle(req, res) {
 
   if ((m = p.match(/^\/upload\/storage\/v1\/b\/([^/]+)\/o\/?$/))) {
     const bucket = decodeURIComponent(m[1]);
-    if (req.method === "POST" && !checkGeneration(url, bucket, url.searchParams.get("name"), res)) {
+    if (req.method === "POST" && !(await checkGenerationAtomically(url, bucket, url.searchParams.get("name"), res))) {
       return;
     }
     if (req.method === "PUT" && url.searchParams.get("upload_id")) {
       const handled = await resumableChunk(req, res, url.searchParams.get("upload_id"));
       if (handled) return;
     }
+  }
+
+  if ((m = p.match(/^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/)) && req.method === "DELETE") {
+    const [bucket, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    if (!(await checkGenerationAtomically(url, bucket, name, res))) return;
   }
 
   if (p.startsWith("/storage/v1/")) {
@@ -293,7 +301,31 @@ async function resumableChunk(req, res, uploadId) {
   return true;
 }
 
-/** ifGenerationMatch on upload start: 0 means "only if absent", G "only if still generation G". */
+// bucket/name → the answer of the last conditional request queued on that object
+const objectQueues = new Map();
+
+/**
+ * checkGeneration, after every earlier conditional request on the object has been answered; this
+ * request holds the object until its own answer is sent.
+ */
+async function checkGenerationAtomically(url, bucket, name, res) {
+  if (url.searchParams.get("ifGenerationMatch") === null || name === null) return true;
+  const key = bucket + "/" + name;
+  const previous = objectQueues.get(key) || Promise.resolve();
+  const answered = new Promise((resolve) => {
+    res.on("finish", resolve);
+    res.on("close", resolve);
+  });
+  const tail = previous.then(() => answered);
+  objectQueues.set(key, tail);
+  tail.then(() => {
+    if (objectQueues.get(key) === tail) objectQueues.delete(key);
+  });
+  await previous;
+  return checkGeneration(url, bucket, name, res);
+}
+
+/** ifGenerationMatch: 0 means "only if absent", G "only if still generation G". */
 function checkGeneration(url, bucket, name, res) {
   const expected = url.searchParams.get("ifGenerationMatch");
   if (expected === null || name === null) return true;

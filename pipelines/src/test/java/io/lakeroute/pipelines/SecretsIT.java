@@ -36,6 +36,9 @@ class SecretsIT {
 
   @TempDir Path temp;
 
+  /** What the latest run printed, for the messages of assertions on its exit code. */
+  private String output = "";
+
   @BeforeAll
   static void startLocalCloud() throws Exception {
     fixture = RouteFixture.get();
@@ -58,7 +61,7 @@ class SecretsIT {
     while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
       assertThat("the process list", processList(), not(containsString(SECRET)));
     }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
+    output = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(output, not(containsString(SECRET)));
     assertThat(output, containsString("lakeroute: FAILED"));
     assertThat(output, not(containsString("\tat ")));
@@ -66,6 +69,13 @@ class SecretsIT {
     assertThat(json, not(containsString(SECRET)));
     assertThat(json, containsString("\"status\" : \"failed\""));
     return process.exitValue();
+  }
+
+  /** Runs as {@link #runWatched} and checks the exit code, showing the output when it differs. */
+  private void assertExit(List<String> args, Map<String, String> env, int expected)
+      throws Exception {
+    int exit = runWatched(args, env);
+    assertThat(output, exit, equalTo(expected));
   }
 
   private static String processList() throws IOException, InterruptedException {
@@ -91,14 +101,13 @@ class SecretsIT {
   @Test
   void s3WithAWrongSourcePasswordAndADatabricksToken() throws Exception {
     List<String> args = source("s3", "--destination=" + temp.resolve("lake"));
-    assertThat(
-        runWatched(args, Map.of("LAKEROUTE_JDBC_PASSWORD", SECRET)),
-        equalTo(ExitCode.SOURCE.code()));
+    assertExit(args, Map.of("LAKEROUTE_JDBC_PASSWORD", SECRET), ExitCode.SOURCE.code());
     args.add("--databricksTable=customers");
     args.add(DATABRICKS_DOWN);
-    assertThat(
-        runWatched(args, Map.of("LAKEROUTE_JDBC_PASSWORD", SECRET, "DATABRICKS_TOKEN", SECRET)),
-        equalTo(ExitCode.DATABRICKS.code()));
+    assertExit(
+        args,
+        Map.of("LAKEROUTE_JDBC_PASSWORD", SECRET, "DATABRICKS_TOKEN", SECRET),
+        ExitCode.DATABRICKS.code());
   }
 
   @Test
@@ -123,7 +132,7 @@ class SecretsIT {
     Path key = Files.writeString(temp.resolve("key.json"), "{\"private_key\": \"" + SECRET + "\"");
     List<String> args =
         source("gcs", "--destination=gs://bucket/x", "--gcsServiceAccountKeyFile=" + key);
-    assertThat(runWatched(args, Map.of()), equalTo(ExitCode.USAGE.code()));
+    assertExit(args, Map.of(), ExitCode.USAGE.code());
   }
 
   @Test
@@ -142,13 +151,14 @@ class SecretsIT {
         source(
             "redshift",
             "--format=csv",
-            "--destination=" + temp.resolve("staged"),
+            "--destination=s3://" + RouteFixture.BUCKET + "/secrets",
             "--warehouseDialect=postgres",
             "--warehouseJdbcUrl=" + fixture.postgres.jdbcUrl(),
             "--warehouseUser=" + fixture.postgres.user(),
             "--warehouseTable=customers_copy");
+    redshift.addAll(List.of(fixture.s3.launcherArgs()));
     // The stand-in's own server refuses the wrong password.
-    assertThat(runWatched(redshift, env), equalTo(ExitCode.LOAD.code()));
+    assertExit(redshift, env, ExitCode.LOAD.code());
     List<String> synapse =
         source(
             "synapse",
@@ -160,7 +170,7 @@ class SecretsIT {
             "--synapseCredential=sas",
             "--databricksTable=customers",
             DATABRICKS_DOWN);
-    assertThat(runWatched(synapse, env), equalTo(ExitCode.LOAD.code()));
+    assertExit(synapse, env, ExitCode.LOAD.code());
   }
 
   @Test
@@ -176,15 +186,10 @@ class SecretsIT {
             DATABRICKS_DOWN);
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of(fixture.gcs().beamArgs()));
-    assertThat(
-        runWatched(
-            all,
-            Map.of(
-                "LAKEROUTE_JDBC_PASSWORD",
-                fixture.postgres.password(),
-                "DATABRICKS_TOKEN",
-                SECRET)),
-        equalTo(ExitCode.DATABRICKS.code()));
+    assertExit(
+        all,
+        Map.of("LAKEROUTE_JDBC_PASSWORD", fixture.postgres.password(), "DATABRICKS_TOKEN", SECRET),
+        ExitCode.DATABRICKS.code());
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  *   RUN_ID/_manifest.json                   written after every data file
  *   RUN_ID/_SUCCESS                         written last: the run is complete
  *   _lakeroute_staging/RUN_ID/              files being written and verified, never read
+ *   _lakeroute_leases/RUN_ID.json           held while a run of RUN_ID is in progress ({@link RunLease})
  * </pre>
  *
  * Names starting with {@code _} are hidden from Spark and Databricks readers of the destination.
@@ -27,6 +28,7 @@ public final class Layout implements Serializable {
   public static final String MANIFEST = "_manifest.json";
   public static final String DONE_MARKER = "_SUCCESS";
   static final String STAGING = "_lakeroute_staging";
+  static final String LEASES = "_lakeroute_leases";
 
   private final String destination;
   private final String runId;
@@ -113,6 +115,13 @@ public final class Layout implements Serializable {
   /** FileIO's own temporary files, inside the staging directory. */
   public ResourceId tempDirectory() {
     return stagingDirectory().resolve(".temp", StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** The lease a run of this run id holds while it is in progress ({@link RunLease}). */
+  public ResourceId lease() {
+    return root()
+        .resolve(LEASES, StandardResolveOptions.RESOLVE_DIRECTORY)
+        .resolve(runId + ".json", StandardResolveOptions.RESOLVE_FILE);
   }
 
   public ResourceId manifest() {

@@ -114,7 +114,11 @@ public final class Staging {
     long cutoff = System.currentTimeMillis() - retention.toMillis();
     for (Map.Entry<String, Long> run : newest.entrySet()) {
       // A store that reports no modification time (0) never has its folders deleted.
-      if (!run.getKey().equals(layout.runId()) && run.getValue() > 0 && run.getValue() < cutoff) {
+      // A run that renews its lease is in progress, however long its files stay untouched.
+      if (!run.getKey().equals(layout.runId())
+          && run.getValue() > 0
+          && run.getValue() < cutoff
+          && !RunLease.heldByLiveRun(Layout.of(layout.destination(), run.getKey()))) {
         LOG.info(
             "Deleting the staging folder of run {}, untouched since {}: a crashed run's leftovers",
             run.getKey(),

@@ -40,7 +40,7 @@ final class SecretFlags {
 
   /** Flag names whose value can hold a secret, so a message must never repeat it. */
   private static final Pattern SENSITIVE =
-      Pattern.compile("(?i).*(password|secret|token|key|credential|url|connectionstring|sas).*");
+      Pattern.compile("(?i).*(password|secret|token|key|credential|connectionstring|sas).*");
 
   /** A password inside a JDBC URL: a parameter, or user:password@ before the host. */
   private static final Pattern URL_PASSWORD =

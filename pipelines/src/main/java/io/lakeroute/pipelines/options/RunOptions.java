@@ -53,4 +53,14 @@ public interface RunOptions extends PipelineOptions {
   int getStagingRetentionHours();
 
   void setStagingRetentionHours(int value);
+
+  @Description(
+      "A run holds a lease on its run id at --destination (_lakeroute_leases/<runId>.json) for"
+          + " this many minutes, renewed while it runs, so that a second run of the same run id"
+          + " exits 75 instead of overlapping it. A run that was killed blocks the next one until"
+          + " its lease expires, unless it ran on the same machine.")
+  @Default.Integer(10)
+  int getLeaseMinutes();
+
+  void setLeaseMinutes(int value);
 }

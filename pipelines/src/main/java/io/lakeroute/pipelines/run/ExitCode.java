@@ -17,8 +17,9 @@ public enum ExitCode {
   RECONCILIATION(7, "row counts differ between hops; nothing was published"),
   TRANSIENT(
       75,
-      "a service that answered at the start went away mid-run (connection lost or refused):"
-          + " retry later; the previous data is intact");
+      "a service that answered at the start went away mid-run (connection lost or refused), or"
+          + " another run of the same run id is in progress: retry later; the previous data is"
+          + " intact");
 
   private final int code;
   private final String meaning;

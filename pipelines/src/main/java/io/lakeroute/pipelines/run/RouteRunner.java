@@ -3,6 +3,8 @@ package io.lakeroute.pipelines.run;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.delivery.RunInProgressException;
+import io.lakeroute.delivery.RunLease;
 import io.lakeroute.delivery.Staging;
 import io.lakeroute.pipelines.config.ClusterPaths;
 import io.lakeroute.pipelines.config.RunConfig;
@@ -22,6 +24,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,7 +39,9 @@ import org.apache.beam.sdk.values.PCollection;
  * inside one source snapshot, one pipeline that writes, verifies, reconciles and publishes the
  * files and then runs the route's later steps, and the counts of every hop. {@code --fromStep}
  * resumes the route's later steps from the published manifest instead. Every step is timed and
- * recorded in the {@link RunRecord}, failures included.
+ * recorded in the {@link RunRecord}, failures included. The preflight takes the run id's {@link
+ * RunLease} at the destination, held until the run ends: a second run of the same run id fails with
+ * {@link ExitCode#TRANSIENT} instead of touching the first one's files.
  */
 public final class RouteRunner {
   private final RouteOptions options;
@@ -46,6 +51,8 @@ public final class RouteRunner {
   private final Layout layout;
   private final String credentials;
   private final RunRecord record;
+  private final Duration leaseTtl;
+  private RunLease lease;
 
   private RouteRunner(
       RouteOptions options,
@@ -53,7 +60,8 @@ public final class RouteRunner {
       Route route,
       RoutePlan plan,
       String credentials,
-      RunRecord record) {
+      RunRecord record,
+      Duration leaseTtl) {
     this.options = options;
     this.run = run;
     this.route = route;
@@ -61,6 +69,7 @@ public final class RouteRunner {
     this.layout = run.layout();
     this.credentials = credentials;
     this.record = record;
+    this.leaseTtl = leaseTtl;
   }
 
   /**
@@ -75,7 +84,8 @@ public final class RouteRunner {
       Route route = Routes.of(options.getRoute());
       RoutePlan plan = route.configure(options, run, env);
       String credentials = Stores.configure(options, run.destination(), env);
-      return new RouteRunner(options, run, route, plan, credentials, record);
+      Duration leaseTtl = leaseTtl(options.getLeaseMinutes());
+      return new RouteRunner(options, run, route, plan, credentials, record, leaseTtl);
     } catch (IllegalArgumentException e) {
       throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
     } catch (DeliveryException e) {
@@ -114,6 +124,9 @@ public final class RouteRunner {
       }
       return run.fromStep() == Step.QUERY ? deliver(start) : resume(start);
     } finally {
+      if (lease != null) {
+        lease.close();
+      }
       record.finish();
     }
   }
@@ -123,6 +136,7 @@ public final class RouteRunner {
         "preflight",
         () -> {
           checkStore();
+          takeLease();
           Staging.cleanAbandoned(layout, run.stagingRetention());
           plan.preflight();
           return null;
@@ -206,6 +220,7 @@ public final class RouteRunner {
         step(
             "preflight",
             () -> {
+              takeLease();
               Manifest published = publishedManifest();
               plan.preflight();
               return published;
@@ -279,6 +294,29 @@ public final class RouteRunner {
       throw new RunFailure(
           ExitCode.DELIVERY,
           e.getMessage() + (credentials == null ? "" : "\nCredentials: " + credentials),
+          e);
+    }
+  }
+
+  /** How long a run's lease holds unless renewed: what a killed run makes the next one wait. */
+  private static Duration leaseTtl(int minutes) {
+    if (minutes < 1 || minutes > 24 * 60) {
+      throw new IllegalArgumentException(
+          "--leaseMinutes="
+              + minutes
+              + " is out of range: give 1 to 1440 (a killed run blocks the next one that long)");
+    }
+    return Duration.ofMinutes(minutes);
+  }
+
+  /** One run per run id and destination: a second one waits for this one to end. */
+  private void takeLease() {
+    try {
+      lease = RunLease.acquire(layout, leaseTtl, options);
+    } catch (RunInProgressException e) {
+      throw new RunFailure(
+          ExitCode.TRANSIENT,
+          e.getMessage() + ". Nothing was read or written; retry once that run has ended.",
           e);
     }
   }
