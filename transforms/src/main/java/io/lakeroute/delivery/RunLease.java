@@ -63,6 +63,9 @@ import org.slf4j.LoggerFactory;
  * <p>Expiry is judged by the clock of the run that reads the lease: clocks must agree to well
  * within the time to live. A run that stalls longer than the time to live (its renewals failing)
  * can lose its lease to a later run; it logs that and leaves the other run's lease alone.
+ *
+ * <p>Why one file of about 400 lines: acquiring, renewing, taking over and releasing are one
+ * protocol over one lease document, and each step's race is argued against the others'.
  */
 public final class RunLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunLease.class);
