@@ -48,9 +48,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * the GCS generation, a local file's SHA-256. Each store is reached with the clients Beam's
  * filesystem of its scheme would build from the same pipeline options.
  *
- * <p>Why one file of about 400 lines: the four stores' implementations sit side by side so that
- * one can check they give the same four operations the same meaning; each is a few dozen lines of
- * one store's conditional requests.
+ * <p>Why one file of about 400 lines: the four stores' implementations sit side by side so that one
+ * can check they give the same four operations the same meaning; each is a few dozen lines of one
+ * store's conditional requests.
  */
 interface LeaseStore extends AutoCloseable {
   /** The object's content and version, as one consistent read. */

@@ -40,6 +40,9 @@ public final class Staging {
       if (explained == null) {
         explained = AzureErrors.explain(e, layout.destination());
       }
+      if (explained == null) {
+        explained = S3Errors.explain(e);
+      }
       throw new DeliveryException(
           "Cannot write to the destination "
               + layout.destination()

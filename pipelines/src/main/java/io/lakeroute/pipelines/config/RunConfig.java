@@ -23,6 +23,9 @@ import java.util.function.Function;
  * where they go and the run's identity. What a route adds (a warehouse, a Databricks table) is in
  * that route's own config. Every message names the flag at fault; secrets are read from a file or
  * the environment and never echoed.
+ *
+ * @param missingPassword what to tell when the source refuses the connection and no password was
+ *     given (an unset variable reads like a wrong host otherwise), or null when one was
  */
 public record RunConfig(
     JdbcSource source,
@@ -33,7 +36,8 @@ public record RunConfig(
     String runId,
     LocalDate logicalDate,
     Step fromStep,
-    Duration stagingRetention) {
+    Duration stagingRetention,
+    String missingPassword) {
 
   /** Reads and checks the options; {@code env} looks up environment variables. */
   public static RunConfig from(RouteOptions options, Function<String, String> env) {
@@ -70,7 +74,12 @@ public record RunConfig(
         runId,
         logicalDate,
         Step.of(options.getFromStep()),
-        stagingRetention(options.getStagingRetentionHours()));
+        stagingRetention(options.getStagingRetentionHours()),
+        password != null
+            ? null
+            : "No source password was given: the variable "
+                + options.getJdbcPasswordEnv()
+                + " (--jdbcPasswordEnv) is not set and there is no --jdbcPasswordFile.");
   }
 
   /** Where the run's files are staged and published. */

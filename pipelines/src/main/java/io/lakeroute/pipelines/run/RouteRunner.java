@@ -266,7 +266,7 @@ public final class RouteRunner {
     try {
       snapshot = SourceSnapshot.export(run.source());
     } catch (SourceException e) {
-      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+      throw new RunFailure(ExitCode.SOURCE, withPasswordNote(e), e);
     }
     try {
       QueryPlan plan = QueryPlanner.plan(snapshot, run.query(), run.partitioning());
@@ -275,8 +275,24 @@ public final class RouteRunner {
       return new Planned(snapshot, plan);
     } catch (SourceException | IllegalArgumentException e) {
       closeQuietly(snapshot);
-      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+      throw new RunFailure(ExitCode.SOURCE, withPasswordNote(e), e);
     }
+  }
+
+  /**
+   * The failure's message, and when the source refused the connection or the login (SQLState class
+   * 08 or 28) while no password was given, that this may be why.
+   */
+  private String withPasswordNote(RuntimeException e) {
+    boolean refused = false;
+    // The driver's SQLException may sit under the connection pool's, which carries no state.
+    for (Throwable t = e.getCause(); t != null && !refused; t = t.getCause()) {
+      String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+      refused = state != null && (state.startsWith("08") || state.startsWith("28"));
+    }
+    return refused && run.missingPassword() != null
+        ? e.getMessage() + "\n" + run.missingPassword()
+        : e.getMessage();
   }
 
   private static void closeQuietly(SourceSnapshot snapshot) {

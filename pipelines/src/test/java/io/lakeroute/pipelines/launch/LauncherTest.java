@@ -118,6 +118,22 @@ class LauncherTest {
   }
 
   @Test
+  void anUnsetPasswordVariableIsSaidWhenTheSourceRefusesTheConnection() {
+    Outcome outcome =
+        launch(
+            "--route=s3",
+            "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/nowhere",
+            "--query=SELECT 1",
+            "--destination=" + temp.resolve("out"));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.SOURCE));
+    assertThat(
+        outcome.err(),
+        containsString(
+            "No source password was given: the variable LAKEROUTE_JDBC_PASSWORD"
+                + " (--jdbcPasswordEnv) is not set"));
+  }
+
+  @Test
   void anUnexpectedFailureIsOneLineWithoutSecrets() {
     String[] args = {"--warehouseJdbcUrl=jdbc:x://h;password=" + SECRET};
     assertThat(
