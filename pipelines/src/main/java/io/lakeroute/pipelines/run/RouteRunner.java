@@ -42,6 +42,9 @@ import org.apache.beam.sdk.values.PCollection;
  * recorded in the {@link RunRecord}, failures included. The preflight takes the run id's {@link
  * RunLease} at the destination, held until the run ends: a second run of the same run id fails with
  * {@link ExitCode#TRANSIENT} instead of touching the first one's files.
+ *
+ * <p>Why one file of about 400 lines: it is the order of a run's steps and what each records when
+ * it fails, read top to bottom; what differs between routes is in their {@link RoutePlan}.
  */
 public final class RouteRunner {
   private final RouteOptions options;
