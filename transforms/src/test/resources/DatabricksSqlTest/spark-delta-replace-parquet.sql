@@ -6,6 +6,8 @@ DESCRIBE TABLE `main`.`sales`.`customers`;
 
 SET spark.sql.parquet.datetimeRebaseModeInWrite = CORRECTED;
 
+SET spark.sql.parquet.int96RebaseModeInWrite = CORRECTED;
+
 CREATE OR REPLACE TEMPORARY VIEW `lakeroute_run_20260101T000000Z` (`id` BIGINT, `small` SMALLINT, `n` INT, `amount` DECIMAL(38,10), `ratio` DOUBLE, `score` FLOAT, `active` BOOLEAN, `name` STRING, `payload` BINARY, `born` DATE, `at` STRING, `created` TIMESTAMP_NTZ, `seen` TIMESTAMP, `odd ``name'` STRING) USING PARQUET OPTIONS ('path' 'file:/tmp/exports/customers/20260101T000000Z/', 'pathGlobFilter' '{part-00000-of-00002.parquet,part-00001-of-00002.parquet}', 'datetimeRebaseMode' 'CORRECTED', 'int96RebaseMode' 'CORRECTED');
 
 INSERT OVERWRITE TABLE `main`.`sales`.`customers` SELECT `id`, `small`, `n`, `amount`, `ratio`, `score`, `active`, `name`, `payload`, `born`, `at`, `created`, `seen`, `odd ``name'`, '20260101T000000Z' AS `_lakeroute_run_id` FROM `lakeroute_run_20260101T000000Z`;

@@ -154,6 +154,64 @@ class DatabricksRouteIT {
     assertThat(count(table), equalTo(1000L));
   }
 
+  /**
+   * Dates and timestamps of both kinds before 1900, the 1582 calendar switch and year 1 reach a
+   * Delta table unchanged. Delta writes timestamps with a zone as Parquet INT96, which open-source
+   * Spark (and Databricks) refuse to write for such values unless the INT96 rebase mode is set too.
+   * Compared as text computed inside Spark: the JDBC client would shift them by its own calendar.
+   */
+  @Test
+  void ancientDatesAndTimestampsReachDeltaUnchanged() throws Exception {
+    fixture.postgres.execute(
+        "DROP TABLE IF EXISTS ancient",
+        "CREATE TABLE ancient (id int, d date, ts timestamp, tstz timestamptz)",
+        "INSERT INTO ancient VALUES"
+            + " (1, '0001-01-01', '0001-01-01 00:00:00', '0001-01-01 00:00:00+00'),"
+            + " (2, '1582-10-10', '1582-10-10 12:00:00', '1582-10-10 12:00:00+00'),"
+            + " (3, '1850-03-01', '1850-03-01 08:30:00.123456', '1850-03-01 08:30:00.123456+00'),"
+            + " (4, NULL, NULL, NULL)");
+    for (FileFormat format : List.of(FileFormat.PARQUET, FileFormat.CSV)) {
+      String table = "ancient_" + format.id();
+      RouteResult result =
+          run(
+              args(
+                  "DirectRunner",
+                  table,
+                  "--query=SELECT * FROM ancient",
+                  "--format=" + format.id(),
+                  "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
+                  "--runId=r1",
+                  "--databricksMode=delta"));
+      assertThat(result.rowsInDatabricks(), equalTo(4L));
+      List<String> seen = new ArrayList<>();
+      try (Connection connection = LocalDatabricks.shared().connect();
+          Statement statement = connection.createStatement();
+          ResultSet rs =
+              statement.executeQuery(
+                  "SELECT concat_ws('|', cast(id AS string), coalesce(cast(d AS string), 'null'),"
+                      + " coalesce(date_format(ts, 'yyyy-MM-dd HH:mm:ss.SSSSSS'), 'null'),"
+                      // The stand-in's session time zone is UTC.
+                      + " coalesce(date_format(tstz, 'yyyy-MM-dd HH:mm:ss.SSSSSS'), 'null')) FROM "
+                      + SCHEMA
+                      + "."
+                      + table
+                      + " ORDER BY id")) {
+        while (rs.next()) {
+          seen.add(rs.getString(1));
+        }
+      }
+      assertThat(
+          format.id(),
+          seen,
+          equalTo(
+              List.of(
+                  "1|0001-01-01|0001-01-01 00:00:00.000000|0001-01-01 00:00:00.000000",
+                  "2|1582-10-10|1582-10-10 12:00:00.000000|1582-10-10 12:00:00.000000",
+                  "3|1850-03-01|1850-03-01 08:30:00.123456|1850-03-01 08:30:00.123456",
+                  "4|null|null|null")));
+    }
+  }
+
   @Test
   void externalTableMovesToTheNewRunAtomically() throws Exception {
     String table = "customers_external";

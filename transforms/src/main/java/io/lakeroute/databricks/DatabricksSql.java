@@ -108,9 +108,11 @@ public final class DatabricksSql {
       }
       return statements;
     }
-    // Open-source Spark refuses to write dates before 1582 to Parquet unless told the values are
-    // proleptic Gregorian, as the delivered files are.
+    // Open-source Spark refuses to write dates and timestamps before 1582 (1900 for timestamps with
+    // a zone, which Delta writes as INT96) to Parquet unless told the values are proleptic
+    // Gregorian, as the delivered files are.
     statements.add("SET spark.sql.parquet.datetimeRebaseModeInWrite = CORRECTED");
+    statements.add("SET spark.sql.parquet.int96RebaseModeInWrite = CORRECTED");
     statements.add(runView());
     if (append) {
       statements.add(deleteRun(table, runId));
