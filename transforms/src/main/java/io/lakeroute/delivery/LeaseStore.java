@@ -1,5 +1,7 @@
 package io.lakeroute.delivery;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobServiceClient;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -343,7 +346,12 @@ interface LeaseStore extends AutoCloseable {
 
     LocalFile(Path file) {
       this.file = file;
-      this.lock = file.resolveSibling(".lock");
+      // The lock lives outside the destination, so that a run leaves nothing there but its data;
+      // every run of this machine that names the same lease file takes the same lock.
+      this.lock =
+          Path.of(System.getProperty("java.io.tmpdir"), "lakeroute-leases")
+              .resolve(
+                  sha256(file.toAbsolutePath().normalize().toString().getBytes(UTF_8)) + ".lock");
     }
 
     @FunctionalInterface
@@ -353,10 +361,11 @@ interface LeaseStore extends AutoCloseable {
 
     private <T> T locked(Locked<T> body) throws IOException {
       synchronized (IN_THIS_JVM) {
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(lock.getParent());
         try (FileChannel channel =
                 FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock held = channel.lock()) {
+          Files.createDirectories(file.getParent());
           return body.run();
         }
       }
@@ -408,6 +417,13 @@ interface LeaseStore extends AutoCloseable {
           () -> {
             if (Files.exists(file) && sha256(Files.readAllBytes(file)).equals(version)) {
               Files.delete(file);
+              try {
+                // The leases folder goes with its last lease; under the lock, no run is creating
+                // one.
+                Files.delete(file.getParent());
+              } catch (DirectoryNotEmptyException stillInUse) {
+                // Another run id's lease is in it.
+              }
             }
             return null;
           });

@@ -101,7 +101,9 @@ final class SecretFlags {
       if (arg.startsWith("--") && equals > 2 && equals < arg.length() - 1) {
         String name = arg.substring(2, equals);
         String value = arg.substring(equals + 1);
-        if (SENSITIVE.matcher(name).matches() && value.length() >= 4) {
+        // A …File or …Env flag names where the secret is, which is not a secret.
+        boolean pointer = name.endsWith("File") || name.endsWith("Env");
+        if (!pointer && SENSITIVE.matcher(name).matches() && value.length() >= 4) {
           scrubbed = scrubbed.replace(value, "***");
         }
       }
