@@ -101,8 +101,8 @@ final class SecretFlags {
       if (arg.startsWith("--") && equals > 2 && equals < arg.length() - 1) {
         String name = arg.substring(2, equals);
         String value = arg.substring(equals + 1);
-        // A …File or …Env flag names where the secret is, which is not a secret.
-        boolean pointer = name.endsWith("File") || name.endsWith("Env");
+        // A …File, …Env or …Class flag names where a secret is, or its reader: not the secret.
+        boolean pointer = name.endsWith("File") || name.endsWith("Env") || name.endsWith("Class");
         if (!pointer && SENSITIVE.matcher(name).matches() && value.length() >= 4) {
           scrubbed = scrubbed.replace(value, "***");
         }
