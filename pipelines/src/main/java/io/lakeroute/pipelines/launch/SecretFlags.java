@@ -84,18 +84,25 @@ final class SecretFlags {
     }
   }
 
-  /** A secret-like parameter in a URL, a connection string or JSON, whatever flag it came in. */
+  /** A secret-like parameter of a URL or connection string ({@code password=…;}). */
   private static final Pattern SECRET_PARAMETER =
       Pattern.compile(
-          "(?i)((?:password|pwd|passwd|secret|secretaccesskey|token|accountkey|accesskey|sig)"
-              + "\\\"?\\s*[=:]\\s*\\\"?)[^;&\\s\\\",}]+");
+          "(?i)\\b((?:password|pwd|passwd|secret|token|accountkey|accesskey|sig)=)[^;&\\s]+");
+
+  /** A secret-like member of JSON ({@code "secretAccessKey":"…"}). */
+  private static final Pattern SECRET_MEMBER =
+      Pattern.compile(
+          "(?i)(\"(?:secretaccesskey|sessiontoken|password|token|private_key)\"\\s*:\\s*\")[^\"]*");
 
   /**
    * {@code message} with the value of every flag that can hold a secret, and every secret-like
    * parameter, replaced by ***.
    */
   static String scrub(String message, String[] args) {
-    String scrubbed = SECRET_PARAMETER.matcher(message).replaceAll("$1***");
+    String scrubbed =
+        SECRET_MEMBER
+            .matcher(SECRET_PARAMETER.matcher(message).replaceAll("$1***"))
+            .replaceAll("$1***");
     for (String arg : args) {
       int equals = arg.indexOf('=');
       if (arg.startsWith("--") && equals > 2 && equals < arg.length() - 1) {

@@ -140,5 +140,12 @@ class LauncherTest {
         Launcher.unexpected(new IllegalStateException("broke at " + args[0].substring(20)), args)
             .getMessage(),
         not(containsString(SECRET)));
+    // Prose about secrets is left alone; JSON members are scrubbed.
+    assertThat(
+        SecretFlags.scrub("No Azure credentials for azfs://a/c/no-secret: the default chain", args),
+        equalTo("No Azure credentials for azfs://a/c/no-secret: the default chain"));
+    assertThat(
+        SecretFlags.scrub("bad JSON {\"secretAccessKey\": \"" + SECRET + "\"}", args),
+        not(containsString(SECRET)));
   }
 }
