@@ -258,10 +258,7 @@ class SparkClusterIT {
         case "--jdbcUrl=" -> args.add(flag + fixture.postgres.jdbcUrl());
         case "--jdbcUser=" -> args.add(flag + fixture.postgres.user());
         case "--destination=" -> args.add(flag + "s3://" + RouteFixture.BUCKET + "/cluster/jobs");
-        case "--awsRegion=" -> {
-          args.addAll(List.of(fixture.s3.beamArgs()));
-          args.add("--s3PathStyle=true");
-        }
+        case "--awsRegion=" -> args.addAll(List.of(fixture.s3.launcherArgs()));
         case "--logicalDate=" -> args.add(flag + "2026-11-21");
         case "--summaryPath=" -> args.add(flag + summary);
         default -> {
