@@ -142,10 +142,10 @@ class RunLeaseStoresIT {
     try (RunLease lease = RunLease.acquire(layout, Duration.ofSeconds(3), store.options())) {
       assertThat(read(layout), containsString("\"pid\" : " + ProcessHandle.current().pid()));
       Instant first = lease.expiresAt();
-      Thread.sleep(1600);
+      awaitRenewal(() -> lease.expiresAt().isAfter(first));
       assertThat(lease.expiresAt(), greaterThan(first));
       write(layout, "later-host", Instant.now().plusSeconds(600));
-      Thread.sleep(1600);
+      awaitRenewal(lease::lost);
       assertThat(lease.lost(), equalTo(true));
     }
     assertThat(read(layout), containsString("later-host"));
@@ -175,5 +175,14 @@ class RunLeaseStoresIT {
 
   private static boolean exists(Layout layout) throws IOException {
     return FileSystems.match(layout.lease().toString()).status() == MatchResult.Status.OK;
+  }
+
+  /** Waits, up to 30 s, for the lease's renewal thread (every ttl/3) to make {@code done} true. */
+  private static void awaitRenewal(java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
   }
 }

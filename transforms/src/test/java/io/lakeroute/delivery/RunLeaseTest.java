@@ -143,11 +143,11 @@ class RunLeaseTest {
   void theHolderRenewsItsLeaseAndLeavesATakenOverOneAlone() throws Exception {
     try (RunLease lease = RunLease.acquire(layout(), Duration.ofSeconds(3), OPTIONS)) {
       Instant first = lease.expiresAt();
-      Thread.sleep(1500);
+      awaitRenewal(() -> lease.expiresAt().isAfter(first));
       assertThat(lease.expiresAt(), greaterThan(first));
       assertThat(RunLease.heldByLiveRun(layout()), equalTo(true));
       writeLease("other-host", 4242, Instant.now().plusSeconds(600));
-      Thread.sleep(1500);
+      awaitRenewal(lease::lost);
       assertThat(lease.lost(), equalTo(true));
     }
     assertThat(Files.readString(leaseFile()), containsString("other-host"));
@@ -199,5 +199,14 @@ class RunLeaseTest {
         leaseFile(),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Waits, up to 30 s, for the lease's renewal thread (every ttl/3) to make {@code done} true. */
+  private static void awaitRenewal(java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
   }
 }
