@@ -107,9 +107,11 @@ public final class PartitionReader implements Serializable {
             }
           }
         }
-      } finally {
-        connection.rollback();
+      } catch (SQLException | IOException | RuntimeException e) {
+        rollbackAfter(connection, e);
+        throw e;
       }
+      connection.rollback();
     } catch (SQLException e) {
       throw new SourceReadException(
           "Reading "
@@ -125,6 +127,20 @@ public final class PartitionReader implements Serializable {
     rowsRead.inc(rows & 0x3FF);
     progress.done(rows);
     return rows;
+  }
+
+  /**
+   * Ends the read's transaction after {@code failure} without hiding it: a connection the driver
+   * closed on a timeout refuses the rollback too, and that refusal is not the news.
+   */
+  private static void rollbackAfter(Connection connection, Exception failure) {
+    try {
+      if (!connection.isClosed()) {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.lakeroute.pipelines.launch;
 
+import io.lakeroute.delivery.StallTimeoutOptions;
 import io.lakeroute.pipelines.options.AzureStoreOptions;
 import io.lakeroute.pipelines.options.BigQueryRouteOptions;
 import io.lakeroute.pipelines.options.DatabricksOptions;
@@ -65,6 +66,7 @@ public final class Help {
         new Section("Format", FormatOptions.class, false, List.of()),
         new Section("Delivery", DeliveryOptions.class, false, List.of()),
         new Section("Run identity and scheduling", RunOptions.class, false, List.of()),
+        new Section("Timeouts", StallTimeoutOptions.class, false, List.of()),
         new Section("Amazon S3", S3StoreOptions.class, true, List.of()),
         new Section(
             "Google Cloud Storage",

@@ -112,6 +112,12 @@ class LauncherTest {
   }
 
   @Test
+  void aStallTimeoutOutOfRangeIsRefusedWithTheRange() {
+    assertRefused(launch(with("--stallTimeoutSeconds=0")), "give 5 to 86,400 seconds");
+    assertRefused(launch(with("--stallTimeoutSeconds=86401")), "--stallTimeoutSeconds=86401");
+  }
+
+  @Test
   void theDemoWithAnUnknownFormatGivesOneLine() {
     Outcome outcome = launch("--format=xml", "--destination=" + temp);
     assertRefused(outcome, "xml");
