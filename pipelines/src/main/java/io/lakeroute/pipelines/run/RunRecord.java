@@ -25,6 +25,7 @@ public final class RunRecord {
   private final Map<String, String> status = new LinkedHashMap<>();
   private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final Instant startedAt = Instant.now();
+  private String table;
   private String route;
   private String runner;
   private String runId;
@@ -50,6 +51,15 @@ public final class RunRecord {
     this.runId = runId;
     this.logicalDate = logicalDate;
     this.fromStep = fromStep;
+  }
+
+  /** The job file's name of the table this run delivers; null outside a job. */
+  public void table(String table) {
+    this.table = table;
+  }
+
+  public String table() {
+    return table;
   }
 
   public void location(String location) {
@@ -102,6 +112,9 @@ public final class RunRecord {
 
   ObjectNode toJson() {
     ObjectNode run = JSON.createObjectNode();
+    if (table != null) {
+      run.put("table", table);
+    }
     run.put("route", route);
     run.put("runner", runner);
     run.put("runId", runId);
