@@ -122,7 +122,9 @@ final class SecretFlags {
         String value = arg.substring(equals + 1);
         // A …File, …Env or …Class flag names where a secret is, or its reader: not the secret.
         boolean pointer = name.endsWith("File") || name.endsWith("Env") || name.endsWith("Class");
-        if (!pointer && SENSITIVE.matcher(name).matches() && value.length() >= 4) {
+        // …MergeKeys names columns (a message about a duplicate key must show them).
+        boolean columns = name.endsWith("MergeKeys");
+        if (!pointer && !columns && SENSITIVE.matcher(name).matches() && value.length() >= 4) {
           scrubbed = scrubbed.replace(value, "***");
         }
       }

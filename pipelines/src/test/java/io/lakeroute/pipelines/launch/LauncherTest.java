@@ -153,5 +153,10 @@ class LauncherTest {
     assertThat(
         SecretFlags.scrub("bad JSON {\"secretAccessKey\": \"" + SECRET + "\"}", args),
         not(containsString(SECRET)));
+    // Merge keys are column names, which a message about a duplicate key names.
+    assertThat(
+        SecretFlags.scrub(
+            "merge key columns (k, region)", new String[] {"--databricksMergeKeys=k, region"}),
+        equalTo("merge key columns (k, region)"));
   }
 }
