@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -63,6 +64,14 @@ public final class JdbcSource implements Serializable {
     if (password != null) {
       configuration = configuration.withPassword(password);
     }
+    SourceDialect dialect = SourceDialect.forUrl(url);
+    if (dialect.connectionProperties() != null) {
+      configuration = configuration.withConnectionProperties(dialect.connectionProperties());
+    }
+    List<String> sessionSql = dialect.sessionSql();
+    if (!sessionSql.isEmpty()) {
+      configuration = configuration.withConnectionInitSqls(sessionSql);
+    }
     return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE);
   }
 
@@ -120,9 +129,9 @@ public final class JdbcSource implements Serializable {
     return url == null ? "null" : SECRET_PARAM.matcher(url).replaceAll("$1***");
   }
 
-  /** True when the URL is for PostgreSQL, whose driver streams only with autocommit off. */
-  boolean isPostgres() {
-    return url.startsWith("jdbc:postgresql:");
+  /** What differs in the database the URL names: types, session settings, consistency. */
+  public SourceDialect dialect() {
+    return SourceDialect.forUrl(url);
   }
 
   @Override
