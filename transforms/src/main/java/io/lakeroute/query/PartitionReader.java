@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -140,8 +141,7 @@ public final class PartitionReader implements Serializable {
    * it fails now, saying why.
    */
   private void checkSnapshotCount(
-      Connection connection, QueryPartition partition, SourceDialect dialect)
-      throws SQLException, SourceReadException {
+      Connection connection, QueryPartition partition, SourceDialect dialect) throws SQLException {
     long inSnapshot;
     try (PreparedStatement statement =
         connection.prepareStatement(
@@ -153,17 +153,19 @@ public final class PartitionReader implements Serializable {
       }
     }
     if (inSnapshot != partition.estimatedRows()) {
-      throw new SourceReadException(
+      // The same failure, and exit code, as the reconciliation it anticipates.
+      throw new ReconciliationException(
+          ReconciliationException.Hop.FILES,
           String.format(
               Locale.ROOT,
               "The query returned %,d rows when planned and %,d when its consistent read began:"
                   + " writers committed in between. %s cannot share one snapshot between"
                   + " connections, so the run reads in one transaction that sees no later"
-                  + " change; nothing was published: re-run it.",
+                  + " change; nothing was published: re-run it, or select rows no writer"
+                  + " changes any more (e.g. WHERE created_at < the logical date).",
               partition.estimatedRows(),
               inSnapshot,
-              dialect.database()),
-          null);
+              dialect.database()));
     }
     LOG.info("{}: one consistent reader, {} rows in its snapshot", partition, inSnapshot);
   }
