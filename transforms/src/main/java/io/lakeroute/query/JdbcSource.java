@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -74,6 +75,10 @@ public final class JdbcSource implements Serializable {
     if (password != null) {
       configuration = configuration.withPassword(password);
     }
+    List<String> sessionSql = SourceDialect.forUrl(url).sessionSql();
+    if (!sessionSql.isEmpty()) {
+      configuration = configuration.withConnectionInitSqls(sessionSql);
+    }
     return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE, DEFAULT_STALL_TIMEOUT)
         .withStallTimeout(DEFAULT_STALL_TIMEOUT);
   }
@@ -107,12 +112,10 @@ public final class JdbcSource implements Serializable {
               + " got "
               + timeout);
     }
-    JdbcIO.DataSourceConfiguration bounded = configuration;
-    if (isPostgres(url)) {
-      // pgjdbc waits for the server's answer to its login without limit unless told; the socket
-      // bound of an open connection is set by connect() for every driver alike.
-      bounded = bounded.withConnectionProperties("loginTimeout=" + timeout.toSeconds());
-    }
+    // The dialect bounds the login; connect() bounds an open connection for every driver alike.
+    String properties = dialect().connectionProperties(timeout);
+    JdbcIO.DataSourceConfiguration bounded =
+        properties == null ? configuration : configuration.withConnectionProperties(properties);
     return new JdbcSource(bounded, url, fetchSize, timeout);
   }
 
@@ -167,13 +170,9 @@ public final class JdbcSource implements Serializable {
     return url == null ? "null" : SECRET_PARAM.matcher(url).replaceAll("$1***");
   }
 
-  /** True when the URL is for PostgreSQL, whose driver streams only with autocommit off. */
-  boolean isPostgres() {
-    return isPostgres(url);
-  }
-
-  private static boolean isPostgres(String url) {
-    return url.startsWith("jdbc:postgresql:");
+  /** What differs in the database the URL names: types, session settings, consistency. */
+  public SourceDialect dialect() {
+    return SourceDialect.forUrl(url);
   }
 
   @Override

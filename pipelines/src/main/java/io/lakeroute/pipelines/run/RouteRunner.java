@@ -149,6 +149,7 @@ public final class RouteRunner {
     try {
       plan.beforeDelivery(query);
       record.counts(query.rowCount(), null, null);
+      record.consistency(query.consistency());
       Pipeline pipeline = Pipeline.create(options);
       PCollection<Manifest> published = Deliver.expand(pipeline, query, run.format(), layout);
       plan.expand(published, query, layout);
@@ -199,7 +200,8 @@ public final class RouteRunner {
           RouteResult.counter(result, PartitionReader.ROWS_READ),
           counts.inWarehouse(),
           counts.inDatabricks(),
-          since(start));
+          since(start),
+          query.consistency());
     } finally {
       closeQuietly(planned.snapshot());
     }
@@ -249,7 +251,7 @@ public final class RouteRunner {
         counts.inWarehouse() < 0 ? null : counts.inWarehouse(),
         counts.inDatabricks() < 0 ? null : counts.inDatabricks());
     return new RouteResult(
-        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start));
+        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start), null);
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */

@@ -37,6 +37,7 @@ public final class RunRecord {
   private Long databricksRows;
   private Long warehouseRows;
   private Manifest manifest;
+  private String consistency;
   private RunFailure failure;
   private String failedStep;
 
@@ -98,6 +99,11 @@ public final class RunRecord {
     this.databricksRows = databricksRows;
   }
 
+  /** How the run's partitions saw one state of the source (QueryPlan.consistency()). */
+  public void consistency(String consistency) {
+    this.consistency = consistency;
+  }
+
   public void manifest(Manifest manifest) {
     this.manifest = manifest;
   }
@@ -126,6 +132,9 @@ public final class RunRecord {
     run.put("finishedAt", end.toString());
     run.put("seconds", (end.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0);
     run.put("location", manifest != null ? manifest.location() : location);
+    if (consistency != null) {
+      run.put("sourceConsistency", consistency);
+    }
     ArrayNode steps = run.putArray("steps");
     for (String step : STEPS) {
       ObjectNode node = steps.addObject().put("name", step).put("status", status.get(step));
