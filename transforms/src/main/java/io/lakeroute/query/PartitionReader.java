@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -70,6 +71,16 @@ public final class PartitionReader implements Serializable {
 
   /** Reads every row of {@code partition} into {@code consumer}; returns how many were read. */
   public long read(QueryPartition partition, RowConsumer consumer) throws IOException {
+    return read(partition, consumer, null);
+  }
+
+  /**
+   * Reads every row of {@code partition} into {@code consumer} and, unless {@code fingerprint} is
+   * null, adds each row to it as it streams by (docs/fingerprints.md); returns how many were read.
+   */
+  public long read(
+      QueryPartition partition, RowConsumer consumer, FingerprintAccumulator fingerprint)
+      throws IOException {
     Counter rowsRead = Metrics.counter(METRICS_NAMESPACE, ROWS_READ);
     ColumnReader[] columns = columnReaders();
     long rows = 0;
@@ -98,6 +109,9 @@ public final class PartitionReader implements Serializable {
               } catch (SQLException e) {
                 throw unreadable(schema.getField(c), resultSet, c + 1, e);
               }
+            }
+            if (fingerprint != null) {
+              fingerprint.add(values);
             }
             consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
             rows++;
