@@ -96,7 +96,8 @@ class VerifyCommandTest {
     assertThat(clean.err(), clean.code(), equalTo(ExitCode.OK));
     assertThat(clean.out(), containsString("every column's fingerprint as the manifest says"));
 
-    // H2 names the columns in capitals. Bob becomes Bub: same size; the manifest's SHA-256 and size are changed to match.
+    // H2 names the columns in capitals. Bob becomes Bub: same size; the manifest's SHA-256 and size
+    // are changed to match.
     Manifest.FileEntry entry = manifest.files().get(0);
     Path file = destination.resolve("r1").resolve(entry.name());
     String text = Files.readString(file);
