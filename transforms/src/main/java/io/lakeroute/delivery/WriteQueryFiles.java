@@ -167,20 +167,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
           read == null ? FileVerifier.verify(format, id) : FileVerifier.verify(format, schema, id);
       rowsInFiles.inc(stats.rows);
       if (read != null) {
-        Fingerprint source = read.read(file.getKey());
-        List<String> differences = stats.fingerprint.differences(source);
-        // A count that differs is Reconcile's to report, with every file's count.
-        if (source.rows() == stats.rows && !differences.isEmpty()) {
-          throw new ReconciliationException(
-              ReconciliationException.Hop.FILES,
-              "Values differ between the rows read from the source and "
-                  + id.getFilename()
-                  + ": "
-                  + String.join(", ", differences)
-                  + " (fingerprints, docs/fingerprints.md). Nothing was published. The file was"
-                  + " altered after it was written, or the format cannot hold a value exactly:"
-                  + " re-run the route, and report it if it happens again.");
-        }
+        checkValues(id.getFilename(), stats.fingerprint, read.read(file.getKey()));
       }
       out.output(
           new DeliveredFile(
@@ -190,6 +177,26 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
               stats.bytes,
               stats.sha256,
               stats.fingerprint));
+    }
+  }
+
+  /**
+   * Fails, naming the file and the columns, when the values in {@code file} are not its partition's
+   * rows as they were read. A count that differs is left to {@code Reconcile}, which reports every
+   * file's count.
+   */
+  static void checkValues(String file, Fingerprint inFile, Fingerprint read) {
+    List<String> differences = inFile.differences(read);
+    if (inFile.rows() == read.rows() && !differences.isEmpty()) {
+      throw new ReconciliationException(
+          ReconciliationException.Hop.FILES,
+          "Values differ between the rows read from the source and the file written: "
+              + file
+              + ": "
+              + String.join(", ", differences)
+              + " (fingerprints, docs/fingerprints.md). Nothing was published. The file was"
+              + " altered after it was written, or the format cannot hold a value exactly:"
+              + " re-run the route, and report it if it happens again.");
     }
   }
 

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.run.ExitCode;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +39,13 @@ class VerifyCommandTest {
   private static Connection keepAlive;
 
   @TempDir Path destination;
+  @TempDir Path summaries;
+  private Path summary;
+
+  @org.junit.jupiter.api.BeforeEach
+  void summaryPath() {
+    summary = summaries.resolve("summary.json");
+  }
 
   private record Outcome(ExitCode code, String out, String err) {}
 
@@ -85,8 +94,15 @@ class VerifyCommandTest {
             "--query=SELECT * FROM customers",
             "--format=csv",
             "--destination=" + destination,
-            "--runId=r1");
+            "--runId=r1",
+            "--summaryPath=" + summary);
     assertThat(run.err(), run.code(), equalTo(ExitCode.OK));
+    assertThat(run.out(), containsString("rows read = files: fingerprints of 4 columns equal"));
+    JsonNode values =
+        new ObjectMapper().readTree(Files.readString(summary)).path("runs").path(0).path("values");
+    assertThat(values.path("verdict").asText(), equalTo("equal"));
+    assertThat(values.path("hops").asText(), equalTo("read = files"));
+    assertThat(values.path("fingerprint").path("rows").asLong(), equalTo(3L));
     Path manifestFile = destination.resolve("r1").resolve("_manifest.json");
     Manifest manifest = Manifest.fromJson(Files.readString(manifestFile));
     assertThat(manifest.fingerprint(), notNullValue());
