@@ -3,6 +3,7 @@ package io.lakeroute.bigquery;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.formats.CsvOptions;
+import io.lakeroute.formats.CsvParser;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
 import java.io.BufferedInputStream;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PushbackReader;
 import java.io.Reader;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
@@ -45,16 +44,7 @@ public final class DeliveredCsv {
       throw new IllegalArgumentException(
           "the run at " + manifest.location() + " is " + manifest.format() + ", not CSV");
     }
-    CsvOptions options =
-        CsvOptions.defaults()
-            .withHeader(csv.header())
-            .withDelimiter(csv.delimiter())
-            .withQuote(csv.quote())
-            .withEscape(csv.escape())
-            .withNullString(csv.nullString())
-            .withLineEnding(csv.lineEnding())
-            .withQuoteMode(csv.quoteMode());
-    return FormatSpec.of(FileFormat.CSV).withCodec(manifest.codec()).withCsv(options);
+    return manifest.formatSpec();
   }
 
   /** Reads {@code file} of {@code manifest}, giving each record to {@code consumer}. */
@@ -105,7 +95,7 @@ public final class DeliveredCsv {
       Manifest.FileEntry file,
       RecordConsumer consumer)
       throws IOException {
-    Parser parser = new Parser(new PushbackReader(in, 1), csv);
+    CsvParser parser = new CsvParser(in, csv);
     long records = 0;
     boolean header = csv.header();
     String[] record;
@@ -139,99 +129,6 @@ public final class DeliveredCsv {
       throw new DeliveryException(
           file.uri() + ": header " + List.of(header) + " is not the manifest's columns " + names,
           null);
-    }
-  }
-
-  /** The writer's dialect, read back: quotes, doubled quotes or escapes, and unquoted NULL text. */
-  private static final class Parser {
-    private final PushbackReader in;
-    private final char delimiter;
-    private final char quote;
-    private final int escape;
-    private final String nullString;
-    private final StringBuilder value = new StringBuilder();
-    private final StringBuilder raw = new StringBuilder();
-
-    Parser(PushbackReader in, CsvOptions csv) {
-      this.in = in;
-      this.delimiter = csv.delimiter();
-      this.quote = csv.quote();
-      this.escape = csv.escape() == null ? -1 : csv.escape();
-      this.nullString = csv.nullString();
-    }
-
-    String[] next() throws IOException {
-      int c = in.read();
-      if (c == -1) {
-        return null;
-      }
-      in.unread(c);
-      List<String> fields = new ArrayList<>();
-      value.setLength(0);
-      raw.setLength(0);
-      boolean quoted = false;
-      boolean inQuotes = false;
-      while (true) {
-        c = in.read();
-        if (inQuotes) {
-          if (c == -1) {
-            throw new IOException("the file ends inside a quoted value");
-          } else if (c == escape) {
-            value.append((char) required());
-          } else if (c == quote) {
-            int after = in.read();
-            if (escape == -1 && after == quote) {
-              value.append(quote);
-            } else {
-              inQuotes = false;
-              if (after != -1) {
-                in.unread(after);
-              }
-            }
-          } else {
-            value.append((char) c);
-          }
-        } else if (c == escape) {
-          int escaped = required();
-          raw.append((char) c).append((char) escaped);
-          value.append((char) escaped);
-        } else if (c == quote && raw.length() == 0 && !quoted) {
-          inQuotes = true;
-          quoted = true;
-        } else if (c == delimiter) {
-          fields.add(field(quoted));
-          quoted = false;
-        } else if (c == '\n' || c == -1) {
-          fields.add(field(quoted));
-          return fields.toArray(new String[0]);
-        } else if (c == '\r') {
-          // Unquoted, a carriage return is only ever the first half of CRLF.
-          int after = in.read();
-          if (after != '\n' && after != -1) {
-            throw new IOException("a carriage return outside quotes that does not end a line");
-          }
-          fields.add(field(quoted));
-          return fields.toArray(new String[0]);
-        } else {
-          raw.append((char) c);
-          value.append((char) c);
-        }
-      }
-    }
-
-    private String field(boolean quoted) {
-      String result = !quoted && raw.toString().equals(nullString) ? null : value.toString();
-      value.setLength(0);
-      raw.setLength(0);
-      return result;
-    }
-
-    private int required() throws IOException {
-      int c = in.read();
-      if (c == -1) {
-        throw new IOException("the file ends after an escape character");
-      }
-      return c;
     }
   }
 
