@@ -90,7 +90,7 @@ public final class FlagVocabulary {
     // BigQuery (io.lakeroute.bigquery).
     flags.put("BigQueryTarget.withBigQueryTable", "--bigQueryTable");
     flags.put("BigQueryTarget.withBigQueryDisposition", "--bigQueryDisposition");
-    flags.put("LoadBigQuery.withTempLocation", "--tempLocation");
+    flags.put("BigQueryTarget.withBigQueryMergeKeys", "--bigQueryMergeKeys");
     return Collections.unmodifiableMap(flags);
   }
 
