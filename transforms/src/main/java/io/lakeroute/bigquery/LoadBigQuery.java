@@ -115,14 +115,17 @@ public final class LoadBigQuery
               .setTableReference(staging)
               .setSchema(run)
               .setExpirationTime(System.currentTimeMillis() + STAGING_EXPIRY.toMillis()));
-      long loaded;
+      long loaded = 0;
+      // A run without files leaves the staging table empty: BigQuery refuses a load without URIs.
       try {
-        Job load =
-            client.run(
-                target.project(),
-                "lakeroute_load",
-                new JobConfiguration().setLoad(BigQueryJobs.load(manifest, run, staging)));
-        loaded = load.getStatistics().getLoad().getOutputRows();
+        if (!manifest.files().isEmpty()) {
+          Job load =
+              client.run(
+                  target.project(),
+                  "lakeroute_load",
+                  new JobConfiguration().setLoad(BigQueryJobs.load(manifest, run, staging)));
+          loaded = load.getStatistics().getLoad().getOutputRows();
+        }
       } catch (BigQueryException e) {
         throw new BigQueryException(
             "The BigQuery load of "
