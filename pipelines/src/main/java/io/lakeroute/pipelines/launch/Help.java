@@ -95,8 +95,8 @@ public final class Help {
             BigQueryRouteOptions.class,
             false,
             List.of(
-                "and Beam's own: --tempLocation (where BigQueryIO writes its load files),"
-                    + " --bigQueryProject.")),
+                "and Beam's own: --bigQueryEndpoint (another BigQuery endpoint than"
+                    + " Google's).")),
         new Section("Databricks", DatabricksOptions.class, false, List.of()));
   }
 
