@@ -33,23 +33,18 @@ import java.util.regex.Pattern;
  * <p>It takes the stand-in's own JDBC URL with one more parameter, {@code lakerouteStore}: the
  * object store's endpoint. Any other reader of that URL (the Databricks stand-in's Spark reading
  * the PostgreSQL table) ignores the parameter and connects to the database as it is. {@link
- * #redshift} and {@link #synapse} build such URLs and register the driver ahead of the stand-ins'
- * drivers, which would otherwise take the URL first.
+ * #redshift} and {@link #synapse} build such URLs.
  */
 public final class CopyExecutingDriver implements Driver {
   private static final String PARAMETER = "lakerouteStore";
   private static final Pattern MARKED = Pattern.compile("(?i)([?&;])" + PARAMETER + "=([^&;]*)");
   private static final CopyExecutingDriver INSTANCE = new CopyExecutingDriver();
-  private static boolean installed;
-
-  private CopyExecutingDriver() {}
 
   /**
    * The URL of the Redshift stand-in on {@code postgresUrl} whose {@code COPY} reads from {@code
    * s3}: the PostgreSQL URL with the store's endpoint.
    */
   public static String redshift(String postgresUrl, LocalS3 s3) {
-    install();
     return postgresUrl + (postgresUrl.contains("?") ? "&" : "?") + marker(s3.endpoint());
   }
 
@@ -58,7 +53,6 @@ public final class CopyExecutingDriver implements Driver {
    * azurite}.
    */
   public static String synapse(String h2Url, LocalAzurite azurite) {
-    install();
     return h2Url + ";" + marker(azurite.blobEndpoint());
   }
 
@@ -67,27 +61,27 @@ public final class CopyExecutingDriver implements Driver {
   }
 
   /**
-   * Registers this driver first: DriverManager asks drivers in the order they were registered, so
-   * the stand-ins' drivers are registered again after it.
+   * Registers this driver ahead of the stand-ins' drivers, which would take a marked URL too:
+   * DriverManager asks drivers in the order they were registered. A JVM with the test-jar on its
+   * class path loads this class through META-INF/services; the tests' own JVM when they build a
+   * URL.
    */
-  static synchronized void install() {
-    if (installed) {
-      return;
-    }
+  static {
     try {
-      List<Driver> others = Collections.list(DriverManager.getDrivers());
-      for (Driver other : others) {
-        DriverManager.deregisterDriver(other);
-      }
       DriverManager.registerDriver(INSTANCE);
-      for (Driver other : others) {
-        DriverManager.registerDriver(other);
+      if (org.postgresql.Driver.isRegistered()) {
+        org.postgresql.Driver.deregister();
       }
-      installed = true;
+      org.postgresql.Driver.register();
+      org.h2.Driver.unload();
+      org.h2.Driver.load();
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot register the stand-ins' COPY driver", e);
+      throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** For ServiceLoader; every instance delegates to the one registered. */
+  public CopyExecutingDriver() {}
 
   @Override
   public boolean acceptsURL(String url) {
@@ -116,7 +110,7 @@ public final class CopyExecutingDriver implements Driver {
     }
     Connection connection = null;
     for (Driver driver : Collections.list(DriverManager.getDrivers())) {
-      if (driver != INSTANCE && driver.acceptsURL(database)) {
+      if (!(driver instanceof CopyExecutingDriver) && driver.acceptsURL(database)) {
         connection = driver.connect(database, info);
         break;
       }
