@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.lakeroute.formats.ValueText;
@@ -16,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
@@ -45,6 +47,8 @@ final class DatabricksRows {
             + ", _lakeroute_run_id FROM "
             + table
             + " ORDER BY id ASC NULLS LAST";
+    // Every differing value is collected, so that one failure shows them all.
+    List<String> differences = new ArrayList<>();
     try (Statement statement = databricks.createStatement();
         ResultSet rs = statement.executeQuery(sql)) {
       for (Row row : TrickyRows.sortedById(TrickyRows.rows())) {
@@ -52,16 +56,19 @@ final class DatabricksRows {
         for (int i = 0; i < schema.getFieldCount(); i++) {
           Schema.Field field = schema.getField(i);
           Object value = row.getValue(i);
-          assertThat(
-              table + " in Databricks, id=" + row.getValue("id") + " " + field.getName(),
-              rs.getString(i + 1),
-              equalTo(
-                  value == null ? null : expected(SqlTypeMapping.kindOf(field.getType()), value)));
+          String want =
+              value == null ? null : expected(SqlTypeMapping.kindOf(field.getType()), value);
+          String got = rs.getString(i + 1);
+          if (!Objects.equals(want, got)) {
+            differences.add(
+                "id=" + row.getValue("id") + " " + field.getName() + ": " + got + ", not " + want);
+          }
         }
         assertThat(rs.getString(schema.getFieldCount() + 1), equalTo(runId));
       }
       assertThat(table + ": no extra rows", rs.next(), equalTo(false));
     }
+    assertThat(table + " in Databricks", differences, empty());
   }
 
   /** The column as text, computed by Spark. */
@@ -92,7 +99,8 @@ final class DatabricksRows {
       case BYTES:
         return Base64.getEncoder().encodeToString((byte[]) value);
       case DECIMAL:
-        return ((BigDecimal) value).toPlainString();
+        // Spark writes a decimal as Java's BigDecimal does: zero at scale 10 is 0E-10.
+        return ((BigDecimal) value).toString();
       default:
         return value.toString();
     }

@@ -276,7 +276,8 @@ class RedshiftRouteIT {
     RouteFixture.Outcome planned = RouteFixture.launch(dry);
     assertThat(planned.err(), planned.code(), equalTo(ExitCode.OK));
     assertThat(planned.out(), containsString("SQL on postgres"));
-    assertThat(planned.out(), containsString("IAM_ROLE '" + ROLE + "'\nMANIFEST\nFORMAT AS CSV"));
+    assertThat(
+        planned.out(), containsString("IAM_ROLE '" + ROLE + "'\n  MANIFEST\n  FORMAT AS CSV"));
     assertThat(planned.out(), containsString("USING JDBC OPTIONS"));
     assertThat(planned.out(), containsString("'password' '***'"));
     assertThat(planned.out(), not(containsString(fixture.postgres.password())));

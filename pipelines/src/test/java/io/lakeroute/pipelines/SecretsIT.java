@@ -160,11 +160,12 @@ class SecretsIT {
     redshift.addAll(List.of(fixture.s3.launcherArgs()));
     // The stand-in's own server refuses the wrong password.
     assertExit(redshift, env, ExitCode.LOAD.code());
+    LocalAzurite.shared().createContainer("secrets-synapse");
     List<String> synapse =
         source(
             "synapse",
             "--format=csv",
-            "--destination=azfs://devstoreaccount1/secrets/synapse",
+            "--destination=azfs://devstoreaccount1/secrets-synapse/x",
             "--blobServiceEndpoint=" + LocalAzurite.shared().blobEndpoint(),
             "--accountName=devstoreaccount1",
             "--azureAccountKeyFile=" + LocalAzurite.shared().keyFile(),

@@ -99,6 +99,8 @@ final class RedshiftCopy implements BulkLoad {
 
   @Override
   public long load(Connection connection, String sql) throws SQLException {
+    // Like Redshift's, the count of a COPY that fails is no count.
+    lastCopyCount = -1;
     systemTables(connection);
     Copy copy = parse(sql);
     check(copy);
@@ -108,13 +110,11 @@ final class RedshiftCopy implements BulkLoad {
       try {
         files.add(new StagedFile(object.getKey(), decode(copy, object.getValue())));
       } catch (BadRecord e) {
-        lastCopyCount = -1;
         throw failed(
             connection,
             copy,
             List.of(new StagingLoad.Rejected(object.getKey(), e.line, "", e.getMessage(), "")));
       } catch (IOException | RuntimeException e) {
-        lastCopyCount = -1;
         throw new SQLException(
             "Error reading " + object.getKey() + " as " + copy.format + ": " + e.getMessage(),
             "XX000");
@@ -125,7 +125,6 @@ final class RedshiftCopy implements BulkLoad {
       lastCopyCount = load.load(files, mapping(copy, load.columns()), (int) maxErrors);
       return lastCopyCount;
     } catch (StagingLoad.Failed e) {
-      lastCopyCount = -1;
       throw failed(connection, copy, e.rejected);
     }
   }
