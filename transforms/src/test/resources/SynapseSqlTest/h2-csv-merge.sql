@@ -6,7 +6,20 @@ DROP TABLE IF EXISTS [dbo].[Customers__lakeroute_stage];
 
 CREATE TABLE [dbo].[Customers__lakeroute_stage] AS SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'] FROM [dbo].[Customers] WHERE 1 = 0;
 
-INSERT INTO [dbo].[Customers__lakeroute_stage] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]']) SELECT CAST([id] AS BIGINT), CAST([small] AS SMALLINT), CAST([n] AS INT), CAST([amount] AS DECIMAL(38,10)), CAST([ratio] AS FLOAT), CAST([score] AS REAL), CAST([active] AS BIT), CAST([name] AS NVARCHAR), CAST([payload] AS NVARCHAR), CAST([born] AS DATE), CAST([at] AS NVARCHAR(15)), CAST([created] AS DATETIME2(6)), CAST([seen] AS TIMESTAMP(6) WITH TIME ZONE), CAST([odd "name]]'] AS NVARCHAR) FROM CSVREAD('/tmp/lakeroute-h2-load1.csv', NULL, 'charset=UTF-8 caseSensitiveColumnNames=true preserveWhitespace=true fieldSeparator=, fieldDelimiter=" escape="');
+COPY INTO [dbo].[Customers__lakeroute_stage] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'])
+FROM 'https://acct.blob.core.windows.net/exports/customers/20260101T000000Z/part-00000-of-00002.csv',
+  'https://acct.blob.core.windows.net/exports/customers/20260101T000000Z/part-00001-of-00002.csv'
+WITH (
+  FILE_TYPE = 'CSV',
+  CREDENTIAL = (IDENTITY = 'Managed Identity'),
+  FIELDQUOTE = '"',
+  FIELDTERMINATOR = ',',
+  ROWTERMINATOR = '0x0A',
+  FIRSTROW = 2,
+  ENCODING = 'UTF8',
+  DATEFORMAT = 'ymd',
+  MAXERRORS = 0
+);
 
 SELECT COUNT(*) FROM [dbo].[Customers__lakeroute_stage];
 

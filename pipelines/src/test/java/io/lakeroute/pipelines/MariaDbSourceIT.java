@@ -19,6 +19,7 @@ import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.LocalMariaDb;
 import io.lakeroute.testing.MariaDbTrickyRows;
 import io.lakeroute.testing.TrickyRows;
+import io.lakeroute.testing.WarehouseRows;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,7 +231,7 @@ class MariaDbSourceIT {
           assertThat(
               table + " id=" + row.getValue("id") + " " + field.getName(),
               WarehouseRows.read(rs, field.getName(), kind),
-              equalTo(want == null ? null : WarehouseRows.expected(kind, want)));
+              equalTo(want == null ? null : WarehouseRows.expected(kind, want, "csv")));
         }
       }
       assertThat("no extra rows", rs.next(), equalTo(false));

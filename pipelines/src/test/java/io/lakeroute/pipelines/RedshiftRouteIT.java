@@ -8,32 +8,30 @@ import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
-import io.lakeroute.query.SqlTypeMapping;
-import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.TrickyRows;
+import io.lakeroute.testing.WarehouseRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Route redshift end to end on the local cloud: PostgreSQL 15 source → CSV → S3Mock → the Redshift
- * stand-in (a second PostgreSQL 15 database, loaded through pgjdbc's CopyManager with the staged
- * CSV, as {@code --warehouseDialect=postgres} does) → the Databricks stand-in (Spark 3.5.4 Thrift
+ * Route redshift end to end on the local cloud: PostgreSQL 15 source → Parquet, Avro, JSON or CSV →
+ * S3Mock → the Redshift stand-in (a second PostgreSQL 15 database, {@code
+ * --warehouseDialect=postgres}), whose Redshift {@code COPY … MANIFEST} is executed against S3Mock
+ * by the tests' driver ({@link CopyExecutingDriver}) → the Databricks stand-in (Spark 3.5.4 Thrift
  * server, through the Databricks JDBC driver) reading the warehouse table through a {@code USING
- * JDBC} table. The Redshift COPY itself is proven as text only (RedshiftSqlTest).
+ * JDBC} table; the values compared in the warehouse and in Databricks.
  */
 class RedshiftRouteIT {
   private static final String WAREHOUSE_DB = "redshift";
@@ -43,6 +41,7 @@ class RedshiftRouteIT {
   private static LocalDatabricks databricks;
   private static Path tokenFile;
   private static String warehouseUrl;
+  private static final String ROLE = "arn:aws:iam::123456789012:role/lakeroute-load";
 
   @BeforeAll
   static void startLocalCloud() throws Exception {
@@ -65,7 +64,8 @@ class RedshiftRouteIT {
             "--format=csv",
             "--destination=s3://" + RouteFixture.BUCKET + "/redshift/" + table,
             "--warehouseDialect=postgres",
-            "--warehouseJdbcUrl=" + warehouseUrl,
+            "--warehouseJdbcUrl=" + CopyExecutingDriver.redshift(warehouseUrl, fixture.s3),
+            "--redshiftIamRole=" + ROLE,
             "--warehouseUser=" + fixture.postgres.user(),
             "--warehousePasswordFile=" + fixture.passwordFile,
             "--warehouseSchema=" + SCHEMA,
@@ -90,41 +90,40 @@ class RedshiftRouteIT {
     return Lakeroute.run(Lakeroute.parse(RouteFixture.array(args)));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
-  void trickyRowsLandExactlyInRedshiftAndDatabricksReadsThem(String runner) throws Exception {
-    String table = "tricky_" + runner.toLowerCase(java.util.Locale.ROOT);
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource({
+    "DirectRunner, csv, gzip",
+    "SparkRunner, csv, none",
+    "DirectRunner, parquet, snappy",
+    "SparkRunner, avro, snappy",
+    "DirectRunner, json, gzip"
+  })
+  void trickyRowsLandExactlyInRedshiftAndDatabricksReadsThem(
+      String runner, String format, String codec) throws Exception {
+    String table = "tricky_" + runner.toLowerCase(java.util.Locale.ROOT) + "_" + format;
     List<String> args =
         withDatabricks(
             args(
                 runner,
                 table,
                 "--query=SELECT * FROM " + RouteFixture.TRICKY,
-                "--compression=" + (runner.equals("DirectRunner") ? "gzip" : "none"),
+                "--compression=" + codec,
                 "--runId=r1"),
             table);
+    args.replaceAll(a -> a.equals("--format=csv") ? "--format=" + format : a);
     RouteResult result = run(args);
     long rows = TrickyRows.ROW_COUNT;
     assertThat(result.queryRows(), equalTo(rows));
     assertThat(result.manifest().rowCount(), equalTo(rows));
     assertThat(result.rowsInWarehouse(), equalTo(rows));
     assertThat(result.rowsInDatabricks(), equalTo(rows));
-    assertSameRows(table);
+    assertSameRows(table, format);
     assertThat(
         fixture.s3.keys(RouteFixture.BUCKET, "redshift/" + table + "/r1/"),
         hasItem("redshift/" + table + "/r1/_redshift_manifest.json"));
-    assertThat(
-        databricksText(
-            "SELECT c_varchar FROM " + DATABRICKS_SCHEMA + "." + table + " WHERE id = 2"),
-        equalTo("東京 🚀"));
-    assertThat(
-        databricksText(
-            "SELECT CAST(c_dec38 AS STRING) FROM "
-                + DATABRICKS_SCHEMA
-                + "."
-                + table
-                + " WHERE id = 1"),
-        equalTo("1234567890123456789012345678.0123456789"));
+    try (Connection connection = databricks.connect()) {
+      DatabricksRows.assertTrickyRows(connection, DATABRICKS_SCHEMA + "." + table, format, "r1");
+    }
 
     // The same run again replaces its rows, never adds them.
     assertThat(run(args).rowsInWarehouse(), equalTo(rows));
@@ -197,8 +196,15 @@ class RedshiftRouteIT {
                 "--warehouseDisposition=replace"));
     assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
     assertThat(outcome.err(), containsString("value too long for type character varying(5)"));
-    assertThat(outcome.err(), containsString("line 2, column c_varchar: \"Zoë Ångström\""));
-    assertThat(outcome.err(), containsString("part-00000"));
+    assertThat(outcome.err(), containsString("Check 'stl_load_errors' system table"));
+    assertThat(
+        outcome.err(),
+        containsString(
+            ", c_varchar, ERROR: value too long for type character varying(5), s3://"
+                + RouteFixture.BUCKET
+                + "/redshift/"
+                + table
+                + "/r1/part-00000"));
     assertThat(outcome.err(), containsString("The table is as it was"));
     assertThat(
         warehouseLong("SELECT COUNT(*) FROM " + SCHEMA + "." + table + " WHERE id = -1"),
@@ -224,7 +230,7 @@ class RedshiftRouteIT {
   }
 
   @Test
-  void aDriftedTableIsNamedAndAStandInRefusesParquetBeforeAnyDataMoves() throws Exception {
+  void aDriftedTableIsNamedAndAMissingRoleIsRefusedBeforeAnyDataMoves() throws Exception {
     String table = "drifted";
     warehouse(
         "DROP TABLE IF EXISTS " + SCHEMA + "." + table,
@@ -270,42 +276,68 @@ class RedshiftRouteIT {
     RouteFixture.Outcome planned = RouteFixture.launch(dry);
     assertThat(planned.err(), planned.code(), equalTo(ExitCode.OK));
     assertThat(planned.out(), containsString("SQL on postgres"));
-    assertThat(planned.out(), containsString("FROM STDIN WITH (FORMAT csv, HEADER true"));
+    assertThat(
+        planned.out(), containsString("IAM_ROLE '" + ROLE + "'\n  MANIFEST\n  FORMAT AS CSV"));
     assertThat(planned.out(), containsString("USING JDBC OPTIONS"));
     assertThat(planned.out(), containsString("'password' '***'"));
     assertThat(planned.out(), not(containsString(fixture.postgres.password())));
 
-    List<String> parquet = args("DirectRunner", "never", "--query=SELECT 1 AS x");
-    parquet.replaceAll(a -> a.equals("--format=csv") ? "--format=parquet" : a);
-    RouteFixture.Outcome notCsv = RouteFixture.launch(parquet);
-    assertThat(notCsv.code(), equalTo(ExitCode.USAGE));
-    assertThat(notCsv.err(), containsString("loads CSV only: use --format=csv"));
+    List<String> noRole = args("DirectRunner", "never", "--query=SELECT 1 AS x");
+    noRole.removeIf(a -> a.startsWith("--redshiftIamRole="));
+    RouteFixture.Outcome roleless = RouteFixture.launch(noRole);
+    assertThat(roleless.code(), equalTo(ExitCode.USAGE));
+    assertThat(roleless.err(), containsString("Redshift reads S3 with an IAM role"));
     assertThat(fixture.s3.keys(RouteFixture.BUCKET, "redshift/never/").size(), equalTo(0));
   }
 
+  /**
+   * Issue 14 item 6: a run that fails after its warehouse load (Databricks cannot read the table),
+   * the same run again, and a retry of it after it succeeded (as the cron wrapper does on exit 75)
+   * end with exactly one copy of the run's rows, in the warehouse and in Databricks.
+   */
+  @Test
+  void aRunFailingAfterTheLoadItsRerunAndARetryAfterSuccessLeaveOneCopy() throws Exception {
+    String table = "rerun";
+    warehouse("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
+    // A Databricks table of that name without the run id column: the Databricks step fails.
+    databricks.execute("DROP TABLE IF EXISTS " + DATABRICKS_SCHEMA + "." + table);
+    databricks.execute(
+        "CREATE TABLE " + DATABRICKS_SCHEMA + "." + table + " (x INT) USING parquet");
+    List<String> args =
+        withDatabricks(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT * FROM " + RouteFixture.TRICKY,
+                "--format=parquet",
+                "--runId=r1"),
+            table);
+    args.remove("--format=csv");
+    RouteFixture.Outcome failed = RouteFixture.launch(args);
+    assertThat(failed.err(), failed.code(), equalTo(ExitCode.DATABRICKS));
+    assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
+
+    databricks.execute("DROP TABLE " + DATABRICKS_SCHEMA + "." + table);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      RouteResult result = run(args);
+      assertThat(result.rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
+      assertThat(result.rowsInDatabricks(), equalTo((long) TrickyRows.ROW_COUNT));
+      assertSameRows(table, "parquet");
+      try (Connection connection = databricks.connect()) {
+        DatabricksRows.assertTrickyRows(
+            connection, DATABRICKS_SCHEMA + "." + table, "parquet", "r1");
+      }
+    }
+  }
+
   /** Reads the warehouse table over pgjdbc and compares every value with the source's. */
-  private static void assertSameRows(String table) throws Exception {
-    Schema schema = TrickyRows.schema();
-    List<Row> expected = new ArrayList<>(TrickyRows.rows());
+  private static void assertSameRows(String table, String format) throws Exception {
     try (Connection connection = warehouseConnection();
         Statement statement = connection.createStatement();
         ResultSet rs =
             statement.executeQuery(
                 "SELECT * FROM " + SCHEMA + "." + table + " ORDER BY id NULLS LAST")) {
-      for (Row row : expected) {
-        assertThat("row count", rs.next(), equalTo(true));
-        for (int i = 0; i < schema.getFieldCount(); i++) {
-          Schema.Field field = schema.getField(i);
-          Kind kind = SqlTypeMapping.kindOf(field.getType());
-          Object want = row.getValue(i);
-          assertThat(
-              table + " id=" + row.getValue("id") + " " + field.getName(),
-              WarehouseRows.read(rs, field.getName(), kind),
-              equalTo(want == null ? null : WarehouseRows.expected(kind, want)));
-        }
-        assertThat(rs.getString("_lakeroute_run_id"), equalTo("r1"));
-      }
-      assertThat("no extra rows", rs.next(), equalTo(false));
+      WarehouseRows.assertTrickyRows(rs, format, "r1", table);
     }
   }
 
@@ -334,14 +366,5 @@ class RedshiftRouteIT {
 
   private static long count(String table) throws Exception {
     return warehouseLong("SELECT COUNT(*) FROM " + SCHEMA + "." + table);
-  }
-
-  private static String databricksText(String sql) throws Exception {
-    try (Connection connection = databricks.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
   }
 }

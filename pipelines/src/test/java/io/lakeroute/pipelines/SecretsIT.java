@@ -154,16 +154,21 @@ class SecretsIT {
             "--destination=s3://" + RouteFixture.BUCKET + "/secrets",
             "--warehouseDialect=postgres",
             "--warehouseJdbcUrl=" + fixture.postgres.jdbcUrl(),
+            "--redshiftIamRole=arn:aws:iam::123456789012:role/lakeroute-load",
             "--warehouseUser=" + fixture.postgres.user(),
             "--warehouseTable=customers_copy");
     redshift.addAll(List.of(fixture.s3.launcherArgs()));
     // The stand-in's own server refuses the wrong password.
     assertExit(redshift, env, ExitCode.LOAD.code());
+    LocalAzurite.shared().createContainer("secrets-synapse");
     List<String> synapse =
         source(
             "synapse",
             "--format=csv",
-            "--destination=" + temp.resolve("staged"),
+            "--destination=azfs://devstoreaccount1/secrets-synapse/x",
+            "--blobServiceEndpoint=" + LocalAzurite.shared().blobEndpoint(),
+            "--accountName=devstoreaccount1",
+            "--azureAccountKeyFile=" + LocalAzurite.shared().keyFile(),
             "--warehouseDialect=h2",
             "--warehouseJdbcUrl=jdbc:h2:tcp://" + CLOSED + "/x",
             "--warehouseTable=customers_copy",

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalSparkCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * each executor a JVM of its own loading the Spark distribution's jars before lakeroute's. Every
  * run is submitted as on an edge node: a copy of runners-config/spark-submit.sh with only {@code
  * SPARK_HOME} and the jar beside it, Spark options before {@code --}. Route 1 to S3Mock in Parquet
- * and CSV, route redshift on its PostgreSQL stand-in, and a worker killed while a partition
- * streams.
+ * and CSV, route redshift on its PostgreSQL stand-in (its COPY executed in an executor by the
+ * tests' driver), and a worker killed while a partition streams.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkClusterIT {
@@ -192,10 +193,20 @@ class SparkClusterIT {
     assertThat(fixture.s3.keys(RouteFixture.BUCKET, prefix + "/_lakeroute_staging/"), empty());
   }
 
+  /**
+   * The load runs in an executor, whose JVM gets the tests' COPY driver from the transforms
+   * test-jar (shipped with {@code --jars}, found through its service file), as the Redshift
+   * stand-in needs.
+   */
   @Test
   @Order(3)
   void redshiftRouteLoadsItsStandInFromTheCluster() throws Exception {
     String warehouseUrl = fixture.database(WAREHOUSE_DB);
+    Path testJar =
+        Path.of(
+            CopyExecutingDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assertThat(
+        "the transforms test-jar, not a class folder: " + testJar, Files.isRegularFile(testJar));
     List<String> args =
         fixture.args(
             "SparkRunner",
@@ -207,12 +218,14 @@ class SparkClusterIT {
             "--destination=s3://" + RouteFixture.BUCKET + "/cluster/redshift",
             "--runId=r1",
             "--warehouseDialect=postgres",
-            "--warehouseJdbcUrl=" + warehouseUrl,
+            "--warehouseJdbcUrl=" + CopyExecutingDriver.redshift(warehouseUrl, fixture.s3),
+            "--redshiftIamRole=arn:aws:iam::123456789012:role/lakeroute-load",
             "--warehouseUser=" + fixture.postgres.user(),
             "--warehousePasswordFile=" + fixture.passwordFile,
             "--warehouseSchema=public",
             "--warehouseTable=customers");
-    Run run = run(args);
+    Path log = temp.resolve("submit.log");
+    Run run = await(submit(List.of("--jars", testJar.toString()), args, Map.of(), log), log);
     assertThat(run.output, run.exit, equalTo(0));
     assertThat(run.output, executors(run.output), hasSize(2));
     assertThat(manifest("cluster/redshift").rowCount(), equalTo(ROWS));

@@ -7,38 +7,39 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
-import io.lakeroute.query.SqlTypeMapping;
-import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalAzurite;
+import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.TrickyRows;
+import io.lakeroute.testing.WarehouseRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Route synapse end to end on the local cloud: PostgreSQL 15 source → CSV → staged on Azurite
- * through Beam's azfs filesystem (the stand-in reads the manifest's files through Beam's
- * filesystems) → the Synapse stand-in, H2 2.2 in {@code MODE=MSSQLServer}, loaded with {@code
- * INSERT … SELECT … FROM CSVREAD} as {@code --warehouseDialect=h2} does. The COPY INTO itself is
- * proven as text only (SynapseSqlTest). The Databricks stand-in cannot reach an embedded H2, so
- * Databricks reading Synapse is proven as text only (federation, golden).
+ * Route synapse end to end on the local cloud: PostgreSQL 15 source → CSV or Parquet → staged on
+ * Azurite through Beam's azfs filesystem → the Synapse stand-in, H2 2.2 in {@code MODE=MSSQLServer}
+ * ({@code --warehouseDialect=h2}), whose Synapse {@code COPY INTO} is executed by the tests' driver
+ * ({@link CopyExecutingDriver}), reading each listed blob from Azurite with the run's SAS token.
+ * The Databricks stand-in cannot reach an embedded H2, so Databricks reading Synapse is proven as
+ * text only (federation, golden).
  */
 class SynapseRouteIT {
   private static final String CONTAINER = "lakeroute-synapse-it";
   private static RouteFixture fixture;
   private static LocalAzurite azurite;
   private static String h2Url;
+  private static Path sasFile;
 
   @BeforeAll
   static void startLocalCloud() throws Exception {
@@ -49,6 +50,7 @@ class SynapseRouteIT {
     Path dir = Files.createTempDirectory("lakeroute-synapse");
     h2Url = "jdbc:h2:file:" + dir.resolve("synapse") + ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE";
     warehouse("CREATE SCHEMA IF NOT EXISTS [dbo]");
+    sasFile = azurite.secretFile("sas", azurite.accountSas("rl"));
   }
 
   /** Staged on Azurite, as route 4 stages on Azure Blob Storage. */
@@ -62,7 +64,9 @@ class SynapseRouteIT {
             "--format=csv",
             "--destination=azfs://" + LocalAzurite.ACCOUNT + "/" + CONTAINER + "/" + table,
             "--warehouseDialect=h2",
-            "--warehouseJdbcUrl=" + h2Url,
+            "--warehouseJdbcUrl=" + CopyExecutingDriver.synapse(h2Url, azurite),
+            "--synapseCredential=sas",
+            "--synapseSasTokenFile=" + sasFile,
             "--warehouseUser=sa",
             "--warehouseTable=" + table));
     args.addAll(Arrays.asList(more));
@@ -73,23 +77,29 @@ class SynapseRouteIT {
     return Lakeroute.run(Lakeroute.parse(RouteFixture.array(args)));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
-  void trickyRowsLandExactlyInTheSynapseStandIn(String runner) throws Exception {
-    String table = "Tricky_" + runner;
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource({
+    "DirectRunner, csv, gzip",
+    "SparkRunner, csv, none",
+    "DirectRunner, parquet, snappy",
+  })
+  void trickyRowsLandExactlyInTheSynapseStandIn(String runner, String format, String codec)
+      throws Exception {
+    String table = "Tricky_" + runner + "_" + format;
     List<String> args =
         args(
             runner,
             table,
             "--query=SELECT * FROM " + RouteFixture.TRICKY,
-            "--compression=" + (runner.equals("DirectRunner") ? "gzip" : "none"),
+            "--compression=" + codec,
             "--runId=r1");
+    args.replaceAll(a -> a.equals("--format=csv") ? "--format=" + format : a);
     RouteResult result = run(args);
     long rows = TrickyRows.ROW_COUNT;
     assertThat(result.queryRows(), equalTo(rows));
     assertThat(result.manifest().rowCount(), equalTo(rows));
     assertThat(result.rowsInWarehouse(), equalTo(rows));
-    assertSameRows(table);
+    assertSameRows(table, format);
 
     assertThat(run(args).rowsInWarehouse(), equalTo(rows));
     assertThat(count(table), equalTo(rows));
@@ -145,26 +155,54 @@ class SynapseRouteIT {
     assertThat(azurite.blobs(CONTAINER, table + "/r1/"), hasItem(table + "/r1/_SUCCESS"));
   }
 
-  private static void assertSameRows(String table) throws Exception {
-    Schema schema = TrickyRows.schema();
+  /**
+   * Issue 14 item 6: a run that fails after its warehouse load (here: the Databricks stand-in
+   * cannot reach the embedded H2), the same run again, and retries of it after it succeeded end
+   * with exactly one copy of the run's rows in the warehouse.
+   */
+  @Test
+  void aRunFailingAfterTheLoadItsRerunAndRetriesAfterSuccessLeaveOneCopy() throws Exception {
+    String table = "Rerun";
+    warehouse("DROP TABLE IF EXISTS [dbo].[" + table + "]");
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT * FROM " + RouteFixture.TRICKY,
+            "--format=parquet",
+            "--runId=r1");
+    args.remove("--format=csv");
+    LocalDatabricks databricks = LocalDatabricks.shared();
+    Path token = Files.createTempFile("databricks", ".token");
+    Files.writeString(token, LocalDatabricks.TOKEN + "\n");
+    List<String> withDatabricks = new ArrayList<>(args);
+    withDatabricks.addAll(
+        List.of(
+            "--databricksJdbcUrl=" + databricks.jdbcUrlWithoutCredentials(),
+            "--databricksTokenFile=" + token,
+            "--databricksDialect=spark",
+            "--databricksCatalog=spark_catalog",
+            "--databricksSchema=default",
+            "--databricksTable=synapse_rerun"));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      RouteFixture.Outcome failed = RouteFixture.launch(withDatabricks);
+      assertThat(failed.err(), failed.code(), equalTo(ExitCode.DATABRICKS));
+      assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
+    }
+    Files.delete(token);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThat(run(args).rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
+      assertSameRows(table, "parquet");
+    }
+  }
+
+  private static void assertSameRows(String table, String format) throws Exception {
     try (Connection connection = DriverManager.getConnection(h2Url, "sa", "");
         Statement statement = connection.createStatement();
         ResultSet rs =
             statement.executeQuery(
                 "SELECT * FROM [dbo].[" + table + "] ORDER BY [id] NULLS LAST")) {
-      for (Row row : TrickyRows.rows()) {
-        assertThat("row count", rs.next(), equalTo(true));
-        for (int i = 0; i < schema.getFieldCount(); i++) {
-          Schema.Field field = schema.getField(i);
-          Kind kind = SqlTypeMapping.kindOf(field.getType());
-          Object want = row.getValue(i);
-          assertThat(
-              table + " id=" + row.getValue("id") + " " + field.getName(),
-              WarehouseRows.read(rs, field.getName(), kind),
-              equalTo(want == null ? null : WarehouseRows.expected(kind, want)));
-        }
-      }
-      assertThat("no extra rows", rs.next(), equalTo(false));
+      WarehouseRows.assertTrickyRows(rs, format, "r1", table);
     }
   }
 

@@ -6,16 +6,12 @@ import io.lakeroute.delivery.Manifest;
 import io.lakeroute.sql.ColumnTypes;
 import io.lakeroute.sql.JdbcClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
-import org.apache.beam.sdk.io.FileSystems;
 
 /**
  * What every warehouse here shares: the SQL standard's DDL and the disposition as {@code DELETE} +
@@ -204,13 +200,6 @@ abstract class AbstractDialect implements WarehouseDialect {
         user,
         password,
         endpoint.database());
-  }
-
-  /** A staged file through Beam's filesystems (S3, Azure, GCS, local), gunzipped when gzip. */
-  static InputStream openStaged(Manifest.FileEntry file, Manifest manifest) throws IOException {
-    InputStream in =
-        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file.uri(), false)));
-    return manifest.codec().equals("gzip") ? new GZIPInputStream(in, 1 << 16) : in;
   }
 
   /** The one instance of the dialect, also after deserialization. */

@@ -42,11 +42,11 @@ class RedshiftDialect extends AbstractDialect {
           .with("timestamp_tz", "TIMESTAMPTZ");
 
   RedshiftDialect() {
-    this("redshift", "Redshift", Set.of("parquet", "avro", "json", "csv"));
+    this("redshift", "Redshift", TYPES, Set.of("parquet", "avro", "json", "csv"));
   }
 
-  RedshiftDialect(String id, String name, Set<String> formats) {
-    super(id, name, TYPES, formats);
+  RedshiftDialect(String id, String name, ColumnTypes types, Set<String> formats) {
+    super(id, name, types, formats);
   }
 
   @Override
@@ -204,11 +204,12 @@ class RedshiftDialect extends AbstractDialect {
   }
 
   /**
-   * Writes the Redshift manifest (exactly this run's files) next to them, then copies the files
-   * into the staging table.
+   * Writes the Redshift manifest (exactly this run's files) next to them, then runs the COPY and
+   * returns the rows it loaded. Redshift's COPY error only points at {@code stl_load_errors}: its
+   * line, column and reason are added to the message.
    */
   @Override
-  public final long load(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
+  public long load(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
     try (OutputStream out =
         Channels.newOutputStream(
             FileSystems.create(
@@ -216,17 +217,8 @@ class RedshiftDialect extends AbstractDialect {
                 MimeTypes.TEXT))) {
       out.write(manifestJson(sql.manifest()).getBytes(StandardCharsets.UTF_8));
     }
-    return copy(client, sql);
-  }
-
-  /**
-   * Runs the COPY and returns the rows it loaded. Redshift's COPY error only points at {@code
-   * stl_load_errors}: its line, column and reason are added to the message.
-   */
-  long copy(JdbcClient client, WarehouseSql sql) throws SQLException, IOException {
-    String copy = loadStatement(sql);
     try {
-      client.execute(copy);
+      client.execute(loadStatement(sql));
     } catch (SQLException e) {
       throw new SQLException(
           e.getMessage() + "; stl_load_errors: " + client.query(loadErrors()),

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 /**
  * The SQL a warehouse server speaks, and how it loads the staged files: one implementation per
  * warehouse. A local stand-in (PostgreSQL for Redshift, H2 for Synapse) is an implementation too:
- * it speaks its warehouse's SQL and replaces only what it cannot run, the bulk load above all, with
- * its nearest equivalent over the same files, so no caller asks which kind of server it talks to.
+ * it speaks its warehouse's SQL, its bulk load included (the tests' JDBC driver executes that
+ * statement against the local object store), and replaces only the DDL its server lacks, so no
+ * caller asks which kind of server it talks to.
  *
  * <p>Every statement is pure text generated from a {@link WarehouseSql} (the target and the
  * manifest of one load): the same inputs always give the same SQL, identifiers quoted, literals
@@ -26,13 +27,13 @@ public interface WarehouseDialect extends Serializable {
   /** Amazon Redshift: COPY from S3 through a manifest and an IAM role. */
   WarehouseDialect REDSHIFT = new RedshiftDialect();
 
-  /** PostgreSQL 15 standing in for Redshift: the staged CSV through COPY … FROM STDIN. */
+  /** PostgreSQL 15 standing in for Redshift: Redshift's COPY, binary columns as BYTEA. */
   WarehouseDialect POSTGRES = new PostgresDialect();
 
   /** Azure Synapse Analytics (dedicated SQL pool): COPY INTO from Azure Blob Storage. */
   WarehouseDialect SYNAPSE = new SynapseDialect();
 
-  /** H2 in MS SQL Server mode standing in for Synapse: INSERT … SELECT FROM CSVREAD. */
+  /** H2 in MS SQL Server mode standing in for Synapse: COPY INTO, the DDL without Synapse's. */
   WarehouseDialect H2 = new H2Dialect();
 
   /** Every dialect, warehouses first. */

@@ -1,5 +1,6 @@
 package io.lakeroute.testing;
 
+import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -182,6 +183,13 @@ public final class LocalAzurite extends LocalNodeServer {
     }
     names.sort(null);
     return names;
+  }
+
+  public void put(String container, String name, byte[] content) {
+    client()
+        .getBlobContainerClient(container)
+        .getBlobClient(name)
+        .upload(BinaryData.fromBytes(content), true);
   }
 
   public byte[] get(String container, String name) {

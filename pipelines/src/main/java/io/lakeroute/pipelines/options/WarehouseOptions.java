@@ -67,9 +67,9 @@ public interface WarehouseOptions extends PipelineOptions {
   void setWarehouseMergeKeys(String value);
 
   @Description(
-      "The warehouse's SQL: redshift or synapse (the default of the route), or the local"
-          + " stand-ins postgres (for redshift) and h2 (for synapse), which load the staged CSV"
-          + " with the nearest equivalent statement.")
+      "The warehouse's SQL: redshift or synapse (the default of the route), or the stand-ins"
+          + " the tests use, postgres (for redshift) and h2 (for synapse): the warehouse's"
+          + " statements, bulk load included, with only the DDL their servers lack replaced.")
   String getWarehouseDialect();
 
   void setWarehouseDialect(String value);

@@ -41,7 +41,7 @@ public record WarehouseConfig(
     String format =
         options.getFormat() == null ? "parquet" : options.getFormat().toLowerCase(Locale.ROOT);
     if (!dialect.formats().contains(format)) {
-      // e.g. PostgreSQL and H2 have no bulk load of Parquet, Avro or JSON.
+      // e.g. Synapse's COPY INTO (and so its H2 stand-in) reads no Avro or JSON.
       throw new IllegalArgumentException(
           "--warehouseDialect="
               + dialect.id()
@@ -114,7 +114,7 @@ public record WarehouseConfig(
   private static String storageCredential(
       RouteOptions options, WarehouseDialect dialect, Function<String, String> env) {
     if (dialect.warehouse().equals(WarehouseDialect.REDSHIFT)) {
-      // Checked by the dialect: Redshift needs the role, its stand-in none.
+      // Checked by the dialect: Redshift and its stand-in need the role.
       return options.getRedshiftIamRole();
     }
     switch (options.getSynapseCredential().strip().toLowerCase(Locale.ROOT)) {

@@ -97,8 +97,7 @@ public final class WarehouseRoute implements Route {
 
   /**
    * Fails, naming the flag, when the files would be staged where {@code dialect} cannot read them:
-   * the route's store, and whatever else the dialect loads from (Synapse's H2 stand-in reads the
-   * staged CSV through Beam's filesystems, so tests may stage on S3 or a local folder).
+   * the route's store, and whatever else the dialect loads from.
    */
   void checkDestination(String destination, WarehouseDialect dialect) {
     Set<String> allowed = new LinkedHashSet<>(Set.of(scheme));

@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS "sales"."customers" ("id" BIGINT, "small" SMALLINT, "n" INTEGER, "amount" DECIMAL(38,10), "ratio" DOUBLE PRECISION, "score" REAL, "active" BOOLEAN, "name" VARCHAR(65535), "payload" VARCHAR(65535), "born" DATE, "at" VARCHAR(15), "created" TIMESTAMP, "seen" TIMESTAMPTZ, "odd ""name]'" VARCHAR(65535), "_lakeroute_run_id" VARCHAR(128));
+CREATE TABLE IF NOT EXISTS "sales"."customers" ("id" BIGINT, "small" SMALLINT, "n" INTEGER, "amount" DECIMAL(38,10), "ratio" DOUBLE PRECISION, "score" REAL, "active" BOOLEAN, "name" VARCHAR(65535), "payload" BYTEA, "born" DATE, "at" VARCHAR(15), "created" TIMESTAMP, "seen" TIMESTAMPTZ, "odd ""name]'" VARCHAR(65535), "_lakeroute_run_id" VARCHAR(128));
 
 SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'sales' AND TABLE_NAME = 'customers' ORDER BY ORDINAL_POSITION;
 
@@ -6,7 +6,13 @@ DROP TABLE IF EXISTS "lakeroute_stage";
 
 CREATE TEMP TABLE "lakeroute_stage" AS SELECT "id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'" FROM "sales"."customers" WHERE 1 = 0;
 
-COPY "lakeroute_stage" FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', NULL '', ENCODING 'UTF8');
+COPY "lakeroute_stage"
+FROM 's3://bucket/exports/customers/20260101T000000Z/_redshift_manifest.json'
+IAM_ROLE 'arn:aws:iam::123456789012:role/lakeroute-load'
+MANIFEST
+FORMAT AS PARQUET;
+
+SELECT pg_last_copy_count();
 
 DELETE FROM "sales"."customers" WHERE EXISTS (SELECT 1 FROM "lakeroute_stage" AS s WHERE s."id" = "sales"."customers"."id" AND s."n" = "sales"."customers"."n");
 

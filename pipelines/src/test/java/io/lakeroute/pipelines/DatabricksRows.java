@@ -1,0 +1,108 @@
+package io.lakeroute.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.lakeroute.formats.ValueText;
+import io.lakeroute.query.SqlTypeMapping;
+import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.TrickyRows;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * The last hop of a warehouse route, value by value: Databricks (the stand-in, over the Databricks
+ * JDBC driver) reads the warehouse table, and every column of every tricky row is turned into text
+ * inside the engine (the JDBC client would shift dates before 1582 by its own calendar) and
+ * compared with the source's value.
+ */
+final class DatabricksRows {
+  private DatabricksRows() {}
+
+  /**
+   * Asserts that {@code table} (as Databricks names it) holds the tricky rows, each of run {@code
+   * runId}, as they travel in files of {@code format}.
+   */
+  static void assertTrickyRows(Connection databricks, String table, String format, String runId)
+      throws Exception {
+    Schema schema = TrickyRows.schema();
+    List<String> columns = new ArrayList<>();
+    for (Schema.Field field : schema.getFields()) {
+      columns.add(text(field.getName(), SqlTypeMapping.kindOf(field.getType()), format));
+    }
+    String sql =
+        "SELECT "
+            + String.join(", ", columns)
+            + ", _lakeroute_run_id FROM "
+            + table
+            + " ORDER BY id ASC NULLS LAST";
+    // Every differing value is collected, so that one failure shows them all.
+    List<String> differences = new ArrayList<>();
+    try (Statement statement = databricks.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      for (Row row : TrickyRows.sortedById(TrickyRows.rows())) {
+        assertThat(table + ": row count", rs.next(), equalTo(true));
+        for (int i = 0; i < schema.getFieldCount(); i++) {
+          Schema.Field field = schema.getField(i);
+          Object value = row.getValue(i);
+          String want =
+              value == null ? null : expected(SqlTypeMapping.kindOf(field.getType()), value);
+          String got = rs.getString(i + 1);
+          if (!Objects.equals(want, got)) {
+            differences.add(
+                "id=" + row.getValue("id") + " " + field.getName() + ": " + got + ", not " + want);
+          }
+        }
+        assertThat(rs.getString(schema.getFieldCount() + 1), equalTo(runId));
+      }
+      assertThat(table + ": no extra rows", rs.next(), equalTo(false));
+    }
+    assertThat(table + " in Databricks", differences, empty());
+  }
+
+  /** The column as text, computed by Spark. */
+  private static String text(String column, Kind kind, String format) {
+    switch (kind) {
+      case DATE:
+        return "date_format(" + column + ", 'yyyy-MM-dd')";
+      case TIMESTAMP:
+        return "date_format(" + column + ", 'yyyy-MM-dd\\'T\\'HH:mm:ss.SSSSSS')";
+      case TIMESTAMP_TZ:
+        return "CAST(unix_micros(" + column + ") AS STRING)";
+      case BYTES:
+        return format.equals("csv") || format.equals("json") ? column : "base64(" + column + ")";
+      default:
+        return "CAST(" + column + " AS STRING)";
+    }
+  }
+
+  /** The source value as Spark's text of it. */
+  private static String expected(Kind kind, Object value) {
+    switch (kind) {
+      case DATE:
+      case TIMESTAMP:
+      case TIME:
+        return ValueText.format(kind, value);
+      case TIMESTAMP_TZ:
+        return String.valueOf(ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) value));
+      case BYTES:
+        return Base64.getEncoder().encodeToString((byte[]) value);
+      case DECIMAL:
+        // Spark writes a decimal as Java's BigDecimal does: zero at scale 10 is 0E-10.
+        return ((BigDecimal) value).toString();
+      default:
+        return value.toString();
+    }
+  }
+}
