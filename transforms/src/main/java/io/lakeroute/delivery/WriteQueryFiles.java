@@ -36,6 +36,9 @@ import org.apache.beam.sdk.values.PCollection;
  * }</pre>
  */
 public final class WriteQueryFiles extends PTransform<PBegin, PCollection<DeliveredFile>> {
+  /** Counter of files written and read back, for the progress of a run. */
+  public static final String FILES_VERIFIED = "files_verified";
+
   /** Counter of rows found in files read back after writing. */
   public static final String ROWS_IN_FILES = "rows_in_files";
 
@@ -129,6 +132,8 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     private final FormatSpec format;
     private final Counter rowsInFiles =
         Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, ROWS_IN_FILES);
+    private final Counter filesVerified =
+        Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, FILES_VERIFIED);
 
     ReadBack(FormatSpec format) {
       this.format = format;
@@ -140,6 +145,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
       ResourceId id = FileSystems.matchNewResource(file.getValue(), false);
       FileVerifier.Stats stats = FileVerifier.verify(format, id);
       rowsInFiles.inc(stats.rows);
+      filesVerified.inc();
       out.output(
           new DeliveredFile(
               file.getKey(), id.getFilename(), stats.rows, stats.bytes, stats.sha256));

@@ -7,6 +7,7 @@ import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
 import io.lakeroute.pipelines.options.RedshiftOptions;
+import io.lakeroute.pipelines.options.ReportingOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.options.RunOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
@@ -93,7 +94,8 @@ public final class Help {
             List.of(
                 "and Beam's own: --tempLocation (where BigQueryIO writes its load files),"
                     + " --bigQueryProject.")),
-        new Section("Databricks", DatabricksOptions.class, false, List.of()));
+        new Section("Databricks", DatabricksOptions.class, false, List.of()),
+        new Section("Progress and lineage", ReportingOptions.class, false, List.of()));
   }
 
   static void print(PrintStream out) {

@@ -16,7 +16,8 @@ public interface RouteOptions
         WarehouseOptions,
         RedshiftOptions,
         SynapseOptions,
-        BigQueryRouteOptions {
+        BigQueryRouteOptions,
+        ReportingOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
           + " → Google Cloud Storage), redshift (S3 → Redshift COPY), synapse (Azure Blob →"

@@ -38,6 +38,7 @@ public final class RunRecord {
   private Manifest manifest;
   private RunFailure failure;
   private String failedStep;
+  private Map<String, Object> lineage;
 
   public RunRecord() {
     STEPS.forEach(s -> status.put(s, "not_run"));
@@ -86,6 +87,11 @@ public final class RunRecord {
     this.queryRows = queryRows;
     this.warehouseRows = warehouseRows;
     this.databricksRows = databricksRows;
+  }
+
+  /** What became of the run's OpenLineage events; null when none were asked for. */
+  public void lineage(Map<String, Object> lineage) {
+    this.lineage = lineage;
   }
 
   public void manifest(Manifest manifest) {
@@ -138,6 +144,7 @@ public final class RunRecord {
             .put("sha256", file.sha256());
       }
     }
+    run.set("lineage", lineage == null ? null : JSON.valueToTree(lineage));
     if (failure == null) {
       run.putNull("error");
     } else {
