@@ -9,6 +9,9 @@ import io.lakeroute.formats.FileFormat;
 import io.lakeroute.pipelines.launch.Launcher;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.testing.LocalDatabricks;
+import io.lakeroute.testing.TrickyRows;
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClientUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -78,9 +81,12 @@ class ServicePrincipalIT {
 
   @Test
   void servicePrincipalFromTheEnvironmentLoadsEveryValue() throws Exception {
+    Path lineage = summaries.resolve("lineage.jsonl");
+    List<String> args = args("by_service_principal", "env");
+    args.add("--openLineageFile=" + lineage);
     Outcome outcome =
         launch(
-            args("by_service_principal", "env"),
+            args,
             Map.of(
                 "DATABRICKS_CLIENT_ID", LocalDatabricks.CLIENT_ID,
                 "DATABRICKS_CLIENT_SECRET", LocalDatabricks.CLIENT_SECRET));
@@ -88,6 +94,18 @@ class ServicePrincipalIT {
     DatabricksRouteIT.assertSameRows("by_service_principal", FileFormat.PARQUET);
     assertThat(
         outcome.out() + outcome.summary(), not(containsString(LocalDatabricks.CLIENT_SECRET)));
+    // The lineage of the run names the Databricks table with the rows Databricks showed.
+    List<String> events = Files.readAllLines(lineage);
+    OpenLineage.RunEvent complete = OpenLineageClientUtils.runEventFromJson(events.get(1));
+    OpenLineage.OutputDataset table = complete.getOutputs().get(1);
+    assertThat(
+        table.getName(),
+        equalTo("spark_catalog." + DatabricksRouteIT.SCHEMA + ".by_service_principal"));
+    assertThat(table.getNamespace(), equalTo("databricks://127.0.0.1:" + databricks.port()));
+    assertThat(
+        table.getOutputFacets().getOutputStatistics().getRowCount(),
+        equalTo((long) TrickyRows.rows().size()));
+    assertThat(String.join("\n", events), not(containsString(LocalDatabricks.CLIENT_SECRET)));
   }
 
   @Test
