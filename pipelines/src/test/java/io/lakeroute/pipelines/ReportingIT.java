@@ -84,15 +84,42 @@ class ReportingIT {
 
   @Test
   void progressLogLinesRiseDuringALongRun() throws Exception {
-    RouteFixture.Outcome outcome =
-        RouteFixture.launch(
-            args(
-                "SELECT * FROM " + LONG_TABLE,
-                "--partitionColumn=id",
-                "--partitions=12",
-                "--format=csv",
-                "--progress=log",
-                "--progressSeconds=1"));
+    List<Long> counts = progressCounts("DirectRunner");
+    assertThat("progress lines: " + counts, counts.size(), greaterThanOrEqualTo(2));
+    assertThat(
+        "counts rise during the run: " + counts,
+        counts.stream().filter(c -> c > 0 && c < LONG_ROWS).count(),
+        greaterThanOrEqualTo(1L));
+  }
+
+  /** On Spark the counts are the driver's: its accumulators, merged as tasks end. */
+  @Test
+  void theSparkDriverReportsProgressToo() throws Exception {
+    List<Long> counts = progressCounts("SparkRunner");
+    assertThat(
+        "the driver saw rows read: " + counts,
+        counts.stream().filter(c -> c > 0).count(),
+        greaterThanOrEqualTo(1L));
+  }
+
+  /**
+   * The row counts of the progress lines of a run of {@value #LONG_ROWS} rows on {@code runner},
+   * each line checked for the planned count, rate, files and elapsed time; they never fall.
+   */
+  private List<Long> progressCounts(String runner) {
+    List<String> args =
+        args(
+            "SELECT * FROM " + LONG_TABLE,
+            "--partitionColumn=id",
+            "--partitions=12",
+            "--format=csv",
+            "--progress=log",
+            "--progressSeconds=1");
+    args.replaceAll(a -> a.startsWith("--runner=") ? "--runner=" + runner : a);
+    if (runner.equals("SparkRunner")) {
+      args.add("--sparkMaster=local[2]");
+    }
+    RouteFixture.Outcome outcome = RouteFixture.launch(args);
     assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.OK));
     List<Long> counts = new ArrayList<>();
     for (String line : outcome.err().split("\n")) {
@@ -105,15 +132,11 @@ class ReportingIT {
         counts.add(Long.parseLong(rows.group(1).replace(",", "")));
       }
     }
-    assertThat("progress lines: " + outcome.err(), counts.size(), greaterThanOrEqualTo(2));
     for (int i = 1; i < counts.size(); i++) {
       assertThat(
           "counts never fall: " + counts, counts.get(i), greaterThanOrEqualTo(counts.get(i - 1)));
     }
-    assertThat(
-        "counts rise during the run: " + counts,
-        counts.stream().filter(c -> c > 0 && c < LONG_ROWS).count(),
-        greaterThanOrEqualTo(1L));
+    return counts;
   }
 
   @Test
@@ -171,6 +194,11 @@ class ReportingIT {
         .forEach(f -> columns.add(f.getName() + " " + f.getType()));
     assertThat(columns.size(), equalTo(CustomerTable.COLUMNS));
     assertThat(columns, hasItem("id int64"));
+
+    JsonNode verdict = new ObjectMapper().readTree(received.get(1)).at("/run/facets/lakeroute");
+    assertThat(verdict.get("validation").asText(), equalTo("reconciled"));
+    assertThat(verdict.at("/rows/query").asLong(), equalTo(RouteFixture.CUSTOMER_ROWS));
+    assertThat(verdict.at("/rows/files").asLong(), equalTo(RouteFixture.CUSTOMER_ROWS));
 
     JsonNode lineage = summaryRun().get("lineage");
     assertThat(lineage.get("delivered").asInt(), equalTo(2));

@@ -35,12 +35,16 @@ import java.util.UUID;
  * a warning on stderr and a line in the run summary ({@link #report()}), and the run goes on.
  */
 public final class Lineage implements AutoCloseable {
-  /** Who produced the events, as OpenLineage asks: this program and its version. */
-  static final URI PRODUCER =
-      URI.create(
-          "https://github.com/lakeroute/lakeroute/tree/"
-              + String.valueOf(Lineage.class.getPackage().getImplementationVersion())
-                  .replace("null", "dev"));
+  /** lakeroute's version, from the jar's manifest ("dev" when run from classes). */
+  static final String VERSION =
+      java.util.Objects.requireNonNullElse(
+          Lineage.class.getPackage().getImplementationVersion(), "dev");
+
+  /**
+   * Who produced the events, as OpenLineage asks: this program and its version, as a URN because
+   * lakeroute has no public home page a URL could point to.
+   */
+  static final URI PRODUCER = URI.create("urn:lakeroute:" + VERSION);
 
   private static final int HTTP_TIMEOUT_MILLIS = 5_000;
 
@@ -133,12 +137,16 @@ public final class Lineage implements AutoCloseable {
   }
 
   public void start() {
-    emit(OpenLineage.RunEvent.EventType.START, runFacets(null), null, null);
+    emit(OpenLineage.RunEvent.EventType.START, runFacets(null, null), null, null);
   }
 
   /** The run succeeded: its outputs with schema and row counts. */
   public void complete(RouteResult result) {
-    emit(OpenLineage.RunEvent.EventType.COMPLETE, runFacets(null), result.manifest(), result);
+    emit(
+        OpenLineage.RunEvent.EventType.COMPLETE,
+        runFacets(null, result),
+        result.manifest(),
+        result);
   }
 
   /** The run failed with {@code failure} (already scrubbed of secrets). */
@@ -150,7 +158,8 @@ public final class Lineage implements AutoCloseable {
                 .newErrorMessageRunFacetBuilder()
                 .message(failure.getMessage())
                 .programmingLanguage("JAVA")
-                .build()),
+                .build(),
+            null),
         null,
         null);
   }
@@ -217,10 +226,24 @@ public final class Lineage implements AutoCloseable {
     }
   }
 
-  private OpenLineage.RunFacets runFacets(OpenLineage.ErrorMessageRunFacet error) {
+  /**
+   * The run's facets; on COMPLETE ({@code result} given) lakeroute's own facet carries the
+   * validation verdict: the rows at every hop, which the run reconciled before it could succeed.
+   */
+  private OpenLineage.RunFacets runFacets(
+      OpenLineage.ErrorMessageRunFacet error, RouteResult result) {
     OpenLineage.RunFacet lakeroute = openLineage.newRunFacet();
     lakeroute.getAdditionalProperties().put("runId", run.runId());
     lakeroute.getAdditionalProperties().put("route", route);
+    if (result != null) {
+      Map<String, Long> rows = new LinkedHashMap<>();
+      rows.put("query", result.queryRows() < 0 ? null : result.queryRows());
+      rows.put("files", result.manifest().rowCount());
+      rows.put("warehouse", result.rowsInWarehouse() < 0 ? null : result.rowsInWarehouse());
+      rows.put("databricks", result.rowsInDatabricks() < 0 ? null : result.rowsInDatabricks());
+      lakeroute.getAdditionalProperties().put("validation", "reconciled");
+      lakeroute.getAdditionalProperties().put("rows", rows);
+    }
     return openLineage
         .newRunFacetsBuilder()
         .nominalTime(
@@ -233,7 +256,7 @@ public final class Lineage implements AutoCloseable {
             openLineage
                 .newProcessingEngineRunFacetBuilder()
                 .name("lakeroute")
-                .version(PRODUCER.getPath().replaceAll(".*/", ""))
+                .version(VERSION)
                 .openlineageAdapterVersion(
                     OpenLineage.class.getPackage().getImplementationVersion())
                 .build())
