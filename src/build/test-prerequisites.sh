@@ -16,6 +16,8 @@ missing() {
 
 [ -x "$postgres_bin/postgres" ] && [ -x "$postgres_bin/initdb" ] \
   || missing "the PostgreSQL 15 server (no $postgres_bin/postgres)" postgresql-15
+[ -x /usr/sbin/mariadbd ] && [ -x /usr/bin/mariadb-install-db ] \
+  || missing "the MariaDB server (no /usr/sbin/mariadbd)" mariadb-server
 node_major="$({ node --version 2>/dev/null || true; } | sed -n 's/^v\([0-9]*\)\..*/\1/p')"
 [ "${node_major:-0}" -ge 18 ] && command -v npm >/dev/null \
   || missing "Node.js 18+ with npm for the GCS and Azure test servers" "nodejs npm"

@@ -4,6 +4,12 @@ CREATE TABLE IF NOT EXISTS `main`.`sales`.`customers` (`id` BIGINT, `small` INT,
 
 DESCRIBE TABLE `main`.`sales`.`customers`;
 
-INSERT OVERWRITE TABLE `main`.`sales`.`customers` SELECT `id`, `small`, `n`, `amount`, `ratio`, `score`, `active`, `name`, `payload`, `born`, `at`, `created`, `seen`, `odd ``name'`, '20260101T000000Z' AS `_lakeroute_run_id` FROM read_files('s3://bucket/exports/customers/20260101T000000Z/', format => 'avro', fileNamePattern => '{part-00000-of-00002.avro,part-00001-of-00002.avro}', schema => '`id` BIGINT, `small` INT, `n` INT, `amount` DECIMAL(38,10), `ratio` DOUBLE, `score` FLOAT, `active` BOOLEAN, `name` STRING, `payload` BINARY, `born` DATE, `at` STRING, `created` TIMESTAMP_NTZ, `seen` TIMESTAMP, `odd ``name\'` STRING', datetimeRebaseMode => 'CORRECTED');
+SET spark.sql.parquet.datetimeRebaseModeInWrite = CORRECTED;
+
+SET spark.sql.parquet.int96RebaseModeInWrite = CORRECTED;
+
+CREATE OR REPLACE TEMPORARY VIEW `lakeroute_run_20260101T000000Z` (`id` BIGINT, `small` INT, `n` INT, `amount` DECIMAL(38,10), `ratio` DOUBLE, `score` FLOAT, `active` BOOLEAN, `name` STRING, `payload` BINARY, `born` DATE, `at` STRING, `created` TIMESTAMP_NTZ, `seen` TIMESTAMP, `odd ``name'` STRING) USING AVRO OPTIONS ('path' 's3://bucket/exports/customers/20260101T000000Z/', 'pathGlobFilter' '{part-00000-of-00002.avro,part-00001-of-00002.avro}', 'datetimeRebaseMode' 'CORRECTED');
+
+INSERT OVERWRITE TABLE `main`.`sales`.`customers` SELECT `id`, `small`, `n`, `amount`, `ratio`, `score`, `active`, `name`, `payload`, `born`, `at`, `created`, `seen`, `odd ``name'`, '20260101T000000Z' AS `_lakeroute_run_id` FROM `lakeroute_run_20260101T000000Z`;
 
 SELECT COUNT(*) FROM `main`.`sales`.`customers`;

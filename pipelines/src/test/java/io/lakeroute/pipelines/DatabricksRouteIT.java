@@ -3,22 +3,37 @@ package io.lakeroute.pipelines;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.in;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeroute.databricks.DatabricksConnection;
+import io.lakeroute.databricks.DatabricksException;
+import io.lakeroute.databricks.DatabricksStep;
+import io.lakeroute.databricks.DatabricksTable;
+import io.lakeroute.databricks.DatabricksTarget;
+import io.lakeroute.databricks.LoadDatabricks;
+import io.lakeroute.delivery.Layout;
+import io.lakeroute.delivery.Manifest;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.sql.SqlClient;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.TrickyRows;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -31,8 +46,11 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.schemas.Schema;
@@ -360,6 +378,277 @@ class DatabricksRouteIT {
     // Resuming twice is as safe as running twice.
     assertThat(RouteFixture.launch(resume).code(), equalTo(ExitCode.OK));
     assertThat(count(table), equalTo(500L));
+  }
+
+  /**
+   * A run's rows replace its earlier rows in one Delta commit: a second connection polling the
+   * table while the same run id is loaded again and again, alternately with 300 and 500 rows, only
+   * ever sees one of the two (count and sum of ids), never a gap or both, and never a change to
+   * another run's rows. The loads are the Databricks step itself, from the two published manifests.
+   */
+  @Test
+  void aConcurrentReaderSeesTheOldRowsOrTheNewNeverAGapOrADouble() throws Exception {
+    String table = "customers_concurrent";
+    for (String[] run :
+        new String[][] {{"a", "r0", "100"}, {"a", "r1", "300"}, {"b", "r1", "500"}}) {
+      RouteResult result =
+          run(
+              args(
+                  "DirectRunner",
+                  table,
+                  "--query=SELECT * FROM customers WHERE id <= " + run[2],
+                  "--format=parquet",
+                  "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table + run[0],
+                  "--runId=" + run[1],
+                  "--databricksMode=delta",
+                  "--databricksDisposition=append"));
+      assertThat(result.rowsInDatabricks(), equalTo(Long.parseLong(run[2])));
+    }
+    List<Manifest> versions = List.of(published(table + "a", "r1"), published(table + "b", "r1"));
+    String r0 = idsUpTo(100);
+    Set<String> allowed =
+        Set.of("r0 " + r0 + ", r1 " + idsUpTo(300), "r0 " + r0 + ", r1 " + idsUpTo(500));
+    DatabricksTarget target =
+        new DatabricksTarget(
+            new DatabricksTable("spark_catalog", SCHEMA, table),
+            DatabricksTarget.Mode.DELTA,
+            DatabricksTarget.Disposition.APPEND,
+            DatabricksTarget.Dialect.SPARK);
+    DatabricksConnection connection =
+        DatabricksConnection.withUrl(databricks.jdbcUrlWithoutCredentials(), LocalDatabricks.TOKEN);
+    AtomicBoolean loading = new AtomicBoolean(true);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (Connection c = databricks.connect();
+                  Statement s = c.createStatement()) {
+                while (loading.get()) {
+                  StringBuilder snapshot = new StringBuilder();
+                  try (ResultSet rs =
+                      s.executeQuery(
+                          "SELECT _lakeroute_run_id, COUNT(*), SUM(id) FROM "
+                              + SCHEMA
+                              + "."
+                              + table
+                              + " GROUP BY _lakeroute_run_id ORDER BY _lakeroute_run_id")) {
+                    while (rs.next()) {
+                      snapshot
+                          .append(snapshot.length() == 0 ? "" : ", ")
+                          .append(rs.getString(1) + " " + rs.getLong(2) + "/" + rs.getLong(3));
+                    }
+                  }
+                  seen.add(snapshot.toString());
+                }
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    try {
+      for (int i = 0; i < 6; i++) {
+        Manifest manifest = versions.get(i % 2);
+        assertThat(
+            LoadDatabricks.load(connection, target, manifest).rowsVisible(),
+            equalTo(manifest.rowCount()));
+      }
+    } finally {
+      loading.set(false);
+    }
+    reader.get(2, TimeUnit.MINUTES);
+    assertThat("snapshots read while loading", seen.size(), greaterThan(5));
+    for (String snapshot : seen) {
+      assertThat("a reader's snapshot", snapshot, in(allowed));
+    }
+    assertThat(seen, hasItem("r0 " + r0 + ", r1 " + idsUpTo(300)));
+    assertThat(seen, hasItem("r0 " + r0 + ", r1 " + idsUpTo(500)));
+  }
+
+  /** Count and sum of the customers' ids up to {@code n}, as the reader above shows them. */
+  private static String idsUpTo(int n) throws Exception {
+    try (Connection c = fixture.postgres.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(id) FROM customers WHERE id <= " + n)) {
+      rs.next();
+      return rs.getLong(1) + "/" + rs.getLong(2);
+    }
+  }
+
+  /** The published manifest of run {@code runId} under s3://…/databricks/{@code prefix}/. */
+  private static Manifest published(String prefix, String runId) throws Exception {
+    byte[] json =
+        fixture.s3.get(
+            RouteFixture.BUCKET, "databricks/" + prefix + "/" + runId + "/" + Layout.MANIFEST);
+    return Manifest.fromJson(new String(json, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Merge on two keys, one of them NULL in some rows: a row of the run replaces the row with equal
+   * keys (NULL equal to NULL), the others are added, a re-run changes nothing, and a run holding a
+   * key twice fails naming the key columns and the key, leaving the table as it was.
+   */
+  @Test
+  void mergeReplacesRowsWithEqualKeysNullSafeAndRefusesAKeyTwice() throws Exception {
+    String table = "merged";
+    fixture.postgres.execute(
+        "DROP TABLE IF EXISTS merge_source",
+        "CREATE TABLE merge_source (batch text, k int, region text, v text, at date)",
+        "INSERT INTO merge_source VALUES"
+            + " ('d1', 1, 'north', 'one', '1000-03-01'),"
+            + " ('d1', 2, NULL, 'two', '2024-02-29'),"
+            + " ('d1', NULL, NULL, 'nulls', NULL),"
+            + " ('d2', 2, NULL, 'two, again', '1582-10-10'),"
+            + " ('d2', NULL, NULL, 'nulls, again', '0001-01-01'),"
+            + " ('d2', 3, 'south', 'three', '1899-12-31'),"
+            + " ('d3', 4, 'east', 'four', NULL),"
+            + " ('d3', 2, NULL, 'two, twice', NULL),"
+            + " ('d3', 2, NULL, 'two, thrice', NULL)");
+    List<String> afterD2 =
+        List.of(
+            "1|north|one|1000-03-01|d1",
+            "2|null|two, again|1582-10-10|d2",
+            "3|south|three|1899-12-31|d2",
+            "null|null|nulls, again|0001-01-01|d2");
+    for (String batch : List.of("d1", "d2", "d2")) {
+      RouteResult result = run(mergeArgs(table, batch));
+      assertThat(result.rowsInDatabricks(), equalTo(3L));
+    }
+    assertThat(mergedRows(table), equalTo(afterD2));
+    RouteFixture.Outcome twice = RouteFixture.launch(mergeArgs(table, "d3"));
+    assertThat(twice.err(), twice.code(), equalTo(ExitCode.DATABRICKS));
+    assertThat(twice.err(), containsString("merge key (k, region) = ('2', NULL) in 2 rows"));
+    assertThat(twice.err(), containsString("--databricksMergeKeys"));
+    assertThat(mergedRows(table), equalTo(afterD2));
+  }
+
+  private static List<String> mergeArgs(String table, String batch) {
+    return args(
+        "DirectRunner",
+        table,
+        "--query=SELECT k, region, v, at FROM merge_source WHERE batch = '" + batch + "'",
+        "--format=csv",
+        "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
+        "--runId=" + batch,
+        "--databricksMode=delta",
+        "--databricksDisposition=merge",
+        "--databricksMergeKeys=k, region");
+  }
+
+  /** Every row of the merged table as text computed in Spark, ordered by key. */
+  private static List<String> mergedRows(String table) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection connection = databricks.connect();
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT concat_ws('|', coalesce(cast(k AS string), 'null'),"
+                    + " coalesce(region, 'null'), v, coalesce(cast(at AS string), 'null'),"
+                    + " _lakeroute_run_id) FROM "
+                    + SCHEMA
+                    + "."
+                    + table
+                    + " ORDER BY k NULLS LAST")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * A run whose Databricks step fails after its Delta load committed (the connection drops as the
+   * rows are counted), then its re-run from the published manifest, then a retry of the whole
+   * command after that success (as the cron wrapper does on exit 75): the table ends with exactly
+   * one copy of the run's rows, every value compared.
+   */
+  @Test
+  void failingAfterTheDeltaLoadThenRerunningKeepsExactlyOneCopy() throws Exception {
+    String table = "tricky_rerun";
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT * FROM " + RouteFixture.TRICKY,
+            "--format=parquet",
+            "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
+            "--runId=r1",
+            "--databricksMode=delta",
+            "--databricksDisposition=append");
+    // Publish the files only, then run the step with a connection that fails after the load.
+    List<String> filesOnly = new ArrayList<>(args);
+    filesOnly.removeIf(a -> a.startsWith("--databricks"));
+    assertThat(RouteFixture.launch(filesOnly).code(), equalTo(ExitCode.OK));
+    Manifest manifest = published(table, "r1");
+    DatabricksTarget target =
+        new DatabricksTarget(
+            new DatabricksTable("spark_catalog", SCHEMA, table),
+            DatabricksTarget.Mode.DELTA,
+            DatabricksTarget.Disposition.APPEND,
+            DatabricksTarget.Dialect.SPARK);
+    DatabricksConnection connection =
+        DatabricksConnection.withUrl(databricks.jdbcUrlWithoutCredentials(), LocalDatabricks.TOKEN);
+    try (SqlClient real = connection.open()) {
+      SqlClient dropsAfterTheLoad =
+          new SqlClient() {
+            @Override
+            public void execute(String sql) throws SQLException {
+              real.execute(sql);
+            }
+
+            @Override
+            public List<List<String>> query(String sql) throws SQLException {
+              if (sql.startsWith("SELECT COUNT(*)")) {
+                throw new SQLException("connection reset (the test's fault, after the load)");
+              }
+              return real.query(sql);
+            }
+
+            @Override
+            public void close() {}
+          };
+      DatabricksException failed =
+          assertThrows(
+              DatabricksException.class,
+              () -> DatabricksStep.run(dropsAfterTheLoad, target, manifest));
+      assertThat(failed.getMessage(), containsString("are intact"));
+    }
+    assertSameRows(table, FileFormat.PARQUET);
+
+    List<String> resume = new ArrayList<>(args);
+    resume.add("--fromStep=databricks");
+    RouteFixture.Outcome resumed = RouteFixture.launch(resume);
+    assertThat(resumed.err(), resumed.code(), equalTo(ExitCode.OK));
+    assertSameRows(table, FileFormat.PARQUET);
+
+    // The wrapper's retry of the whole command after it had in fact succeeded.
+    RouteFixture.Outcome retried = RouteFixture.launch(args);
+    assertThat(retried.err(), retried.code(), equalTo(ExitCode.OK));
+    assertSameRows(table, FileFormat.PARQUET);
+    assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
+  }
+
+  /**
+   * Spark's CSV reader makes every field equal to its NULL text NULL, quoted or not: a text {@code
+   * \N} would arrive as NULL. The combination is refused before the query runs.
+   */
+  @Test
+  void aCsvNullTextIsRefusedForDatabricksBeforeAnyDataMoves() throws Exception {
+    RouteFixture.Outcome outcome =
+        fixture.launchNothingRead(
+            args(
+                "DirectRunner",
+                "null_text",
+                "--format=csv",
+                "--csvNullString=\\N",
+                "--destination=s3://" + RouteFixture.BUCKET + "/databricks/null-text",
+                "--databricksMode=delta"));
+    assertThat(outcome.code(), equalTo(ExitCode.USAGE));
+    assertThat(
+        outcome.err(),
+        containsString(
+            "Databricks reads every CSV field equal to the NULL text (--csvNullString) '\\N' as"
+                + " NULL"));
+    assertThat(outcome.err(), containsString("or deliver parquet, avro or json (--format)"));
+    assertThat(fixture.s3.keys(RouteFixture.BUCKET, "databricks/null-text/").size(), equalTo(0));
   }
 
   private static long count(String table) throws Exception {

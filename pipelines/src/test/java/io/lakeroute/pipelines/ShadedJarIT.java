@@ -41,12 +41,15 @@ class ShadedJarIT {
     return run(command, workDir, Map.of());
   }
 
-  private Run run(List<String> command, Path workDir, Map<String, String> env)
+  private Run run(List<String> command, Path workDir, Map<String, String> env, String... unset)
       throws IOException, InterruptedException {
     Path log = temp.resolve("process.log");
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
+    for (String name : unset) {
+      builder.environment().remove(name);
+    }
     builder.redirectOutput(log.toFile());
     Process process = builder.start();
     assertThat("finished in time", process.waitFor(10, TimeUnit.MINUTES), equalTo(true));
@@ -167,6 +170,33 @@ class ShadedJarIT {
                 azurite.get("lakeroute-azure-submit", "spark-submit/submitted/_manifest.json"),
                 StandardCharsets.UTF_8));
     assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
+  }
+
+  @Test
+  void s3WithoutCredentialsSaysWhereToGiveThemInOneMessage() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>();
+    // Nowhere to find a key: no variables, no profile files, and no instance metadata service,
+    // which would be a non-loopback address.
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_SHARED_CREDENTIALS_FILE", temp.resolve("absent-credentials").toString());
+    env.put("AWS_CONFIG_FILE", temp.resolve("absent-config").toString());
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar()));
+    command.addAll(fixture.sourceArgs("DirectRunner"));
+    command.addAll(
+        List.of(
+            "--awsRegion=us-east-1",
+            "--endpoint=" + fixture.s3.endpoint(),
+            "--s3PathStyle=true",
+            "--query=SELECT 1 AS one",
+            "--destination=s3://" + RouteFixture.BUCKET + "/no-credentials"));
+    Run run = run(command, temp, env, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    assertThat(run.output, run.exit, equalTo(ExitCode.DELIVERY.code()));
+    assertThat(run.output, containsString("no AWS credentials were found"));
+    assertThat(run.output, containsString("AWS_ACCESS_KEY_ID"));
+    // One message, not the SDK's account of every provider it tried.
+    assertThat(run.output, org.hamcrest.Matchers.not(containsString("ProfileCredentialsProvider")));
+    assertThat(
+        fixture.s3.keys(RouteFixture.BUCKET, "no-credentials/"), org.hamcrest.Matchers.empty());
   }
 
   @Test

@@ -2,8 +2,11 @@ package io.lakeroute.databricks;
 
 import io.lakeroute.databricks.DatabricksTarget.Dialect;
 import io.lakeroute.databricks.DatabricksTarget.Disposition;
+import io.lakeroute.databricks.DatabricksTarget.Load;
 import io.lakeroute.databricks.DatabricksTarget.Mode;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.formats.FileFormat;
+import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.sql.ColumnTypes;
 import java.util.ArrayList;
@@ -15,9 +18,14 @@ import java.util.stream.Collectors;
 
 /**
  * Every statement the Databricks step runs, generated from the manifest as pure text: the same
- * target and manifest always give the same SQL, identifiers quoted, literals escaped. Statements
- * Databricks alone has (COPY INTO, read_files) are generated for {@link Dialect#DATABRICKS}; for
- * {@link Dialect#SPARK} the nearest open-source equivalent over exactly the same files.
+ * target and manifest always give the same SQL, identifiers quoted, literals escaped.
+ *
+ * <p>A Delta load is the same statements on Databricks and on open-source Spark 3.5 with Delta 3.3
+ * (only the location's scheme differs): the session's Parquet rebase modes, a temporary view over
+ * exactly the manifest's files read with the options the manifest records, then one statement that
+ * is one Delta commit ({@code INSERT INTO … REPLACE WHERE} the run id, {@code INSERT OVERWRITE}, or
+ * {@code MERGE INTO} on the merge keys). {@code COPY INTO}, for those who ask for it, is
+ * Databricks-only.
  */
 public final class DatabricksSql {
   /** The column that tells apart the runs appended to a Delta table. */
@@ -32,18 +40,64 @@ public final class DatabricksSql {
   public DatabricksSql(DatabricksTarget target, Manifest manifest) {
     this.target = target;
     this.manifest = manifest;
-    if (manifest.format().equals("csv")
-        && manifest.csv() != null
-        && manifest.csv().quoteMode().equals("none")) {
+    if (manifest.format().equals("csv") && manifest.csv() != null) {
+      checkCsv(manifest.csv().quoteMode(), manifest.csv().nullString());
+    }
+    if (isText() && manifest.codec().equals("gzip")) {
+      // Spark picks a text file's decompression by its name alone.
+      for (Manifest.FileEntry file : manifest.files()) {
+        if (!file.name().endsWith(".gz")) {
+          throw new IllegalArgumentException(
+              "The manifest lists gzip file "
+                  + file.name()
+                  + " without .gz: Databricks would"
+                  + " read it as plain text");
+        }
+      }
+    }
+    List<String> names = manifest.columns().stream().map(Manifest.Column::name).toList();
+    if (names.stream().anyMatch(RUN_ID_COLUMN::equalsIgnoreCase)) {
+      throw new IllegalArgumentException(
+          "The query has a column named " + RUN_ID_COLUMN + ", which lakeroute adds itself");
+    }
+    for (String key : target.mergeKeys()) {
+      if (names.stream().noneMatch(key::equalsIgnoreCase)) {
+        throw new IllegalArgumentException(
+            "The merge keys (withDatabricksMergeKeys) name "
+                + key
+                + ", which is not a column of the query: "
+                + names);
+      }
+    }
+  }
+
+  /**
+   * Fails, naming the options, when Databricks cannot read CSV written this way exactly: without
+   * quotes, or with a NULL text Spark would also find in a quoted value.
+   */
+  public static void checkCsv(FormatSpec spec) {
+    if (spec.format() == FileFormat.CSV) {
+      checkCsv(spec.csv().quoteMode().name().toLowerCase(Locale.ROOT), spec.csv().nullString());
+    }
+  }
+
+  private static void checkCsv(String quoteMode, String nullString) {
+    if (quoteMode.equals("none")) {
       throw new IllegalArgumentException(
           "Databricks reads CSV with quotes: deliver with the CSV quote mode (withQuoteMode)"
               + " minimal or all, not none");
     }
-    if (target.mode() == Mode.EXTERNAL && target.disposition() == Disposition.APPEND) {
+    if (!nullString.isEmpty()) {
+      // Spark's CSV reader compares every field with nullValue after removing its quotes, so a
+      // text equal to the NULL text would arrive as NULL; only the empty NULL text is unambiguous
+      // (an unquoted empty field is NULL, a quoted "" an empty text).
       throw new IllegalArgumentException(
-          "An external table shows one run's files: use the Databricks disposition"
-              + " (withDatabricksDisposition) replace with the external mode (withDatabricksMode),"
-              + " or the delta mode (withDatabricksMode) to append runs");
+          "Databricks reads every CSV field equal to the NULL text (withNullString) '"
+              + nullString
+              + "' as NULL, quoted or not, so a text '"
+              + nullString
+              + "' would become NULL: leave the NULL text (withNullString) empty for the"
+              + " Databricks step, or deliver parquet, avro or json (withFormat)");
     }
   }
 
@@ -58,7 +112,7 @@ public final class DatabricksSql {
         new StringBuilder("CREATE TABLE IF NOT EXISTS ")
             .append(target.table().quoted())
             .append(" (")
-            .append(columnList(true));
+            .append(columnList());
     if (target.mode() == Mode.DELTA) {
       sql.append(", ").append(SqlText.identifier(RUN_ID_COLUMN)).append(" STRING");
       return sql.append(") USING DELTA").toString();
@@ -88,7 +142,10 @@ public final class DatabricksSql {
     return columns;
   }
 
-  /** The statements that make exactly this run's rows visible, in order. */
+  /**
+   * The statements that make exactly this run's rows visible, in order. With the merge disposition
+   * one of them is {@link #duplicateKeys()}, a query that must return no row.
+   */
   public List<String> load() {
     List<String> statements = new ArrayList<>();
     String table = target.table().quoted();
@@ -97,36 +154,96 @@ public final class DatabricksSql {
       statements.add("REFRESH TABLE " + table);
       return statements;
     }
-    String runId = SqlText.literal(manifest.runId());
-    boolean append = target.disposition() == Disposition.APPEND;
-    if (target.dialect() == Dialect.DATABRICKS) {
-      if (append) {
-        statements.add(deleteRun(table, runId));
-        statements.add(copyInto(table, runId));
-      } else {
-        statements.add("INSERT OVERWRITE TABLE " + table + " " + selectRun(runId, readFiles()));
-      }
-      return statements;
-    }
-    // Open-source Spark refuses to write dates and timestamps before 1582 (1900 for timestamps with
-    // a zone, which Delta writes as INT96) to Parquet unless told the values are proleptic
-    // Gregorian, as the delivered files are.
+    // Spark 3.5 (and Databricks) refuse to write dates before 1582-10-15 and timestamps before
+    // 1900 (Delta writes timestamps with a zone as INT96) to Parquet unless told the values are
+    // proleptic Gregorian, as the delivered files are: a session setting on both servers.
     statements.add("SET spark.sql.parquet.datetimeRebaseModeInWrite = CORRECTED");
     statements.add("SET spark.sql.parquet.int96RebaseModeInWrite = CORRECTED");
-    statements.add(runView());
-    if (append) {
+    String runId = SqlText.literal(manifest.runId());
+    if (target.load() == Load.COPY_INTO) {
       statements.add(deleteRun(table, runId));
-      statements.add("INSERT INTO " + table + " " + selectRun(runId, viewName()));
-    } else {
-      statements.add("INSERT OVERWRITE TABLE " + table + " " + selectRun(runId, viewName()));
+      statements.add(copyInto(table, runId));
+      return statements;
+    }
+    statements.add(runView());
+    switch (target.disposition()) {
+      case APPEND:
+        statements.add(
+            "INSERT INTO "
+                + table
+                + " REPLACE WHERE "
+                + SqlText.identifier(RUN_ID_COLUMN)
+                + " = "
+                + runId
+                + " "
+                + selectRun(runId, viewName()));
+        break;
+      case REPLACE:
+        statements.add("INSERT OVERWRITE TABLE " + table + " " + selectRun(runId, viewName()));
+        break;
+      case MERGE:
+        statements.add(duplicateKeys());
+        statements.add(merge(table, runId));
+        break;
     }
     return statements;
   }
 
-  /** Rows visible for this run: the whole table, or this run's rows of an appended table. */
+  /**
+   * With the merge disposition, the first merge key that the run holds more than once, as text, and
+   * how often: one row, or none when every key is unique. NULL keys are equal here as in the
+   * merge's {@code <=>}.
+   */
+  public String duplicateKeys() {
+    List<String> keys = keyColumns();
+    return "SELECT "
+        + keys.stream().map(k -> "CAST(" + k + " AS STRING)").collect(Collectors.joining(", "))
+        + ", COUNT(*) FROM "
+        + viewName()
+        + " GROUP BY "
+        + String.join(", ", keys)
+        + " HAVING COUNT(*) > 1 LIMIT 1";
+  }
+
+  /** The merge keys as the query spells them, quoted. */
+  private List<String> keyColumns() {
+    return target.mergeKeys().stream()
+        .map(
+            k ->
+                manifest.columns().stream()
+                    .map(Manifest.Column::name)
+                    .filter(k::equalsIgnoreCase)
+                    .findFirst()
+                    .orElseThrow())
+        .map(SqlText::identifier)
+        .toList();
+  }
+
+  private String merge(String table, String runId) {
+    String target = SqlText.identifier("target");
+    String source = SqlText.identifier("source");
+    return "MERGE INTO "
+        + table
+        + " AS "
+        + target
+        + " USING ("
+        + selectRun(runId, viewName())
+        + ") AS "
+        + source
+        + " ON "
+        + keyColumns().stream()
+            .map(k -> target + "." + k + " <=> " + source + "." + k)
+            .collect(Collectors.joining(" AND "))
+        + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *";
+  }
+
+  /**
+   * Rows visible for this run: the whole table, or the rows this run appended or merged (a merge
+   * sets the run id of every row it writes).
+   */
   public String countRows() {
     String sql = "SELECT COUNT(*) FROM " + target.table().quoted();
-    if (target.mode() == Mode.DELTA && target.disposition() == Disposition.APPEND) {
+    if (target.disposition() != Disposition.REPLACE) {
       sql +=
           " WHERE " + SqlText.identifier(RUN_ID_COLUMN) + " = " + SqlText.literal(manifest.runId());
     }
@@ -192,31 +309,9 @@ public final class DatabricksSql {
         + " COPY_OPTIONS ('force' = 'true', 'mergeSchema' = 'false')";
   }
 
-  /** Databricks' read_files over exactly the manifest's files, with the schema given. */
-  private String readFiles() {
-    Map<String, String> options = new LinkedHashMap<>();
-    options.put("format", manifest.format());
-    options.put(
-        "fileNamePattern",
-        "{"
-            + manifest.files().stream()
-                .map(Manifest.FileEntry::name)
-                .collect(Collectors.joining(","))
-            + "}");
-    options.put("schema", columnList(false));
-    options.putAll(formatOptions());
-    return "read_files("
-        + SqlText.literal(location())
-        + ", "
-        + options.entrySet().stream()
-            .map(e -> e.getKey() + " => " + SqlText.literal(e.getValue()))
-            .collect(Collectors.joining(", "))
-        + ")";
-  }
-
   /**
-   * Open-source Spark: a temporary view over exactly the manifest's files (the run directory,
-   * filtered to their names; Spark's SQL data sources take one path).
+   * A temporary view over exactly the manifest's files (the run directory, filtered to their names;
+   * Spark's SQL data sources take one path), typed by the manifest's schema.
    */
   private String runView() {
     Map<String, String> options = new LinkedHashMap<>();
@@ -226,7 +321,7 @@ public final class DatabricksSql {
     return "CREATE OR REPLACE TEMPORARY VIEW "
         + viewName()
         + " ("
-        + columnList(true)
+        + columnList()
         + ") USING "
         + provider()
         + options(options);
@@ -243,13 +338,9 @@ public final class DatabricksSql {
     return SqlText.identifier("lakeroute_run_" + manifest.runId().replaceAll("[^A-Za-z0-9_]", "_"));
   }
 
-  private String columnList(boolean quoted) {
+  private String columnList() {
     return manifest.columns().stream()
-        .map(
-            c ->
-                (quoted ? SqlText.identifier(c.name()) : "`" + c.name().replace("`", "``") + "`")
-                    + " "
-                    + tableType(c))
+        .map(c -> SqlText.identifier(c.name()) + " " + tableType(c))
         .collect(Collectors.joining(", "));
   }
 

@@ -49,7 +49,12 @@ public final class DatabricksStep {
       executed.add(statement);
       for (String load : sql.load()) {
         statement = load;
-        client.execute(statement);
+        if (target.disposition() == DatabricksTarget.Disposition.MERGE
+            && statement.equals(sql.duplicateKeys())) {
+          checkUniqueKeys(target, manifest, client.query(statement));
+        } else {
+          client.execute(statement);
+        }
         executed.add(statement);
       }
       statement = sql.countRows();
@@ -80,6 +85,37 @@ public final class DatabricksStep {
               + " are intact: fix the cause and run the Databricks step again.",
           null);
     }
+  }
+
+  /**
+   * Fails before the merge when the run holds a merge key twice: both rows would otherwise be added
+   * (or the merge refused), and which one wins would be arbitrary.
+   */
+  static void checkUniqueKeys(
+      DatabricksTarget target, Manifest manifest, List<List<String>> duplicate) {
+    if (duplicate.isEmpty()) {
+      return;
+    }
+    List<String> row = duplicate.get(0);
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < target.mergeKeys().size(); i++) {
+      values.add(row.get(i) == null ? "NULL" : "'" + row.get(i) + "'");
+    }
+    throw new DatabricksException(
+        "The run holds merge key ("
+            + String.join(", ", target.mergeKeys())
+            + ") = ("
+            + String.join(", ", values)
+            + ") in "
+            + row.get(row.size() - 1)
+            + " rows; a merge needs each key once per run (NULL counts as a value). Remove the"
+            + " duplicates in the query, or choose merge keys (withDatabricksMergeKeys) that"
+            + " identify a row. Nothing was merged into "
+            + target.table()
+            + "; the files and manifest at "
+            + manifest.location()
+            + " are intact.",
+        null);
   }
 
   /** Fails, naming every differing column, unless the table has exactly the expected columns. */

@@ -1,7 +1,9 @@
 package io.lakeroute.delivery;
 
+import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import java.time.Duration;
 import org.apache.beam.sdk.io.azure.options.BlobstoreClientBuilderFactory;
 import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
 
@@ -16,6 +18,9 @@ import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
  * credential it is given, so a connection string alone ends up as a bearer token request (and, on
  * an {@code http://} endpoint such as Azurite, as "bearer token requires https"). Pass this class
  * as {@code --blobstoreClientFactoryClass}; every worker builds its client through it.
+ *
+ * <p>The client's default HTTP client waits a minute on a silent connection and retries without a
+ * bound per try; this one waits the run's stall timeout ({@link StallTimeoutOptions}).
  */
 public final class AzureBlobClientBuilderFactory implements BlobstoreClientBuilderFactory {
   @Override
@@ -45,6 +50,14 @@ public final class AzureBlobClientBuilderFactory implements BlobstoreClientBuild
     if (options.getPipelinePolicy() != null) {
       builder.addPolicy(options.getPipelinePolicy());
     }
+    Duration silence =
+        Duration.ofSeconds(options.as(StallTimeoutOptions.class).getStallTimeoutSeconds());
+    builder.clientOptions(
+        new HttpClientOptions()
+            .setConnectTimeout(silence)
+            .setReadTimeout(silence)
+            .setWriteTimeout(silence)
+            .setResponseTimeout(silence));
     if (options.getHttpClient() != null) {
       builder.httpClient(options.getHttpClient());
     }

@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -34,14 +37,23 @@ public final class JdbcSource implements Serializable {
       Pattern.compile(
           "(?i)((?:password|pwd|passwd|secret|token|sslpassword|accesskey)\\s*=)[^;&]*");
 
+  /** How long a connection may stay silent when no bound is given. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
+
   private final JdbcIO.DataSourceConfiguration configuration;
   private final String url;
   private final int fetchSize;
+  private final Duration stallTimeout;
 
-  private JdbcSource(JdbcIO.DataSourceConfiguration configuration, String url, int fetchSize) {
+  private JdbcSource(
+      JdbcIO.DataSourceConfiguration configuration,
+      String url,
+      int fetchSize,
+      Duration stallTimeout) {
     this.configuration = configuration;
     this.url = url;
     this.fetchSize = fetchSize;
+    this.stallTimeout = stallTimeout;
   }
 
   /**
@@ -63,7 +75,12 @@ public final class JdbcSource implements Serializable {
     if (password != null) {
       configuration = configuration.withPassword(password);
     }
-    return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE);
+    List<String> sessionSql = SourceDialect.forUrl(url).sessionSql();
+    if (!sessionSql.isEmpty()) {
+      configuration = configuration.withConnectionInitSqls(sessionSql);
+    }
+    return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE, DEFAULT_STALL_TIMEOUT)
+        .withStallTimeout(DEFAULT_STALL_TIMEOUT);
   }
 
   /** Rows per round trip, between 1 and {@value #MAX_FETCH_SIZE}. */
@@ -79,7 +96,27 @@ public final class JdbcSource implements Serializable {
               fetchSize,
               MAX_FETCH_SIZE));
     }
-    return new JdbcSource(configuration, url, fetchSize);
+    return new JdbcSource(configuration, url, fetchSize, stallTimeout);
+  }
+
+  /**
+   * How long a connection may stay silent, logging in included, before the read fails with a {@link
+   * java.net.SocketTimeoutException} (a lost connection, worth a retry) instead of waiting forever
+   * on a stalled server. A source computes some queries for a while before their first rows: the
+   * bound must exceed that time.
+   */
+  public JdbcSource withStallTimeout(Duration timeout) {
+    if (timeout == null || timeout.toSeconds() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "The stall timeout (JdbcSource.withStallTimeout) must be between 1 second and 24 days,"
+              + " got "
+              + timeout);
+    }
+    // The dialect bounds the login; connect() bounds an open connection for every driver alike.
+    String properties = dialect().connectionProperties(timeout);
+    JdbcIO.DataSourceConfiguration bounded =
+        properties == null ? configuration : configuration.withConnectionProperties(properties);
+    return new JdbcSource(bounded, url, fetchSize, timeout);
   }
 
   private static String driverFor(String url) {
@@ -95,11 +132,24 @@ public final class JdbcSource implements Serializable {
     }
   }
 
-  /** Opens a connection from the worker-wide pool JdbcIO keeps per configuration. */
+  /**
+   * Opens a connection from the worker-wide pool JdbcIO keeps per configuration, bounded by the
+   * stall timeout ({@link Connection#setNetworkTimeout}, which drivers without a network ignore).
+   */
   public Connection connect() throws SQLException {
     DataSource dataSource =
         JdbcIO.DataSourceProviderFromDataSourceConfiguration.of(configuration).apply(null);
-    return dataSource.getConnection();
+    Connection connection = dataSource.getConnection();
+    try {
+      connection.setNetworkTimeout(Runnable::run, (int) stallTimeout.toMillis());
+    } catch (SQLFeatureNotSupportedException embedded) {
+      // An in-process database (H2's embedded mode) has no connection to stall.
+    }
+    return connection;
+  }
+
+  public Duration stallTimeout() {
+    return stallTimeout;
   }
 
   String url() {
@@ -120,9 +170,9 @@ public final class JdbcSource implements Serializable {
     return url == null ? "null" : SECRET_PARAM.matcher(url).replaceAll("$1***");
   }
 
-  /** True when the URL is for PostgreSQL, whose driver streams only with autocommit off. */
-  boolean isPostgres() {
-    return url.startsWith("jdbc:postgresql:");
+  /** What differs in the database the URL names: types, session settings, consistency. */
+  public SourceDialect dialect() {
+    return SourceDialect.forUrl(url);
   }
 
   @Override
@@ -134,11 +184,12 @@ public final class JdbcSource implements Serializable {
   public boolean equals(Object o) {
     return o instanceof JdbcSource
         && ((JdbcSource) o).configuration.equals(configuration)
-        && ((JdbcSource) o).fetchSize == fetchSize;
+        && ((JdbcSource) o).fetchSize == fetchSize
+        && ((JdbcSource) o).stallTimeout.equals(stallTimeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(configuration, fetchSize);
+    return Objects.hash(configuration, fetchSize, stallTimeout);
   }
 }

@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -71,45 +72,46 @@ public final class PartitionReader implements Serializable {
   /** Reads every row of {@code partition} into {@code consumer}; returns how many were read. */
   public long read(QueryPartition partition, RowConsumer consumer) throws IOException {
     Counter rowsRead = Metrics.counter(METRICS_NAMESPACE, ROWS_READ);
-    ColumnReader[] columns = columnReaders();
+    SourceDialect dialect = source.dialect();
+    SourceDialect.ColumnReader[] columns = columnReaders(dialect);
     long rows = 0;
     Progress progress = new Progress(partition);
     try (Connection connection = source.connect()) {
-      // pgjdbc streams only inside a transaction; other drivers ignore the hint harmlessly.
-      connection.setAutoCommit(false);
-      if (snapshotId != null) {
-        SourceSnapshot.adopt(connection, snapshotId);
-      }
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              partition.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-        statement.setFetchSize(source.fetchSize());
-        List<Serializable> parameters = partition.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-          statement.setObject(i + 1, parameters.get(i));
+      dialect.beginRead(connection, snapshotId);
+      try {
+        if (dialect.consistency() == SourceDialect.Consistency.ONE_READER) {
+          checkSnapshotCount(connection, partition, dialect);
         }
-        try (ResultSet resultSet = statement.executeQuery()) {
-          int width = columns.length;
-          while (resultSet.next()) {
-            Object[] values = new Object[width];
-            for (int c = 0; c < width; c++) {
-              try {
-                values[c] = columns[c].read(resultSet, c + 1);
-              } catch (SQLException e) {
-                throw unreadable(schema.getField(c), resultSet, c + 1, e);
+        try (PreparedStatement statement =
+            connection.prepareStatement(
+                partition.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+          statement.setFetchSize(source.fetchSize());
+          bind(statement, partition.parameters());
+          try (ResultSet resultSet = statement.executeQuery()) {
+            int width = columns.length;
+            while (resultSet.next()) {
+              Object[] values = new Object[width];
+              for (int c = 0; c < width; c++) {
+                try {
+                  values[c] = columns[c].read(resultSet, c + 1);
+                } catch (SQLException e) {
+                  throw unreadable(schema.getField(c), resultSet, c + 1, e);
+                }
               }
-            }
-            consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
-            rows++;
-            if ((rows & 0x3FF) == 0) {
-              rowsRead.inc(0x400);
-              progress.report(rows);
+              consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
+              rows++;
+              if ((rows & 0x3FF) == 0) {
+                rowsRead.inc(0x400);
+                progress.report(rows);
+              }
             }
           }
         }
-      } finally {
-        connection.rollback();
+      } catch (SQLException | IOException | RuntimeException e) {
+        rollbackAfter(connection, e);
+        throw e;
       }
+      connection.rollback();
     } catch (SQLException e) {
       throw new SourceReadException(
           "Reading "
@@ -125,6 +127,63 @@ public final class PartitionReader implements Serializable {
     rowsRead.inc(rows & 0x3FF);
     progress.done(rows);
     return rows;
+  }
+
+  private static void bind(PreparedStatement statement, List<Serializable> parameters)
+      throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      statement.setObject(i + 1, parameters.get(i));
+    }
+  }
+
+  /**
+   * The one reader of a source whose snapshots cannot be shared counts its snapshot's rows before
+   * streaming them: the rows the planner counted earlier, in a transaction of its own, unless
+   * writers committed in between. Then the run would fail reconciliation after the whole read, so
+   * it fails now, saying why.
+   */
+  private void checkSnapshotCount(
+      Connection connection, QueryPartition partition, SourceDialect dialect) throws SQLException {
+    long inSnapshot;
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM (" + partition.sql() + ") lakeroute_snapshot")) {
+      bind(statement, partition.parameters());
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        inSnapshot = rs.getLong(1);
+      }
+    }
+    if (inSnapshot != partition.estimatedRows()) {
+      // The same failure, and exit code, as the reconciliation it anticipates.
+      throw new ReconciliationException(
+          ReconciliationException.Hop.FILES,
+          String.format(
+              Locale.ROOT,
+              "The query returned %,d rows when planned and %,d when its consistent read began:"
+                  + " writers committed in between. %s cannot share one snapshot between"
+                  + " connections, so the run reads in one transaction that sees no later"
+                  + " change; nothing was published: re-run it, or select rows no writer"
+                  + " changes any more (e.g. WHERE created_at < the logical date).",
+              partition.estimatedRows(),
+              inSnapshot,
+              dialect.database()));
+    }
+    LOG.info("{}: one consistent reader, {} rows in its snapshot", partition, inSnapshot);
+  }
+
+  /**
+   * Ends the read's transaction after {@code failure} without hiding it: a connection the driver
+   * closed on a timeout refuses the rollback too, and that refusal is not the news.
+   */
+  private static void rollbackAfter(Connection connection, Exception failure) {
+    try {
+      if (!connection.isClosed()) {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /**
@@ -171,21 +230,16 @@ public final class PartitionReader implements Serializable {
     }
   }
 
-  private ColumnReader[] columnReaders() {
-    ColumnReader[] readers = new ColumnReader[schema.getFieldCount()];
+  private SourceDialect.ColumnReader[] columnReaders(SourceDialect dialect) {
+    SourceDialect.ColumnReader[] readers = new SourceDialect.ColumnReader[schema.getFieldCount()];
     for (int i = 0; i < readers.length; i++) {
-      readers[i] = columnReader(schema.getField(i));
+      readers[i] = dialect.reader(schema.getField(i));
     }
     return readers;
   }
 
-  /** Decodes one column of the current row. */
-  @FunctionalInterface
-  private interface ColumnReader {
-    Object read(ResultSet resultSet, int column) throws SQLException;
-  }
-
-  private static ColumnReader columnReader(Schema.Field field) {
+  /** How a value of {@code field}'s type is read through the JDBC standard getters. */
+  static SourceDialect.ColumnReader standardReader(Schema.Field field) {
     switch (SqlTypeMapping.kindOf(field.getType())) {
       case INT16:
         return (rs, c) -> nullable(rs, rs.getShort(c));

@@ -59,6 +59,25 @@ public final class QueryPlan implements Serializable {
     return snapshotId;
   }
 
+  /**
+   * How the partitions see one state of the source, in a sentence for the log and the run summary.
+   */
+  public String consistency() {
+    SourceDialect dialect = source.dialect();
+    switch (dialect.consistency()) {
+      case SHARED_SNAPSHOT:
+        return snapshotId != null
+            ? "every partition reads snapshot " + snapshotId
+            : "no snapshot could be exported: partitions read as of their own start";
+      case ONE_READER:
+        return "one consistent reader: "
+            + dialect.database()
+            + " cannot share a snapshot between connections";
+      default:
+        return "partitions read as of their own start";
+    }
+  }
+
   /** A reader of this plan's partitions, inside its snapshot when it has one. */
   public PartitionReader reader() {
     return new PartitionReader(source, schema).inSnapshot(snapshotId);

@@ -65,10 +65,21 @@ public final class QueryPlanner {
       String snapshotId)
       throws SQLException {
     {
-      Schema schema = schemaOf(connection, sql);
+      SourceDialect dialect = source.dialect();
+      Schema schema = schemaOf(connection, sql, dialect);
       String quote = identifierQuote(connection);
       String wrapped = "SELECT * FROM (" + sql + ") lakeroute_q";
-      if (partitioning.column() == null) {
+      boolean oneReader = dialect.consistency() == SourceDialect.Consistency.ONE_READER;
+      if (oneReader) {
+        LOG.warn(
+            "{} cannot share a snapshot between connections: the query is read by one consistent"
+                + " reader{}",
+            dialect.database(),
+            partitioning.column() == null
+                ? ""
+                : ", not in partitions on " + partitioning.column() + " (Partitioning.onColumn)");
+      }
+      if (partitioning.column() == null || oneReader) {
         long rows = singleLong(connection, "SELECT COUNT(*) FROM (" + sql + ") lakeroute_q");
         if (partitioning.maxRowsPerFile() > 0 && rows > partitioning.maxRowsPerFile()) {
           throw new IllegalArgumentException(
@@ -77,8 +88,13 @@ public final class QueryPlanner {
                   + " rows, more than the maximum rows per file (Partitioning.withMaxRowsPerFile)"
                   + " of "
                   + partitioning.maxRowsPerFile()
-                  + ": files are cut at partition boundaries, so also give a partition column"
-                  + " (Partitioning.onColumn)");
+                  + (oneReader
+                      ? ": "
+                          + dialect.database()
+                          + " is read by one consistent reader into one file, so raise the"
+                          + " maximum or split the query into runs"
+                      : ": files are cut at partition boundaries, so also give a partition"
+                          + " column (Partitioning.onColumn)"));
         }
         return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
       }
@@ -121,18 +137,19 @@ public final class QueryPlanner {
     return sql;
   }
 
-  private static Schema schemaOf(Connection connection, String sql) throws SQLException {
+  private static Schema schemaOf(Connection connection, String sql, SourceDialect dialect)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       ResultSetMetaData metadata = statement.getMetaData();
       if (metadata != null) {
-        return SqlTypeMapping.schemaOf(metadata);
+        return SqlTypeMapping.schemaOf(metadata, dialect);
       }
     }
     // Some drivers describe a statement only once it ran: run it for no rows.
     try (Statement statement = connection.createStatement();
         ResultSet resultSet =
             statement.executeQuery("SELECT * FROM (" + sql + ") lakeroute_q WHERE 1 = 0")) {
-      return SqlTypeMapping.schemaOf(resultSet.getMetaData());
+      return SqlTypeMapping.schemaOf(resultSet.getMetaData(), dialect);
     }
   }
 

@@ -1,10 +1,7 @@
 package io.lakeroute.query;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,11 +10,15 @@ import org.slf4j.LoggerFactory;
  * planner's COUNT and every partition's read then see the same rows, so a table written to while
  * the run reads it still reconciles exactly.
  *
- * <p>On PostgreSQL the snapshot of a REPEATABLE READ transaction is exported ({@code
+ * <p>How depends on the source's {@link SourceDialect.Consistency}. On PostgreSQL ({@code
+ * SHARED_SNAPSHOT}) the snapshot of a REPEATABLE READ transaction is exported ({@code
  * pg_export_snapshot()}) and each partition's transaction adopts it ({@code SET TRANSACTION
  * SNAPSHOT}), on any worker of any runner, for as long as this object stays open: the launcher
- * holds it until the pipeline has finished. Other databases get no snapshot ({@link #id()} is
- * null): each read sees the data as of its own start, and reconciliation catches any change.
+ * holds it until the pipeline has finished. MariaDB ({@code ONE_READER}) cannot hand a snapshot to
+ * another connection: there is no id ({@link #id()} is null), the planner reads the query as one
+ * partition, and that partition's reader counts and streams it in one consistent-snapshot
+ * transaction. Others ({@code PER_PARTITION}) get no snapshot: each read sees the data as of its
+ * own start, and reconciliation catches any change.
  *
  * <pre>{@code
  * try (SourceSnapshot snapshot = SourceSnapshot.export(source)) {
@@ -28,9 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SourceSnapshot implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SourceSnapshot.class);
-
-  /** What PostgreSQL returns, e.g. {@code 00000003-0000001B-1}: checked before it meets SQL. */
-  private static final Pattern ID = Pattern.compile("[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+");
 
   private final JdbcSource source;
   private final Connection connection;
@@ -43,13 +41,15 @@ public final class SourceSnapshot implements AutoCloseable {
   }
 
   /**
-   * Opens the transaction whose snapshot the run shares. Other databases, and a PostgreSQL that
-   * cannot export one (a hot standby), get none: the run goes on without, and says so in the log.
+   * Opens the transaction whose snapshot the run shares. A source that cannot share one, and a
+   * PostgreSQL that cannot export one (a hot standby), get none: the run goes on without, and says
+   * so in the log.
    *
    * @throws SourceException when the source cannot be reached at all
    */
   public static SourceSnapshot export(JdbcSource source) {
-    if (!supported(source)) {
+    SourceDialect dialect = source.dialect();
+    if (dialect.consistency() != SourceDialect.Consistency.SHARED_SNAPSHOT) {
       return new SourceSnapshot(source, null, null);
     }
     Connection connection;
@@ -59,15 +59,9 @@ public final class SourceSnapshot implements AutoCloseable {
       throw new SourceException(SourceException.describe(e, source.redactedUrl()), e);
     }
     try {
-      connection.setAutoCommit(false);
-      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery("SELECT pg_export_snapshot()")) {
-        rs.next();
-        String id = checked(rs.getString(1));
-        LOG.info("Every partition reads source snapshot {}", id);
-        return new SourceSnapshot(source, connection, id);
-      }
+      String id = dialect.exportSnapshot(connection);
+      LOG.info("Every partition reads source snapshot {}", id);
+      return new SourceSnapshot(source, connection, id);
     } catch (SQLException e) {
       closeQuietly(connection);
       LOG.warn(
@@ -87,26 +81,6 @@ public final class SourceSnapshot implements AutoCloseable {
     } catch (SQLException e) {
       // Nothing was written in it.
     }
-  }
-
-  static boolean supported(JdbcSource source) {
-    return source.url().startsWith("jdbc:postgresql:");
-  }
-
-  /** Makes {@code connection}'s next transaction read the snapshot {@code id}. */
-  static void adopt(Connection connection, String id) throws SQLException {
-    connection.setAutoCommit(false);
-    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SET TRANSACTION SNAPSHOT '" + checked(id) + "'");
-    }
-  }
-
-  private static String checked(String id) {
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new IllegalStateException("Unexpected snapshot id from the source: " + id);
-    }
-    return id;
   }
 
   public JdbcSource source() {

@@ -11,7 +11,8 @@ import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 
 /**
  * Maps the columns a query returns to a Beam {@link Schema}, from the driver's {@link
- * ResultSetMetaData} alone: no hand-written schema.
+ * ResultSetMetaData} alone: no hand-written schema. The JDBC standard types are mapped here ({@link
+ * #standardType}); what one database's driver reports differently is its {@link SourceDialect}'s.
  *
  * <p>Every field is nullable, because a query's result can hold NULL in any column whatever the
  * base tables declare. The source type name (as the driver reports it) travels in the field's
@@ -30,10 +31,18 @@ public final class SqlTypeMapping {
    */
   public static final int UNBOUNDED_DECIMAL_SCALE = 18;
 
+  /** What to do with a column of a type no format carries. */
+  static final String CAST_ADVICE =
+      "cast it in the query to a supported type (text, numeric, timestamp…)";
+
   private SqlTypeMapping() {}
 
-  /** The Beam schema of a result set, or {@link UnsupportedColumnTypeException}. */
-  public static Schema schemaOf(ResultSetMetaData metadata) throws SQLException {
+  /**
+   * The Beam schema of a result set read from {@code dialect}'s database, or {@link
+   * UnsupportedColumnTypeException}.
+   */
+  public static Schema schemaOf(ResultSetMetaData metadata, SourceDialect dialect)
+      throws SQLException {
     Schema.Builder schema = Schema.builder();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 1; i <= metadata.getColumnCount(); i++) {
@@ -48,7 +57,7 @@ public final class SqlTypeMapping {
                 + "': give each column a unique name with AS in the query.");
       }
       String typeName = typeName(metadata, i);
-      FieldType type = fieldType(name, typeName, metadata, i);
+      FieldType type = dialect.fieldType(name, typeName, metadata, i);
       schema.addField(Schema.Field.nullable(name, type).withDescription(typeName));
     }
     return schema.build();
@@ -59,19 +68,15 @@ public final class SqlTypeMapping {
     return name == null ? "type " + metadata.getColumnType(column) : name;
   }
 
-  private static FieldType fieldType(
-      String column, String typeName, ResultSetMetaData metadata, int i) throws SQLException {
-    String lower = typeName.toLowerCase(Locale.ROOT);
-    if (lower.equals("uuid")) {
-      // Text whatever the driver's type code: pgjdbc reports OTHER, H2 and HSQLDB BINARY.
-      return FieldType.STRING;
-    }
-    int jdbcType = metadata.getColumnType(i);
-    switch (jdbcType) {
+  /** The Beam type of a column by its JDBC type code alone, as the JDBC standard defines them. */
+  static FieldType standardType(String column, String typeName, ResultSetMetaData metadata, int i)
+      throws SQLException {
+    switch (metadata.getColumnType(i)) {
       case Types.TINYINT:
+        // INT16 holds signed (-128..127) and unsigned (0..255) bytes alike.
         return FieldType.INT16;
       case Types.SMALLINT:
-        // MySQL's SMALLINT UNSIGNED reaches 65535.
+        // Unsigned (MariaDB, MySQL) reaches 65535.
         return metadata.isSigned(i) ? FieldType.INT16 : FieldType.INT32;
       case Types.INTEGER:
         return metadata.isSigned(i) ? FieldType.INT32 : FieldType.INT64;
@@ -81,17 +86,15 @@ public final class SqlTypeMapping {
         return FieldType.FLOAT;
       case Types.FLOAT:
       case Types.DOUBLE:
-        return lower.equals("money") ? unsupported(column, typeName) : FieldType.DOUBLE;
+        return FieldType.DOUBLE;
       case Types.NUMERIC:
       case Types.DECIMAL:
         return decimalOf(column, typeName, metadata.getPrecision(i), metadata.getScale(i));
       case Types.BOOLEAN:
         return FieldType.BOOLEAN;
       case Types.BIT:
-        // PostgreSQL reports boolean as BIT; a real BIT(n) has n > 1.
-        return metadata.getPrecision(i) <= 1 || lower.startsWith("bool")
-            ? FieldType.BOOLEAN
-            : unsupported(column, typeName);
+        // A real BIT(n) with n > 1 is a bit string, not a boolean.
+        return metadata.getPrecision(i) <= 1 ? FieldType.BOOLEAN : unsupported(column, typeName);
       case Types.CHAR:
       case Types.VARCHAR:
       case Types.LONGVARCHAR:
@@ -109,25 +112,12 @@ public final class SqlTypeMapping {
       case Types.DATE:
         return FieldType.logicalType(SqlTypes.DATE);
       case Types.TIME:
-        return lower.contains("tz") || lower.contains("zone")
-            ? unsupported(column, typeName)
-            : FieldType.logicalType(SqlTypes.TIME);
+        return FieldType.logicalType(SqlTypes.TIME);
       case Types.TIMESTAMP:
-        // pgjdbc reports timestamptz as TIMESTAMP; only the type name tells them apart.
-        return lower.contains("tz") || lower.contains("with time zone")
-            ? FieldType.logicalType(SqlTypes.TIMESTAMP)
-            : FieldType.logicalType(SqlTypes.DATETIME);
+        return FieldType.logicalType(SqlTypes.DATETIME);
       case Types.TIMESTAMP_WITH_TIMEZONE:
         return FieldType.logicalType(SqlTypes.TIMESTAMP);
-      case Types.OTHER:
-        if (lower.equals("json") || lower.equals("jsonb")) {
-          return FieldType.STRING;
-        }
-        return unsupported(column, typeName);
       default:
-        if (lower.equals("json")) {
-          return FieldType.STRING;
-        }
         return unsupported(column, typeName);
     }
   }
@@ -145,7 +135,7 @@ public final class SqlTypeMapping {
               + " with a scale between 0 and the precision; cast the column in the query, e.g."
               + " CAST("
               + column
-              + " AS NUMERIC(38,"
+              + " AS DECIMAL(38,"
               + Math.max(0, Math.min(scale, MAX_DECIMAL_PRECISION))
               + "))");
     }
@@ -157,8 +147,7 @@ public final class SqlTypeMapping {
   }
 
   private static FieldType unsupported(String column, String typeName) {
-    throw new UnsupportedColumnTypeException(
-        column, typeName, "cast it in the query to a supported type (text, numeric, timestamp…)");
+    throw new UnsupportedColumnTypeException(column, typeName, CAST_ADVICE);
   }
 
   /** Precision of a decimal field made by this mapping. */

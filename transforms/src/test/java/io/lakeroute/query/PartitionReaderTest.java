@@ -189,7 +189,7 @@ class PartitionReaderTest {
   private static Schema schemaOf(String query) throws SQLException {
     try (Statement statement = h2.createStatement();
         ResultSet result = statement.executeQuery(query)) {
-      return SqlTypeMapping.schemaOf(result.getMetaData());
+      return SqlTypeMapping.schemaOf(result.getMetaData(), SourceDialect.forUrl("jdbc:h2:mem:"));
     }
   }
 

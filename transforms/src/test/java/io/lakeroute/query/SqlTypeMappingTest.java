@@ -47,7 +47,7 @@ class SqlTypeMappingTest {
   private static Schema schemaOf(String query) throws SQLException {
     try (Statement statement = h2.createStatement();
         ResultSet result = statement.executeQuery(query)) {
-      return SqlTypeMapping.schemaOf(result.getMetaData());
+      return SqlTypeMapping.schemaOf(result.getMetaData(), SourceDialect.forUrl("jdbc:h2:mem:"));
     }
   }
 
@@ -146,7 +146,7 @@ class SqlTypeMappingTest {
         allOf(
             containsString("Column 'AMOUNT'"),
             containsString(reported),
-            containsString("CAST(AMOUNT AS NUMERIC(38,")));
+            containsString("CAST(AMOUNT AS DECIMAL(38,")));
   }
 
   @ParameterizedTest
@@ -177,28 +177,34 @@ class SqlTypeMappingTest {
 
   // ---------------------------------------------------------------- drivers not at hand
 
-  private static Schema schemaOf(ColumnMetadata... columns) throws SQLException {
-    return SqlTypeMapping.schemaOf(TrickyRows.metadata(List.of(columns)));
+  private static final SourceDialect POSTGRES = SourceDialect.forUrl("jdbc:postgresql://h/d");
+  private static final SourceDialect MARIADB = SourceDialect.forUrl("jdbc:mariadb://h/d");
+
+  private static Schema schemaOf(SourceDialect dialect, ColumnMetadata... columns)
+      throws SQLException {
+    return SqlTypeMapping.schemaOf(TrickyRows.metadata(List.of(columns)), dialect);
   }
 
-  private static FieldType typeOf(ColumnMetadata column) throws SQLException {
-    return schemaOf(column).getField(0).getType();
+  private static FieldType typeOf(SourceDialect dialect, ColumnMetadata column)
+      throws SQLException {
+    return schemaOf(dialect, column).getField(0).getType();
   }
 
   @Test
   void widensUnsignedMySqlIntegersSoThatEveryValueFits() throws Exception {
-    // MySQL Connector/J reports UNSIGNED types with the JDBC type of the signed ones.
+    // MariaDB Connector/J reports UNSIGNED types with the JDBC type of the signed ones.
     assertThat(
-        typeOf(new ColumnMetadata("u8", Types.TINYINT, "TINYINT UNSIGNED", 3, 0, false)),
+        typeOf(MARIADB, new ColumnMetadata("u8", Types.TINYINT, "TINYINT UNSIGNED", 3, 0, false)),
         equalTo(FieldType.INT16.withNullable(true)));
     assertThat(
-        typeOf(new ColumnMetadata("u16", Types.SMALLINT, "SMALLINT UNSIGNED", 5, 0, false)),
+        typeOf(
+            MARIADB, new ColumnMetadata("u16", Types.SMALLINT, "SMALLINT UNSIGNED", 5, 0, false)),
         equalTo(FieldType.INT32.withNullable(true)));
     assertThat(
-        typeOf(new ColumnMetadata("u32", Types.INTEGER, "INT UNSIGNED", 10, 0, false)),
+        typeOf(MARIADB, new ColumnMetadata("u32", Types.INTEGER, "INT UNSIGNED", 10, 0, false)),
         equalTo(FieldType.INT64.withNullable(true)));
     assertThat(
-        typeOf(new ColumnMetadata("u64", Types.BIGINT, "BIGINT UNSIGNED", 20, 0, false)),
+        typeOf(MARIADB, new ColumnMetadata("u64", Types.BIGINT, "BIGINT UNSIGNED", 20, 0, false)),
         equalTo(decimal(20, 0).withNullable(true)));
   }
 
@@ -206,18 +212,18 @@ class SqlTypeMappingTest {
   void mapsPostgresSpecificReports() throws Exception {
     // Unconstrained numeric: pgjdbc reports precision 0.
     assertThat(
-        typeOf(new ColumnMetadata("n", Types.NUMERIC, "numeric", 0, 0, true)),
+        typeOf(POSTGRES, new ColumnMetadata("n", Types.NUMERIC, "numeric", 0, 0, true)),
         equalTo(
             decimal(SqlTypeMapping.MAX_DECIMAL_PRECISION, SqlTypeMapping.UNBOUNDED_DECIMAL_SCALE)
                 .withNullable(true)));
     assertThat(
-        typeOf(new ColumnMetadata("b", Types.BIT, "bool", 1, 0, false)),
+        typeOf(POSTGRES, new ColumnMetadata("b", Types.BIT, "bool", 1, 0, false)),
         equalTo(FieldType.BOOLEAN.withNullable(true)));
     assertThat(
-        typeOf(new ColumnMetadata("tz", Types.TIMESTAMP, "timestamptz", 35, 6, false)),
+        typeOf(POSTGRES, new ColumnMetadata("tz", Types.TIMESTAMP, "timestamptz", 35, 6, false)),
         equalTo(FieldType.logicalType(SqlTypes.TIMESTAMP).withNullable(true)));
     assertThat(
-        typeOf(new ColumnMetadata("j", Types.OTHER, "json", Integer.MAX_VALUE, 0, false)),
+        typeOf(POSTGRES, new ColumnMetadata("j", Types.OTHER, "json", Integer.MAX_VALUE, 0, false)),
         equalTo(FieldType.STRING.withNullable(true)));
   }
 
@@ -234,7 +240,9 @@ class SqlTypeMappingTest {
     UnsupportedColumnTypeException e =
         assertThrows(
             UnsupportedColumnTypeException.class,
-            () -> schemaOf(new ColumnMetadata("c", jdbcType, typeName, precision, 0, false)));
+            () ->
+                schemaOf(
+                    POSTGRES, new ColumnMetadata("c", jdbcType, typeName, precision, 0, false)));
 
     assertThat(e.column(), equalTo("c"));
     assertThat(e.sqlType(), equalTo(typeName));

@@ -34,8 +34,8 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Rows that break naive writers and readers: quotes, delimiters and line breaks inside text,
  * backslashes, non-BMP unicode, empty text next to NULL, a row of NULLs, 38-digit decimals, integer
- * extremes, NaN and infinities, dates and timestamps before 1970 and before 1583, and microsecond
- * fractions.
+ * extremes, NaN and infinities, dates and timestamps (with and without zone) before 1970, before
+ * 1900, before the 1582 calendar switch and in year 1, and microsecond fractions.
  *
  * <p>The same rows exist as a PostgreSQL 15 table ({@link #postgresDdl}, {@link #postgresInserts}),
  * and {@link #schema()} is what {@code SqlTypeMapping.schemaOf} derives for {@code SELECT *} from
@@ -85,7 +85,7 @@ public final class TrickyRows {
           new Column("c_jsonb", "jsonb", "jsonb", FieldType.STRING));
 
   /** Number of rows in {@link #rows()}. */
-  public static final int ROW_COUNT = 7;
+  public static final int ROW_COUNT = 9;
 
   /** The schema of the rows: all fields nullable, described by their pgjdbc type name. */
   public static Schema schema() {
@@ -243,6 +243,54 @@ public final class TrickyRows {
             Instant.parse("2038-01-19T03:14:08Z"),
             "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
             "{\"a\": {\"b\": null}}"));
+    // Dates and timestamps of both kinds before 1900, before the 1582 calendar switch and in year
+    // 1:
+    // Spark refuses to write them to Parquet unless told the values are proleptic Gregorian, and a
+    // client that converts through java.sql types shifts them by the Julian calendar.
+    rows.add(
+        row(
+            schema,
+            7,
+            new BigDecimal("123.4500000000"),
+            new BigDecimal("12.34"),
+            (short) 7,
+            7,
+            7L,
+            7.5f,
+            7.25,
+            true,
+            "the last second of 1899",
+            "old dates",
+            "old",
+            new byte[] {7},
+            LocalDate.of(1899, 12, 31),
+            LocalTime.of(23, 59, 59, 999_999_000),
+            LocalDateTime.of(1899, 12, 31, 23, 59, 59, 999_999_000),
+            Instant.parse("1899-12-31T23:59:59.999999Z"),
+            "00000000-0000-0000-0000-000000000007",
+            "{\"year\": 1899}"));
+    rows.add(
+        row(
+            schema,
+            8,
+            new BigDecimal("-0.5000000000"),
+            new BigDecimal("-1.00"),
+            (short) 8,
+            8,
+            8L,
+            -0.5f,
+            -0.25,
+            false,
+            "Julian times",
+            "year 1000 and year 1",
+            "jul",
+            new byte[] {8, 0},
+            LocalDate.of(1000, 3, 1),
+            LocalTime.of(12, 0),
+            LocalDateTime.of(1000, 3, 1, 12, 0, 0, 1_000),
+            Instant.parse("0001-01-01T00:00:00Z"),
+            "00000000-0000-0000-0000-000000000008",
+            "{\"year\": 1}"));
     rows.add(row(schema, new Object[COLUMNS.size()]));
     return rows;
   }

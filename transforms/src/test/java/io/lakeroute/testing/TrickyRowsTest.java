@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.lakeroute.query.SourceDialect;
 import io.lakeroute.query.SqlTypeMapping;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.Test;
 class TrickyRowsTest {
   @Test
   void schemaIsWhatSqlTypeMappingDerivesFromPgjdbc() throws Exception {
-    assertThat(SqlTypeMapping.schemaOf(TrickyRows.pgjdbcMetadata()), equalTo(TrickyRows.schema()));
+    assertThat(
+        SqlTypeMapping.schemaOf(
+            TrickyRows.pgjdbcMetadata(), SourceDialect.forUrl("jdbc:postgresql://h/d")),
+        equalTo(TrickyRows.schema()));
   }
 
   @Test

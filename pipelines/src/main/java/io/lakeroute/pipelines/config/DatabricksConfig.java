@@ -26,7 +26,9 @@ public final class DatabricksConfig {
             options.getDatabricksTable()),
         DatabricksTarget.mode(options.getDatabricksMode()),
         DatabricksTarget.disposition(options.getDatabricksDisposition()),
-        DatabricksTarget.dialect(options.getDatabricksDialect()));
+        DatabricksTarget.dialect(options.getDatabricksDialect()),
+        DatabricksTarget.mergeKeys(options.getDatabricksMergeKeys()),
+        DatabricksTarget.load(options.getDatabricksLoad()));
   }
 
   /** The variable a service principal's client id is read from without --databricksClientId. */

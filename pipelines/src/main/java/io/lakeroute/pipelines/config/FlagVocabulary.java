@@ -83,6 +83,8 @@ public final class FlagVocabulary {
     flags.put("DatabricksTarget.withDatabricksMode", "--databricksMode");
     flags.put("DatabricksTarget.withDatabricksDisposition", "--databricksDisposition");
     flags.put("DatabricksTarget.withDatabricksDialect", "--databricksDialect");
+    flags.put("DatabricksTarget.withDatabricksMergeKeys", "--databricksMergeKeys");
+    flags.put("DatabricksTarget.withDatabricksLoad", "--databricksLoad");
     flags.put("DatabricksConnection.withHost", "--databricksHost");
     flags.put("DatabricksConnection.withHttpPath", "--databricksHttpPath");
     flags.put("DatabricksConnection.withUrl", "--databricksJdbcUrl");

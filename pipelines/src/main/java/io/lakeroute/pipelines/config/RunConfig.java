@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines.config;
 
 import io.lakeroute.delivery.Layout;
+import io.lakeroute.delivery.StallTimeoutOptions;
 import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -39,6 +41,23 @@ public record RunConfig(
     Duration stagingRetention,
     String missingPassword) {
 
+  /** {@code --stallTimeoutSeconds}, checked: it bounds every connection the run opens. */
+  public static Duration stallTimeout(StallTimeoutOptions options) {
+    int seconds = options.getStallTimeoutSeconds();
+    if (seconds < StallTimeoutOptions.MIN_STALL_TIMEOUT_SECONDS
+        || seconds > StallTimeoutOptions.MAX_STALL_TIMEOUT_SECONDS) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "--stallTimeoutSeconds=%d is out of range: give %d to %,d seconds, longer than the"
+                  + " source takes to compute the query's first rows",
+              seconds,
+              StallTimeoutOptions.MIN_STALL_TIMEOUT_SECONDS,
+              StallTimeoutOptions.MAX_STALL_TIMEOUT_SECONDS));
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
   /** Reads and checks the options; {@code env} looks up environment variables. */
   public static RunConfig from(RouteOptions options, Function<String, String> env) {
     return from(options, env, Clock.systemUTC());
@@ -57,7 +76,8 @@ public record RunConfig(
     JdbcSource source =
         JdbcSource.of(
                 options.getJdbcUrl(), options.getJdbcDriver(), options.getJdbcUser(), password)
-            .withFetchSize(options.getFetchSize());
+            .withFetchSize(options.getFetchSize())
+            .withStallTimeout(stallTimeout(options));
     Partitioning partitioning =
         (options.getPartitionColumn() == null
                 ? Partitioning.none()

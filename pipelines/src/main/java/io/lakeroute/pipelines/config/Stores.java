@@ -4,6 +4,7 @@ import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.auth.oauth2.UserCredentials;
+import io.lakeroute.delivery.AzureBlobClientBuilderFactory;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.PathStyleS3ClientBuilderFactory;
 import io.lakeroute.pipelines.options.RouteOptions;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.beam.sdk.extensions.gcp.auth.GcpCredentialFactory;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.aws2.common.HttpClientConfiguration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -63,6 +65,7 @@ public final class Stores {
       CredentialLookup applicationDefault,
       Function<String, String> env) {
     String scheme = Destinations.schemeOf(destination);
+    boundSilence(options, (int) RunConfig.stallTimeout(options).toMillis());
     if (options.getS3PathStyle()) {
       options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     }
@@ -77,6 +80,28 @@ public final class Stores {
     }
     FileSystems.setDefaultPipelineOptions(options);
     return credentials;
+  }
+
+  /**
+   * Bounds how long the object stores' clients wait on a silent connection, unless the user
+   * configured the client's timeouts through Beam's own options. The clients retry a timed-out call
+   * a few times (S3: three retries), so a stalled store ends the run within a small multiple of the
+   * bound. The Azure client reads the bound itself ({@link AzureBlobClientBuilderFactory}).
+   */
+  private static void boundSilence(RouteOptions options, int millis) {
+    if (options.getHttpClientConfiguration() == null) {
+      options.setHttpClientConfiguration(
+          HttpClientConfiguration.builder()
+              .connectionTimeout(millis)
+              .socketTimeout(millis)
+              .build());
+    }
+    if (options.getGcsHttpRequestReadTimeout() == null) {
+      options.setGcsHttpRequestReadTimeout(millis);
+    }
+    if (options.getGcsHttpRequestWriteTimeout() == null) {
+      options.setGcsHttpRequestWriteTimeout(millis);
+    }
   }
 
   /**

@@ -1,11 +1,13 @@
 package io.lakeroute.pipelines.launch;
 
+import io.lakeroute.delivery.StallTimeoutOptions;
 import io.lakeroute.pipelines.options.AzureStoreOptions;
 import io.lakeroute.pipelines.options.BigQueryRouteOptions;
 import io.lakeroute.pipelines.options.DatabricksOptions;
 import io.lakeroute.pipelines.options.DeliveryOptions;
 import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
+import io.lakeroute.pipelines.options.JobOptions;
 import io.lakeroute.pipelines.options.RedshiftOptions;
 import io.lakeroute.pipelines.options.ReportingOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
@@ -66,6 +68,8 @@ public final class Help {
         new Section("Format", FormatOptions.class, false, List.of()),
         new Section("Delivery", DeliveryOptions.class, false, List.of()),
         new Section("Run identity and scheduling", RunOptions.class, false, List.of()),
+        new Section("Timeouts", StallTimeoutOptions.class, false, List.of()),
+        new Section("Job file (many tables)", JobOptions.class, false, List.of()),
         new Section("Amazon S3", S3StoreOptions.class, true, List.of()),
         new Section(
             "Google Cloud Storage",

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -99,35 +100,10 @@ public final class Launcher {
               }
             }
           };
-      for (String[] runArgs : runs(args, options)) {
-        RouteOptions run = parse(runArgs);
-        if (run.getDryRun()) {
-          out.print(DryRun.describe(run, env));
-          continue;
-        }
-        RunRecord record = new RunRecord();
-        records.add(record);
-        Progress progress =
-            Progress.of(
-                Progress.Mode.of(run.getProgress(), run.getQuiet(), System.console() != null),
-                run.getProgressSeconds(),
-                err);
-        RouteRunner runner = RouteRunner.prepare(run, env, record, progress);
-        RouteResult result;
-        try (Lineage lineage =
-            Lineage.of(run, runner.config(), runner.route().id(), runner.plan(), err)) {
-          lineage.start();
-          try {
-            result = runner.run();
-            lineage.complete(result);
-          } catch (RuntimeException | OutOfMemoryError e) {
-            lineage.fail(unexpected(e, runArgs));
-            throw e;
-          } finally {
-            record.lineage(lineage.report());
-          }
-        }
-        out.print(RunSummary.format(run, result));
+      if (options.getJob() == null) {
+        runTable(null, args, out, err, env, records);
+      } else {
+        exit = runJob(Jobs.read(options, args), out, err, env, records);
       }
     } catch (RuntimeException | OutOfMemoryError e) {
       RunFailure failure = unexpected(e, args);
@@ -148,6 +124,107 @@ public final class Launcher {
     }
     return exit;
   }
+
+  /** Runs one table's runs (a date range, the demo's formats), recording each. */
+  private static void runTable(
+      String table,
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      Function<String, String> env,
+      List<RunRecord> records) {
+    for (String[] dated : runs(args, parse(args))) {
+      String[] runArgs = withLogicalDate(dated);
+      RouteOptions run = parse(runArgs);
+      if (run.getDryRun()) {
+        out.print((table == null ? "" : "Table " + table + ":\n") + DryRun.describe(run, env));
+        continue;
+      }
+      RunRecord record = new RunRecord();
+      record.table(table);
+      records.add(record);
+      Progress progress =
+          Progress.of(
+              Progress.Mode.of(run.getProgress(), run.getQuiet(), System.console() != null),
+              run.getProgressSeconds(),
+              err);
+      RouteRunner runner = RouteRunner.prepare(run, env, record, progress);
+      RouteResult result;
+      try (Lineage lineage =
+          Lineage.of(run, runner.config(), runner.route().id(), runner.plan(), err)) {
+        lineage.start();
+        try {
+          result = runner.run();
+          lineage.complete(result);
+        } catch (RuntimeException | OutOfMemoryError e) {
+          lineage.fail(unexpected(e, runArgs));
+          throw e;
+        } finally {
+          record.lineage(lineage.report());
+        }
+      }
+      out.print(RunSummary.format(run, result));
+    }
+  }
+
+  /**
+   * Runs every table of a job, one after the other: a table that fails is reported and the next one
+   * runs. The job's exit code is the worst table's ({@link Jobs#worse}).
+   */
+  private static ExitCode runJob(
+      List<Jobs.Planned> tables,
+      PrintStream out,
+      PrintStream err,
+      Function<String, String> env,
+      List<RunRecord> records) {
+    ExitCode exit = ExitCode.OK;
+    List<String> failed = new ArrayList<>();
+    for (Jobs.Planned table : tables) {
+      try {
+        runTable(table.name(), table.args(), out, err, env, records);
+      } catch (RuntimeException e) {
+        RunFailure failure = unexpected(e, table.args());
+        err.println(
+            "lakeroute: table " + table.name() + " FAILED (" + failure.exitCode().meaning() + ")");
+        err.println("  " + failure.getMessage().replace("\n", "\n  "));
+        RunRecord last = records.isEmpty() ? null : records.get(records.size() - 1);
+        if (last == null || !table.name().equals(last.table())) {
+          last = new RunRecord();
+          last.table(table.name());
+          records.add(last);
+        }
+        last.failedUnlessRecorded(failure);
+        exit = Jobs.worse(exit, failure.exitCode());
+        failed.add(table.name() + " (exit " + failure.exitCode().code() + ")");
+      }
+    }
+    out.println(
+        "Job: "
+            + tables.size()
+            + (tables.size() == 1 ? " table, " : " tables, ")
+            + (failed.isEmpty()
+                ? "all succeeded"
+                : failed.size() + " failed: " + String.join(", ", failed)));
+    return exit;
+  }
+
+  /** {@code {logical_date}} in any value stands for the run's logical date. */
+  private static String[] withLogicalDate(String[] args) {
+    if (Arrays.stream(args).noneMatch(a -> a.contains(LOGICAL_DATE))) {
+      return args;
+    }
+    LocalDate date;
+    try {
+      date = LogicalDates.parse(parse(args).getLogicalDate(), Clock.systemUTC()).get(0);
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
+    }
+    return Arrays.stream(args)
+        .map(a -> a.replace(LOGICAL_DATE, date.toString()))
+        .toArray(String[]::new);
+  }
+
+  private static final String LOGICAL_DATE = "{logical_date}";
 
   /** Beam's parser with every lakeroute and S3 option registered; errors are usage failures. */
   public static RouteOptions parse(String... args) {

@@ -68,31 +68,43 @@ final class SecretFlags {
       int equals = arg.indexOf('=');
       String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
       String value = equals < 0 ? "" : arg.substring(equals + 1);
-      String instead = INSTEAD.get(name.toLowerCase(Locale.ROOT));
-      if (instead != null) {
-        throw RunFailure.usage(
-            "--"
-                + name
-                + " is not an option: secrets are never taken from the command line, where the"
-                + " process list shows them. Use "
-                + instead
-                + ".");
-      }
-      if (name.equals("awsCredentialsProvider")
-          && value.toLowerCase(Locale.ROOT).matches("(?s).*(secretaccesskey|sessiontoken).*")) {
-        throw RunFailure.usage(
-            "--awsCredentialsProvider holds an AWS secret key, which the process list would show:"
-                + " give the key through "
-                + AWS
-                + " (the value is not repeated here).");
-      }
-      if (name.equals("jdbcUrl") && URL_PASSWORD.matcher(value).find()) {
-        throw RunFailure.usage(
-            "--jdbcUrl holds a password, which the process list would show: remove it from the URL"
-                + " and give it with --jdbcPasswordFile or the variable --jdbcPasswordEnv names"
-                + " (default LAKEROUTE_JDBC_PASSWORD).");
+      String objection = objection(name, value, "the command line, where the process list shows");
+      if (objection != null) {
+        throw RunFailure.usage(objection);
       }
     }
+  }
+
+  /**
+   * Why option {@code name} with {@code value} cannot be taken from {@code where} (a phrase ending
+   * before "them"), or null when it can. Never repeats the value.
+   */
+  static String objection(String name, String value, String where) {
+    String instead = INSTEAD.get(name.toLowerCase(Locale.ROOT));
+    if (instead != null) {
+      return "--"
+          + name
+          + " is not an option: secrets are never taken from "
+          + where
+          + " them. Use "
+          + instead
+          + ".";
+    }
+    if (name.equals("awsCredentialsProvider")
+        && value.toLowerCase(Locale.ROOT).matches("(?s).*(secretaccesskey|sessiontoken).*")) {
+      return "--awsCredentialsProvider holds an AWS secret key, which is never taken from "
+          + where
+          + " it: give the key through "
+          + AWS
+          + " (the value is not repeated here).";
+    }
+    if (name.equals("jdbcUrl") && URL_PASSWORD.matcher(value).find()) {
+      return "--jdbcUrl holds a password, which is never taken from "
+          + where
+          + " it: remove it from the URL and give it with --jdbcPasswordFile or the variable"
+          + " --jdbcPasswordEnv names (default LAKEROUTE_JDBC_PASSWORD).";
+    }
+    return null;
   }
 
   /** A secret-like parameter of a URL or connection string ({@code password=…;}). */
@@ -121,7 +133,9 @@ final class SecretFlags {
         String value = arg.substring(equals + 1);
         // A …File, …Env or …Class flag names where a secret is, or its reader: not the secret.
         boolean pointer = name.endsWith("File") || name.endsWith("Env") || name.endsWith("Class");
-        if (!pointer && SENSITIVE.matcher(name).matches() && value.length() >= 4) {
+        // …MergeKeys names columns (a message about a duplicate key must show them).
+        boolean columns = name.endsWith("MergeKeys");
+        if (!pointer && !columns && SENSITIVE.matcher(name).matches() && value.length() >= 4) {
           scrubbed = scrubbed.replace(value, "***");
         }
       }

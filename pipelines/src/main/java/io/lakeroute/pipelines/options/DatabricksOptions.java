@@ -83,16 +83,35 @@ public interface DatabricksOptions extends PipelineOptions {
   void setDatabricksMode(String value);
 
   @Description(
-      "replace: the table holds exactly this run (one atomic commit); append (delta only): adds"
-          + " this run's rows, and a re-run of the same run id replaces them.")
+      "replace: the table holds exactly this run; append (delta only): adds this run's rows, and a"
+          + " re-run of the same run id replaces them; merge (delta only): rows whose"
+          + " --databricksMergeKeys equal a row of this run (NULL equals NULL) are replaced, the"
+          + " others added. Each is one Delta commit.")
   @Default.String("replace")
   String getDatabricksDisposition();
 
   void setDatabricksDisposition(String value);
 
   @Description(
-      "databricks: a real workspace (COPY INTO, read_files, s3://); spark: the open-source Spark"
-          + " + Delta stand-in, which runs the nearest equivalent statements (s3a://, file:).")
+      "Comma-separated columns that identify a row, for --databricksDisposition=merge; a run"
+          + " holding a key twice fails before anything is merged.")
+  String getDatabricksMergeKeys();
+
+  void setDatabricksMergeKeys(String value);
+
+  @Description(
+      "How a Delta table is written. insert: INSERT … REPLACE WHERE / INSERT OVERWRITE / MERGE INTO"
+          + " from a temporary view over exactly the run's files, one commit, the same statements"
+          + " on Databricks and open-source Spark; copy-into (Databricks only, append only): DELETE"
+          + " the run's rows, then COPY INTO, two commits.")
+  @Default.String("insert")
+  String getDatabricksLoad();
+
+  void setDatabricksLoad(String value);
+
+  @Description(
+      "databricks: a real workspace (s3://, abfss://); spark: the open-source Spark + Delta"
+          + " stand-in (s3a://, file:, wasb:// for Azurite).")
   @Default.String("databricks")
   String getDatabricksDialect();
 

@@ -17,7 +17,8 @@ public interface RouteOptions
         RedshiftOptions,
         SynapseOptions,
         BigQueryRouteOptions,
-        ReportingOptions {
+        ReportingOptions,
+        JobOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"
           + " → Google Cloud Storage), redshift (S3 → Redshift COPY), synapse (Azure Blob →"

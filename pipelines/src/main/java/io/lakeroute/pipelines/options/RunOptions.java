@@ -1,11 +1,11 @@
 package io.lakeroute.pipelines.options;
 
+import io.lakeroute.delivery.StallTimeoutOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Which slice of data a run owns, where it starts, and what it reports: the scheduler's view. */
-public interface RunOptions extends PipelineOptions {
+public interface RunOptions extends StallTimeoutOptions {
   @Description(
       "The date the run's data belongs to, yyyy-MM-dd (default: today, UTC). A range"
           + " yyyy-MM-dd..yyyy-MM-dd backfills: one run per date, in order, stopping at the first"

@@ -7,8 +7,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** Where the rows come from: a JDBC source and a query. */
 public interface SourceOptions extends PipelineOptions {
   @Description(
-      "JDBC URL of the source, e.g. jdbc:postgresql://host:5432/db. Without it, the demo runs on"
-          + " an embedded H2 database seeded with a 100 000-row customer table.")
+      "JDBC URL of the source, e.g. jdbc:postgresql://host:5432/db or"
+          + " jdbc:mariadb://host:3306/db (MariaDB and MySQL; read by one consistent reader, see"
+          + " docs/sources.md). Without it, the demo runs on an embedded H2 database seeded with a"
+          + " 100 000-row customer table.")
   String getJdbcUrl();
 
   void setJdbcUrl(String value);

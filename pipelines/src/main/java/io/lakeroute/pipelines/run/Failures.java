@@ -16,6 +16,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The run failure a step's exception stands for. Each step of the library raises its own type (the
@@ -113,12 +114,29 @@ public final class Failures {
 
   private static RunFailure failure(ExitCode code, String message, Throwable cause, String step) {
     String text =
-        code == ExitCode.TRANSIENT
+        code != ExitCode.TRANSIENT
             ? message
-                + "\nThe connection was lost mid-run; nothing partial was published and the"
-                + " previous data is intact. Retry the run."
-            : message;
+            : message
+                + (stalled(cause)
+                    ? "\nThe service sent nothing for the stall timeout (--stallTimeoutSeconds);"
+                        + " nothing partial was published and the previous data is intact. Retry"
+                        + " the run, or raise --stallTimeoutSeconds if the source computes the"
+                        + " query's first rows for longer."
+                    : "\nThe connection was lost mid-run; nothing partial was published and the"
+                        + " previous data is intact. Retry the run.");
     return new RunFailure(code, text, cause, step);
+  }
+
+  /** A service that kept a connection open but answered nothing within the bound. */
+  private static boolean stalled(Throwable failure) {
+    List<Throwable> seen = new ArrayList<>();
+    for (Throwable t = failure; t != null && !seen.contains(t); t = t.getCause()) {
+      if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+        return true;
+      }
+      seen.add(t);
+    }
+    return false;
   }
 
   /** A network failure reaching a service, as opposed to the service refusing the request. */
@@ -126,6 +144,7 @@ public final class Failures {
     for (Throwable t : chain) {
       if (t instanceof ConnectException
           || t instanceof SocketTimeoutException
+          || t instanceof TimeoutException
           || t instanceof SQLTransientConnectionException
           || t instanceof SQLRecoverableException) {
         return true;

@@ -20,6 +20,7 @@ public final class RouteResult {
   private final long rowsInWarehouse;
   private final long rowsInDatabricks;
   private final double seconds;
+  private final String consistency;
 
   RouteResult(
       Manifest manifest,
@@ -27,7 +28,9 @@ public final class RouteResult {
       long rowsRead,
       long rowsInWarehouse,
       long rowsInDatabricks,
-      double seconds) {
+      double seconds,
+      String consistency) {
+    this.consistency = consistency;
     this.manifest = manifest;
     this.queryRows = queryRows;
     this.rowsRead = rowsRead;
@@ -38,6 +41,14 @@ public final class RouteResult {
 
   public Manifest manifest() {
     return manifest;
+  }
+
+  /**
+   * How the partitions saw one state of the source (QueryPlan.consistency()); null for a run
+   * resumed from a manifest.
+   */
+  public String consistency() {
+    return consistency;
   }
 
   /** Rows the query returned, as counted by the planner; -1 for a run resumed from a manifest. */

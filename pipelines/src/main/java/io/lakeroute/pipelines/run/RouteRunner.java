@@ -161,6 +161,7 @@ public final class RouteRunner {
     try {
       plan.beforeDelivery(query);
       record.counts(query.rowCount(), null, null);
+      record.consistency(query.consistency());
       progress.planned(query.rowCount());
       progress.step("deliver");
       // The Direct runner's run() would block until the end: progress polls the running result.
@@ -216,7 +217,8 @@ public final class RouteRunner {
           RouteResult.counter(result, PartitionReader.ROWS_READ),
           counts.inWarehouse(),
           counts.inDatabricks(),
-          since(start));
+          since(start),
+          query.consistency());
     } finally {
       closeQuietly(planned.snapshot());
     }
@@ -266,7 +268,7 @@ public final class RouteRunner {
         counts.inWarehouse() < 0 ? null : counts.inWarehouse(),
         counts.inDatabricks() < 0 ? null : counts.inDatabricks());
     return new RouteResult(
-        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start));
+        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start), null);
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */

@@ -25,6 +25,7 @@ public final class RunRecord {
   private final Map<String, String> status = new LinkedHashMap<>();
   private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final Instant startedAt = Instant.now();
+  private String table;
   private String route;
   private String runner;
   private String runId;
@@ -36,6 +37,7 @@ public final class RunRecord {
   private Long databricksRows;
   private Long warehouseRows;
   private Manifest manifest;
+  private String consistency;
   private RunFailure failure;
   private String failedStep;
   private Map<String, Object> lineage;
@@ -51,6 +53,15 @@ public final class RunRecord {
     this.runId = runId;
     this.logicalDate = logicalDate;
     this.fromStep = fromStep;
+  }
+
+  /** The job file's name of the table this run delivers; null outside a job. */
+  public void table(String table) {
+    this.table = table;
+  }
+
+  public String table() {
+    return table;
   }
 
   public void location(String location) {
@@ -94,6 +105,11 @@ public final class RunRecord {
     this.lineage = lineage;
   }
 
+  /** How the run's partitions saw one state of the source (QueryPlan.consistency()). */
+  public void consistency(String consistency) {
+    this.consistency = consistency;
+  }
+
   public void manifest(Manifest manifest) {
     this.manifest = manifest;
   }
@@ -108,6 +124,9 @@ public final class RunRecord {
 
   ObjectNode toJson() {
     ObjectNode run = JSON.createObjectNode();
+    if (table != null) {
+      run.put("table", table);
+    }
     run.put("route", route);
     run.put("runner", runner);
     run.put("runId", runId);
@@ -119,6 +138,9 @@ public final class RunRecord {
     run.put("finishedAt", end.toString());
     run.put("seconds", (end.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0);
     run.put("location", manifest != null ? manifest.location() : location);
+    if (consistency != null) {
+      run.put("sourceConsistency", consistency);
+    }
     ArrayNode steps = run.putArray("steps");
     for (String step : STEPS) {
       ObjectNode node = steps.addObject().put("name", step).put("status", status.get(step));

@@ -34,6 +34,9 @@ public final class RunSummary {
                 : "",
             manifest.rowCount(),
             rowsRead >= 0 ? String.format(Locale.ROOT, " (%,d streamed)", rowsRead) : ""));
+    if (result.consistency() != null) {
+      line(text, "source", result.consistency());
+    }
     line(
         text,
         "files",

@@ -120,6 +120,12 @@ class LauncherTest {
   }
 
   @Test
+  void aStallTimeoutOutOfRangeIsRefusedWithTheRange() {
+    assertRefused(launch(with("--stallTimeoutSeconds=0")), "give 5 to 86,400 seconds");
+    assertRefused(launch(with("--stallTimeoutSeconds=86401")), "--stallTimeoutSeconds=86401");
+  }
+
+  @Test
   void theDemoWithAnUnknownFormatGivesOneLine() {
     Outcome outcome = launch("--format=xml", "--destination=" + temp);
     assertRefused(outcome, "xml");
@@ -155,5 +161,10 @@ class LauncherTest {
     assertThat(
         SecretFlags.scrub("bad JSON {\"secretAccessKey\": \"" + SECRET + "\"}", args),
         not(containsString(SECRET)));
+    // Merge keys are column names, which a message about a duplicate key names.
+    assertThat(
+        SecretFlags.scrub(
+            "merge key columns (k, region)", new String[] {"--databricksMergeKeys=k, region"}),
+        equalTo("merge key columns (k, region)"));
   }
 }

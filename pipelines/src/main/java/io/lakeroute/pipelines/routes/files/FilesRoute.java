@@ -65,6 +65,10 @@ public final class FilesRoute implements Route {
     Checks.noWarehouse(id, options);
     Checks.noBigQuery(id, options);
     DatabricksTarget target = DatabricksConfig.target(options);
+    if (target != null) {
+      // Before any data moves: files Databricks could not read exactly are refused now.
+      DatabricksSql.checkCsv(run.format());
+    }
     return new Plan(target, target == null ? null : DatabricksConfig.connection(options, env));
   }
 

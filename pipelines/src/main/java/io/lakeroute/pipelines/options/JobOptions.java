@@ -1,0 +1,20 @@
+package io.lakeroute.pipelines.options;
+
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Many tables in one command: a job file and which of its tables to run. */
+public interface JobOptions extends PipelineOptions {
+  @Description(
+      "A job file (YAML): 'defaults' and a list of 'tables', each key an option without its"
+          + " dashes; each table is one run. Flags on the command line apply to every table and"
+          + " win over the file. See docs/jobs.md.")
+  String getJob();
+
+  void setJob(String value);
+
+  @Description("With --job: the names of the tables to run, comma-separated (default: all).")
+  String getOnly();
+
+  void setOnly(String value);
+}
