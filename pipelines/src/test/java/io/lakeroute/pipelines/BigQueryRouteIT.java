@@ -7,9 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
-import com.google.api.services.bigquery.model.Table;
 import com.google.api.services.bigquery.model.TableFieldSchema;
-import com.google.api.services.bigquery.model.TableRow;
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
@@ -18,6 +16,7 @@ import io.lakeroute.testing.LocalBigQuery;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.LocalGcs;
 import io.lakeroute.testing.TrickyRows;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +25,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +37,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Route 5 end to end: PostgreSQL 15 → CSV → gs:// ({@link LocalGcs}, Firebase's storage emulator
- * over HTTP) → BigQuery load jobs run by BigQueryIO against Beam's own fakes ({@link
- * LocalBigQuery}: FakeBigQueryServices, FakeDatasetService, FakeJobService), on the Direct and the
- * Spark runner. Values are read back with the fake's {@code getAllRows}, and compared with the
- * source's text exactly.
+ * over HTTP) → one BigQuery load job of the delivered objects and one transaction, sent by Google's
+ * BigQuery client to {@link LocalBigQuery} (a BigQuery REST server on loopback over H2 that reads
+ * the load's objects from the GCS server and applies BigQuery's CSV rules), on the Direct and the
+ * Spark runner. Values are read from the stand-in's table and compared with the source's exactly.
  */
 class BigQueryRouteIT {
   private static final String DATASET = "route_it";
 
   private static RouteFixture fixture;
+  private static LocalBigQuery bigQuery;
 
   @TempDir Path temp;
 
@@ -53,18 +55,22 @@ class BigQueryRouteIT {
     fixture = RouteFixture.get();
     fixture.gcs();
     fixture.createTrickyTable();
-    LocalBigQuery.createDataset(DATASET);
+    bigQuery = LocalBigQuery.shared();
+    bigQuery.createDataset(DATASET);
+  }
+
+  @AfterEach
+  void serveAgain() {
+    bigQuery.start();
   }
 
   private List<String> args(String runner, String table, String... more) {
     List<String> args = fixture.sourceArgs(runner);
     args.addAll(Arrays.asList(fixture.gcs().beamArgs()));
+    args.addAll(Arrays.asList(bigQuery.beamArgs()));
     args.add("--route=bigquery");
     args.add("--format=csv");
     args.add("--bigQueryTable=" + LocalBigQuery.PROJECT + ":" + DATASET + "." + table);
-    args.add("--bigQueryServicesFactoryClass=" + LocalBigQuery.Factory.class.getName());
-    // Beam's FakeJobService reads a load's files with java.nio, so they must be local.
-    args.add("--tempLocation=" + temp.resolve("bq-temp"));
     for (String flag : more) {
       args = with(args, flag);
     }
@@ -87,6 +93,19 @@ class BigQueryRouteIT {
     return "--destination=gs://" + RouteFixture.GCS_BUCKET + "/bigquery/" + name;
   }
 
+  private static List<Map<String, Object>> rows(String table) {
+    return bigQuery.rows(DATASET, table);
+  }
+
+  /** The ids in the table, sorted; a duplicate shows twice. */
+  private static List<Long> ids(String table) {
+    return rows(table).stream().map(r -> (Long) r.get("id")).sorted().toList();
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"DirectRunner", "SparkRunner"})
   void reconcilesQueryFilesAndBigQuery(String runner) {
@@ -106,8 +125,7 @@ class BigQueryRouteIT {
     assertThat(result.queryRows(), equalTo(RouteFixture.CUSTOMER_ROWS));
     assertThat(result.manifest().rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
     assertThat(result.manifest().files(), hasSize(3));
-    assertThat(
-        (long) LocalBigQuery.rows(DATASET, table).size(), equalTo(RouteFixture.CUSTOMER_ROWS));
+    assertThat(ids(table), equalTo(range(1, RouteFixture.CUSTOMER_ROWS)));
     assertThat(result.rowsInWarehouse(), equalTo(RouteFixture.CUSTOMER_ROWS));
   }
 
@@ -117,9 +135,8 @@ class BigQueryRouteIT {
     String table = LocalBigQuery.table("tricky_" + runner);
     run(args(runner, table, "--query=SELECT * FROM tricky", destination(table), "--runId=t1"));
 
-    Table loaded = LocalBigQuery.getTable(DATASET, table);
     Map<String, String> types = new LinkedHashMap<>();
-    for (TableFieldSchema field : loaded.getSchema().getFields()) {
+    for (TableFieldSchema field : bigQuery.schema(DATASET, table).getFields()) {
       types.put(
           field.getName(),
           field.getType()
@@ -149,20 +166,18 @@ class BigQueryRouteIT {
     expected.put("c_timestamptz", "TIMESTAMP NULLABLE");
     expected.put("c_uuid", "STRING NULLABLE");
     expected.put("c_jsonb", "STRING NULLABLE");
+    expected.put("_lakeroute_run_id", "STRING NULLABLE");
     assertThat(types, equalTo(expected));
 
-    List<TableRow> rows = new ArrayList<>(LocalBigQuery.rows(DATASET, table));
+    List<Map<String, Object>> rows = new ArrayList<>(rows(table));
     // In id order, the all-NULL row last, as TrickyRows.rows().
     rows.sort(
-        Comparator.comparingLong(
-            r ->
-                r.get("id") == null
-                    ? Long.MAX_VALUE
-                    : Long.parseLong(String.valueOf(r.get("id")))));
+        Comparator.comparingLong(r -> r.get("id") == null ? Long.MAX_VALUE : (Long) r.get("id")));
     List<Row> source = TrickyRows.rows();
     assertThat(rows, hasSize(source.size()));
     Schema schema = TrickyRows.schema();
     for (int i = 0; i < source.size(); i++) {
+      assertThat(rows.get(i).get("_lakeroute_run_id"), equalTo("t1"));
       for (Schema.Field field : schema.getFields()) {
         Object value = source.get(i).getValue(field.getName());
         Object landed = rows.get(i).get(field.getName());
@@ -170,52 +185,218 @@ class BigQueryRouteIT {
         if (value == null) {
           assertThat(where, landed, nullValue());
         } else {
-          assertThat(where, String.valueOf(landed), equalTo(text(field, value)));
+          // Both sides in the one text of their kind: the landed value is the Java value of its
+          // BigQuery type (Long, Double, BigDecimal at the column's scale, Instant, …).
+          SqlTypeMapping.Kind kind = SqlTypeMapping.kindOf(field.getType());
+          assertThat(where, landed, not(nullValue()));
+          assertThat(where, ValueText.format(kind, landed), equalTo(ValueText.format(kind, value)));
         }
       }
     }
   }
 
-  /** The text BigQuery is given for a source value: the CSV's, typed for integers and booleans. */
-  private static String text(Schema.Field field, Object value) {
-    return ValueText.format(SqlTypeMapping.kindOf(field.getType()), value);
+  @Test
+  void everyDispositionEndsWithOneCopyOfARunWhateverTheReRuns() {
+    String query = "--query=SELECT * FROM customers WHERE id <= 100";
+
+    String appended = LocalBigQuery.table("append");
+    for (String runId : List.of("a1", "a1", "a2", "a2")) {
+      RouteResult result =
+          run(
+              args(
+                  "DirectRunner",
+                  appended,
+                  query,
+                  destination(appended),
+                  "--runId=" + runId,
+                  "--bigQueryDisposition=append"));
+      assertThat(result.rowsInWarehouse(), equalTo(100L));
+    }
+    List<Long> twice = new ArrayList<>(range(1, 100));
+    twice.addAll(range(1, 100));
+    twice.sort(null);
+    assertThat(ids(appended), equalTo(twice));
+
+    String merged = LocalBigQuery.table("merge");
+    for (String[] step :
+        new String[][] {
+          {"m1", "100"}, {"m1", "100"}, {"m2", "150"}, {"m2", "150"},
+        }) {
+      run(
+          args(
+              "DirectRunner",
+              merged,
+              "--query=SELECT * FROM customers WHERE id <= " + step[1],
+              destination(merged),
+              "--runId=" + step[0],
+              "--bigQueryDisposition=merge",
+              "--bigQueryMergeKeys=id"));
+    }
+    assertThat(ids(merged), equalTo(range(1, 150)));
+    assertThat(
+        rows(merged).stream().map(r -> r.get("_lakeroute_run_id")).distinct().toList(),
+        equalTo(List.of("m2")));
+
+    String replaced = LocalBigQuery.table("replace");
+    for (String runId : List.of("p1", "p1", "p2")) {
+      run(args("DirectRunner", replaced, query, destination(replaced), "--runId=" + runId));
+    }
+    assertThat(ids(replaced), equalTo(range(1, 100)));
+    RouteResult fewer =
+        run(
+            args(
+                "DirectRunner",
+                replaced,
+                "--query=SELECT * FROM customers WHERE id <= 30",
+                destination(replaced),
+                "--runId=p3"));
+    assertThat(ids(replaced), equalTo(range(1, 30)));
+    assertThat(fewer.rowsInWarehouse(), equalTo(30L));
+  }
+
+  /**
+   * BigQuery goes away right after the load's transaction committed: the run exits 75, which the
+   * cron wrapper retries from the start with the same run id, or an operator resumes with {@code
+   * --fromStep=load}. Either way the table ends with one copy of the run.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"retry", "fromStep=load"})
+  void aLoadThatCommittedBeforeBigQueryWentAwayIsRetriedToOneCopy(String how) {
+    String table = LocalBigQuery.table("retry");
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT * FROM customers WHERE id <= 100",
+            destination(table),
+            "--runId=x1",
+            "--bigQueryDisposition=append");
+    bigQuery.goAwayAfterNextCommit();
+    RouteFixture.Outcome failed = RouteFixture.launch(args);
+    assertThat(failed.err(), failed.code(), equalTo(ExitCode.TRANSIENT));
+    assertThat(failed.err(), containsString("Retry the run."));
+    assertThat(ids(table), equalTo(range(1, 100)));
+
+    bigQuery.start();
+    RouteFixture.Outcome retried =
+        RouteFixture.launch(how.equals("retry") ? args : with(args, "--" + how));
+    assertThat(retried.err(), retried.code(), equalTo(ExitCode.OK));
+    assertThat(ids(table), equalTo(range(1, 100)));
   }
 
   @Test
-  void appendsTwiceThenReplaces() {
-    String table = LocalBigQuery.table("append");
-    String query = "--query=SELECT * FROM customers WHERE id <= 100";
+  void fromStepLoadLoadsThePublishedFilesAgain() throws Exception {
+    String table = LocalBigQuery.table("resume");
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT * FROM customers WHERE id <= 40",
+            destination(table),
+            "--runId=s1",
+            "--bigQueryDisposition=append");
+    run(args);
+    bigQuery.execute(
+        "DELETE FROM \""
+            + LocalBigQuery.PROJECT
+            + "."
+            + DATASET
+            + "\".\""
+            + table
+            + "\" WHERE \"id\" > 10");
+    assertThat(ids(table), equalTo(range(1, 10)));
+
+    RouteResult resumed = run(with(args, "--fromStep=load"));
+
+    assertThat(resumed.rowsInWarehouse(), equalTo(40L));
+    assertThat(ids(table), equalTo(range(1, 40)));
+  }
+
+  /**
+   * The load job reads the objects with the manifest's dialect: a manifest whose delimiter is not
+   * the files' fails the load with BigQuery's error, and the table keeps its rows.
+   */
+  @Test
+  void aManifestThatDoesNotDescribeTheFilesFailsTheLoad() throws Exception {
+    String table = LocalBigQuery.table("dialect");
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT * FROM customers WHERE id <= 10",
+            destination(table),
+            "--runId=w1");
+    run(args);
+    String manifest = "bigquery/" + table + "/w1/_manifest.json";
+    String json =
+        new String(fixture.gcs().get(RouteFixture.GCS_BUCKET, manifest), StandardCharsets.UTF_8);
+    assertThat(json, containsString("\"delimiter\" : \",\""));
+    fixture
+        .gcs()
+        .put(
+            RouteFixture.GCS_BUCKET,
+            manifest,
+            json.replace("\"delimiter\" : \",\"", "\"delimiter\" : \";\"")
+                .getBytes(StandardCharsets.UTF_8));
+
+    RouteFixture.Outcome outcome = RouteFixture.launch(with(args, "--fromStep=load"));
+
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
+    assertThat(outcome.err(), containsString("The BigQuery load of "));
+    assertThat(outcome.err(), containsString("Error while reading data"));
+    assertThat(outcome.err(), containsString("the table keeps its previous rows"));
+    assertThat(ids(table), equalTo(range(1, 10)));
+  }
+
+  @Test
+  void aRejectedValueFailsWithBigQuerysErrorAndLeavesTheTable() {
+    String table = LocalBigQuery.table("rejected");
+    String columns = "SELECT id, %s AS d FROM customers WHERE id <= %d";
     run(
         args(
             "DirectRunner",
             table,
-            query,
+            "--query=" + String.format(columns, "DATE '2020-01-01'", 10),
             destination(table),
-            "--runId=a1",
-            "--bigQueryDisposition=append"));
-    RouteResult second =
-        run(
-            args(
-                "DirectRunner",
-                table,
-                query,
-                destination(table),
-                "--runId=a2",
-                "--bigQueryDisposition=append"));
-    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(200));
-    assertThat(second.rowsInWarehouse(), equalTo(100L));
+            "--runId=ok"));
+    List<Map<String, Object>> before = rows(table);
 
-    RouteResult replaced =
-        run(
+    for (String disposition : List.of("append", "replace")) {
+      RouteFixture.Outcome outcome =
+          RouteFixture.launch(
+              args(
+                  "DirectRunner",
+                  table,
+                  "--query="
+                      + String.format(
+                          columns,
+                          "CASE WHEN id = 5 THEN DATE '10000-01-01' ELSE DATE '2020-01-01' END",
+                          20),
+                  destination(table),
+                  "--runId=no-" + disposition,
+                  "--bigQueryDisposition=" + disposition));
+
+      assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
+      assertThat(
+          outcome.err(), containsString("Could not parse '+10000-01-01' as DATE for field d"));
+      assertThat(outcome.err(), containsString("the table keeps its previous rows"));
+      assertThat(rows(table), equalTo(before));
+    }
+  }
+
+  @Test
+  void aNullTextBigQueryWouldReadInQuotesIsAUsageErrorNamingTheFlag() {
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
             args(
                 "DirectRunner",
-                table,
-                "--query=SELECT * FROM customers WHERE id <= 30",
-                destination(table),
-                "--runId=a3",
-                "--bigQueryDisposition=replace"));
-    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(30));
-    assertThat(replaced.rowsInWarehouse(), equalTo(30L));
+                "t",
+                "--query=SELECT 1",
+                destination("nulltext"),
+                "--csvNullString=\\N"));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.USAGE));
+    assertThat(
+        outcome.err(), containsString("(--csvNullString) '\\N' as NULL even when it is quoted"));
   }
 
   @Test
@@ -239,40 +420,8 @@ class BigQueryRouteIT {
                 "--runId=e2"));
 
     assertThat(emptied.manifest().rowCount(), equalTo(0L));
-    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(0));
+    assertThat(rows(table), hasSize(0));
     assertThat(emptied.rowsInWarehouse(), equalTo(0L));
-  }
-
-  @Test
-  void aRejectedLoadFailsWithBigQuerysErrorAndLeavesTheTable() {
-    String table = LocalBigQuery.table("rejected");
-    String query = "--query=SELECT * FROM customers WHERE id <= 10";
-    run(args("DirectRunner", table, query, destination(table), "--runId=ok"));
-    List<TableRow> before = LocalBigQuery.rows(DATASET, table);
-
-    for (String disposition : List.of("append", "replace")) {
-      List<String> refused =
-          args(
-              "DirectRunner",
-              table,
-              "--query=SELECT * FROM customers WHERE id <= 20",
-              destination(table),
-              "--runId=no-" + disposition,
-              "--bigQueryDisposition=" + disposition);
-      RouteFixture.Outcome outcome =
-          RouteFixture.launch(
-              with(
-                  refused,
-                  "--bigQueryServicesFactoryClass="
-                      + LocalBigQuery.RefusingFactory.class.getName()));
-
-      assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.LOAD));
-      assertThat(outcome.err(), containsString("The BigQuery load failed: job "));
-      assertThat(outcome.err(), containsString(LocalBigQuery.RefusingFactory.ERROR));
-      assertThat(outcome.err(), containsString("the table keeps its previous rows"));
-      assertThat(outcome.err(), not(containsString("\"configuration\"")));
-      assertThat(LocalBigQuery.rows(DATASET, table), equalTo(before));
-    }
   }
 
   @Test
@@ -309,7 +458,7 @@ class BigQueryRouteIT {
     assertThat(outcome.err(), containsString("email: missing from the table (the run has STRING)"));
     assertThat(outcome.err(), containsString("id: the table has INT64, the run has STRING"));
     assertThat(outcome.err(), containsString("Nothing was read yet."));
-    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(5));
+    assertThat(rows(table), hasSize(5));
     assertThat(
         fixture.gcs().objects(RouteFixture.GCS_BUCKET, "bigquery/" + table + "/d2/"),
         equalTo(List.of()));
@@ -367,7 +516,7 @@ class BigQueryRouteIT {
                 + table));
     assertThat(outcome.err(), containsString("CONNECTION"));
     assertThat(outcome.err(), not(containsString(LocalDatabricks.TOKEN)));
-    assertThat(LocalBigQuery.rows(DATASET, table), hasSize(10));
+    assertThat(rows(table), hasSize(10));
   }
 
   @Test

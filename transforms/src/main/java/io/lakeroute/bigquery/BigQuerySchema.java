@@ -2,13 +2,17 @@ package io.lakeroute.bigquery;
 
 import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableSchema;
+import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.schemas.Schema;
 
 /**
@@ -26,18 +30,47 @@ public final class BigQuerySchema {
 
   private BigQuerySchema() {}
 
+  private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),(-?\\d+)\\)");
+
   /** The table schema for {@code schema}; throws, naming the column, for what cannot be exact. */
   public static TableSchema of(Schema schema) {
     List<TableFieldSchema> fields = new ArrayList<>();
     for (Schema.Field field : schema.getFields()) {
-      fields.add(field(field.getName(), field.getType()));
+      Kind kind = SqlTypeMapping.kindOf(field.getType());
+      fields.add(
+          kind == Kind.DECIMAL
+              ? field(
+                  field.getName(),
+                  kind,
+                  SqlTypeMapping.precision(field.getType()),
+                  SqlTypeMapping.scale(field.getType()))
+              : field(field.getName(), kind, 0, 0));
     }
     return new TableSchema().setFields(fields);
   }
 
-  private static TableFieldSchema field(String name, Schema.FieldType type) {
+  /**
+   * The table schema for a manifest's columns ({@link Manifest#typeOf} names), the same as for the
+   * schema they were written from: what a resumed run loads with.
+   */
+  public static TableSchema of(List<Manifest.Column> columns) {
+    List<TableFieldSchema> fields = new ArrayList<>();
+    for (Manifest.Column column : columns) {
+      Matcher decimal = DECIMAL.matcher(column.type());
+      fields.add(
+          decimal.matches()
+              ? field(
+                  column.name(),
+                  Kind.DECIMAL,
+                  Integer.parseInt(decimal.group(1)),
+                  Integer.parseInt(decimal.group(2)))
+              : field(column.name(), Kind.valueOf(column.type().toUpperCase(Locale.ROOT)), 0, 0));
+    }
+    return new TableSchema().setFields(fields);
+  }
+
+  private static TableFieldSchema field(String name, Kind kind, int precision, int scale) {
     TableFieldSchema field = new TableFieldSchema().setName(name).setMode("NULLABLE");
-    Kind kind = SqlTypeMapping.kindOf(type);
     switch (kind) {
       case INT16:
       case INT32:
@@ -61,7 +94,7 @@ public final class BigQuerySchema {
       case TIMESTAMP_TZ:
         return field.setType("TIMESTAMP");
       case DECIMAL:
-        return decimal(field, SqlTypeMapping.precision(type), SqlTypeMapping.scale(type));
+        return decimal(field, precision, scale);
       default:
         throw new IllegalStateException("unknown kind " + kind);
     }

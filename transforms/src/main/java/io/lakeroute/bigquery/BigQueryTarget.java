@@ -2,24 +2,30 @@ package io.lakeroute.bigquery;
 
 import com.google.api.services.bigquery.model.TableReference;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The BigQuery table a run is loaded into, {@code project:dataset.table}, and what happens to the
- * rows it already holds.
+ * The BigQuery table a run is loaded into, {@code project:dataset.table}, what happens to the rows
+ * it already holds, and for a merge the key columns.
  */
-public record BigQueryTarget(String project, String dataset, String table, Disposition disposition)
+public record BigQueryTarget(
+    String project, String dataset, String table, Disposition disposition, List<String> mergeKeys)
     implements Serializable {
 
-  /** What a load does to the table's existing rows. */
+  /** What a load does to the table's existing rows; each is one BigQuery transaction. */
   public enum Disposition {
-    /** The run's rows are added ({@code WRITE_APPEND}). */
+    /** Adds the run's rows; a re-run of the same run id replaces them, never duplicates. */
     APPEND,
-    /** The table becomes exactly the run's rows, in one load job ({@code WRITE_TRUNCATE}). */
-    REPLACE
+    /** The table holds exactly the run's rows afterwards. */
+    REPLACE,
+    /** Rows whose merge keys match a row of the run are replaced; the others are added. */
+    MERGE
   }
+
+  private static final Pattern COLUMN = Pattern.compile("[\\p{L}\\p{N}_]{1,300}");
 
   // Project ids may carry a domain ("example.com:p"); datasets are letters, digits and
   // underscores; table names also allow dashes and spaces, which we refuse to keep URIs simple.
@@ -30,6 +36,25 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
   public BigQueryTarget {
     if (disposition == null) {
       throw new IllegalArgumentException("disposition is required");
+    }
+    mergeKeys = mergeKeys == null ? List.of() : List.copyOf(mergeKeys);
+    for (String key : mergeKeys) {
+      if (!COLUMN.matcher(key).matches()) {
+        throw new IllegalArgumentException(
+            "The merge key (withBigQueryMergeKeys) '"
+                + key.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a column name: letters, digits and underscores");
+      }
+    }
+    if (disposition == Disposition.MERGE && mergeKeys.isEmpty()) {
+      throw new IllegalArgumentException(
+          "The merge disposition (withBigQueryDisposition) needs merge keys"
+              + " (withBigQueryMergeKeys): the columns that identify a row, e.g. id");
+    }
+    if (disposition != Disposition.MERGE && !mergeKeys.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Merge keys (withBigQueryMergeKeys) are only used with the merge disposition"
+              + " (withBigQueryDisposition)");
     }
     String spec = project + ":" + dataset + "." + table;
     if (!SPEC.matcher(spec).matches()) {
@@ -42,6 +67,11 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
 
   /** Parses {@code project:dataset.table} (or {@code project.dataset.table}). */
   public static BigQueryTarget parse(String spec, Disposition disposition) {
+    return parse(spec, disposition, List.of());
+  }
+
+  /** As {@link #parse(String, Disposition)}, with the merge keys of a merge. */
+  public static BigQueryTarget parse(String spec, Disposition disposition, List<String> mergeKeys) {
     Matcher m = spec == null ? null : SPEC.matcher(spec.strip());
     if (m == null || !m.matches()) {
       throw new IllegalArgumentException(
@@ -49,7 +79,7 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
               + spec
               + " is not a table: use project:dataset.table, e.g. my-project:sales.customers");
     }
-    return new BigQueryTarget(m.group(1), m.group(2), m.group(3), disposition);
+    return new BigQueryTarget(m.group(1), m.group(2), m.group(3), disposition, mergeKeys);
   }
 
   /** {@code append} or {@code replace}; the message names the setting otherwise. */
@@ -63,7 +93,7 @@ public record BigQueryTarget(String project, String dataset, String table, Dispo
     throw new IllegalArgumentException(
         "The BigQuery disposition (withBigQueryDisposition) "
             + value
-            + " is not a disposition: use append or replace");
+            + " is not a disposition: use append, replace or merge");
   }
 
   public TableReference reference() {

@@ -113,8 +113,17 @@ public final class FederateBigQuery
   }
 
   private long federate(LoadBigQuery.Outcome loaded) {
+    return federate(connection, federation, target, loaded);
+  }
+
+  /** Connects, runs the statements and closes; also what a resumed run calls without a pipeline. */
+  public static long federate(
+      DatabricksConnection connection,
+      Federation federation,
+      BigQueryTarget target,
+      LoadBigQuery.Outcome loaded) {
     try (SqlClient client = connection.open()) {
-      return run(client, federation, target, loaded.rowsAfter());
+      return run(client, federation, target, loaded.rowsInTable());
     } catch (SQLException e) {
       throw new DatabricksException(
           "Databricks could not federate "

@@ -1,282 +1,284 @@
 package io.lakeroute.bigquery;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.services.bigquery.model.Job;
+import com.google.api.services.bigquery.model.JobConfiguration;
+import com.google.api.services.bigquery.model.JobConfigurationQuery;
 import com.google.api.services.bigquery.model.Table;
-import com.google.api.services.bigquery.model.TableRow;
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableSchema;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
 import java.io.Serializable;
-import java.math.BigInteger;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO.Write.CreateDisposition;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO.Write.Method;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO.Write.WriteDisposition;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryOptions;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices.DatasetService;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServicesImpl;
-import org.apache.beam.sdk.io.gcp.bigquery.TableRowJsonCoder;
-import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.ValueProvider.StaticValueProvider;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * The BigQuery step as a transform: once the manifest is published, reads exactly the manifest's
- * CSV files back (each checked against its SHA-256 and row count), loads their rows with
- * BigQueryIO's {@code FILE_LOADS} (BigQuery load jobs, explicit schema, append or truncate) and
- * fails the pipeline unless the table then holds exactly the manifest's rows.
+ * The BigQuery step as a transform: once the manifest is published, ONE load job reads exactly the
+ * manifest's CSV objects, in the dialect it records and with an explicit schema, into a staging
+ * table of the run; one query job, a multi-statement transaction, then applies the disposition to
+ * the table ({@link BigQueryJobs}). The schema is the manifest's columns ({@link BigQuerySchema}).
+ * The step fails unless the load job's statistics and the table show exactly the manifest's rows.
  *
  * <pre>{@code
  * manifest.apply(
- *     LoadBigQuery.to(BigQueryTarget.parse("my-project:sales.customers", Disposition.APPEND))
- *         .withSchema(plan.schema()));
+ *     LoadBigQuery.to(BigQueryTarget.parse("my-project:sales.customers", Disposition.APPEND)));
  * }</pre>
  *
- * <p>The load goes through Beam's {@link BigQueryServices}: Google's by default, or those given to
- * {@link #withServices} (Beam's {@code FakeBigQueryServices} in the tests).
+ * <p>BigQuery is reached with the pipeline's Google credentials and Beam's {@code
+ * --bigQueryEndpoint}, if set ({@link BigQueryClient}).
  */
 public final class LoadBigQuery
     extends PTransform<PCollection<Manifest>, PCollection<LoadBigQuery.Outcome>> {
-  /** Gauge of the rows the run added to (or, replacing, left in) the table. */
+  /** Gauge of the run's rows in the table after the load. */
   public static final String ROWS_IN_BIGQUERY = "rows_in_bigquery";
 
-  private final BigQueryTarget target;
-  private final Schema schema;
-  private final BigQueryServices services;
-  private final String tempLocation;
+  /** How long a staging table left by a failed run is kept before BigQuery drops it. */
+  private static final Duration STAGING_EXPIRY = Duration.ofDays(1);
 
-  /** What the table held before and after the load. */
-  public record Outcome(String table, long rowsBefore, long rowsAfter, long rowsLoaded)
+  private final BigQueryTarget target;
+
+  /**
+   * What the load did: the rows the load job read (-1 when not loaded by this run), the run's rows
+   * in the table, and all of the table's rows.
+   */
+  public record Outcome(
+      String table, String runId, long rowsLoaded, long rowsOfRun, long rowsInTable)
       implements Serializable {}
 
-  /** The manifest and the table's row count before the load. */
-  record Prepared(Manifest manifest, long rowsBefore) implements Serializable {}
-
-  /** One file of a run. */
-  record Part(Manifest manifest, int file) implements Serializable {}
-
-  private LoadBigQuery(
-      BigQueryTarget target, Schema schema, BigQueryServices services, String tempLocation) {
+  private LoadBigQuery(BigQueryTarget target) {
     super("Load BigQuery");
     this.target = target;
-    this.schema = schema;
-    this.services = services;
-    this.tempLocation = tempLocation;
   }
 
   public static LoadBigQuery to(BigQueryTarget target) {
     if (target == null) {
       throw new IllegalArgumentException("target is required");
     }
-    return new LoadBigQuery(target, null, null, null);
-  }
-
-  /** The run's schema (the query's), from which the table's is derived. */
-  public LoadBigQuery withSchema(Schema schema) {
-    if (schema == null) {
-      throw new IllegalArgumentException("schema is required");
-    }
-    BigQuerySchema.of(schema);
-    return new LoadBigQuery(target, schema, services, tempLocation);
-  }
-
-  /** BigQuery's services to use instead of Google's (tests pass Beam's fakes). */
-  public LoadBigQuery withServices(BigQueryServices services) {
-    if (services == null) {
-      throw new IllegalArgumentException("services is required");
-    }
-    return new LoadBigQuery(target, schema, services, tempLocation);
-  }
-
-  /**
-   * Where BigQueryIO writes the files its load jobs read (gs:// for Google's BigQuery); without it,
-   * Beam's {@code --tempLocation}.
-   */
-  public LoadBigQuery withTempLocation(String tempLocation) {
-    if (tempLocation == null || tempLocation.isBlank()) {
-      throw new IllegalArgumentException("the temp location (withTempLocation) must not be empty");
-    }
-    return new LoadBigQuery(target, schema, services, tempLocation);
+    return new LoadBigQuery(target);
   }
 
   @Override
   public PCollection<Outcome> expand(PCollection<Manifest> manifest) {
-    if (schema == null) {
-      throw new IllegalStateException("LoadBigQuery needs withSchema(schema)");
-    }
-    TableSchema tableSchema = BigQuerySchema.of(schema);
-    String schemaJson = BigQueryHelpers.toJsonString(tableSchema);
-    PCollection<Prepared> prepared =
-        manifest
-            .apply(
-                "Check the dataset and table", ParDo.of(new CheckFn(target, services, schemaJson)))
-            .setCoder(SerializableCoder.of(Prepared.class));
-    PCollection<TableRow> rows =
-        prepared
-            .apply("List the manifest's files", ParDo.of(new PartsFn()))
-            .setCoder(SerializableCoder.of(Part.class))
-            .apply("Spread the files", Reshuffle.viaRandomKey())
-            .apply("Read the delivered CSV", ParDo.of(new ReadFn(BigQueryRows.of(schema))))
-            .setCoder(TableRowJsonCoder.of());
-    BigQueryIO.Write<TableRow> write =
-        BigQueryIO.writeTableRows()
-            .to(target.reference())
-            .withSchema(tableSchema)
-            .withMethod(Method.FILE_LOADS)
-            .withCreateDisposition(CreateDisposition.CREATE_IF_NEEDED)
-            .withWriteDisposition(
-                target.disposition() == BigQueryTarget.Disposition.REPLACE
-                    ? WriteDisposition.WRITE_TRUNCATE
-                    : WriteDisposition.WRITE_APPEND)
-            .withLoadJobProjectId(target.project());
-    if (tempLocation != null) {
-      write = write.withCustomGcsTempLocation(StaticValueProvider.of(tempLocation));
-    }
-    if (services != null) {
-      write = write.withTestServices(services);
-    }
-    WriteResult written = rows.apply("Load job", write);
-    return prepared
-        .apply("Once loaded", Wait.on(written.getSuccessfulTableLoads()))
-        .apply("Count and reconcile", ParDo.of(new CountFn(target, services)))
+    return manifest
+        .apply("Stage, load, apply, count", ParDo.of(new LoadFn(target)))
         .setCoder(SerializableCoder.of(Outcome.class));
   }
 
   /**
    * Checks that the dataset exists and that the table, if it exists, has the run's columns and
-   * types; returns its row count. Also what the route calls before any data moves.
+   * types and {@value BigQueryJobs#RUN_ID_COLUMN}. What the route calls before any data moves.
    */
-  public static long check(
-      BigQueryServices services,
-      PipelineOptions options,
-      BigQueryTarget target,
-      TableSchema wanted) {
-    try (DatasetService datasets = datasets(services, options)) {
+  public static void check(PipelineOptions options, BigQueryTarget target, TableSchema run) {
+    BigQueryJobs.checkMergeKeys(
+        target, run.getFields().stream().map(TableFieldSchema::getName).toList());
+    try {
+      checkTable(BigQueryClient.of(options), target, BigQueryJobs.tableSchema(run));
+    } catch (IOException e) {
+      throw unreachable(target, e);
+    }
+  }
+
+  /**
+   * Loads {@code manifest} into the target with the schema of its columns, and reconciles; also
+   * what a resumed run calls without a pipeline (Beam's FileSystems must then be set up for {@code
+   * gs://}).
+   */
+  public static Outcome load(PipelineOptions options, BigQueryTarget target, Manifest manifest) {
+    TableSchema run = BigQuerySchema.of(manifest.columns());
+    BigQueryClient client = BigQueryClient.of(options);
+    TableReference staging = BigQueryJobs.staging(target, manifest.runId());
+    try {
+      TableSchema tableSchema = BigQueryJobs.tableSchema(run);
+      if (checkTable(client, target, tableSchema) == null) {
+        client.createTable(
+            new Table().setTableReference(target.reference()).setSchema(tableSchema));
+      }
+      checkObjects(manifest);
+      // A staging table left by an earlier attempt may have other columns: start afresh. It
+      // expires by itself should this attempt fail before dropping it.
+      client.deleteTable(staging);
+      client.createTable(
+          new Table()
+              .setTableReference(staging)
+              .setSchema(run)
+              .setExpirationTime(System.currentTimeMillis() + STAGING_EXPIRY.toMillis()));
+      long loaded = 0;
+      // A run without files leaves the staging table empty: BigQuery refuses a load without URIs.
       try {
-        datasets.getDataset(target.project(), target.dataset());
-      } catch (IOException e) {
+        if (!manifest.files().isEmpty()) {
+          Job load =
+              client.run(
+                  target.project(),
+                  "lakeroute_load",
+                  new JobConfiguration().setLoad(BigQueryJobs.load(manifest, run, staging)));
+          loaded = load.getStatistics().getLoad().getOutputRows();
+        }
+      } catch (BigQueryException e) {
         throw new BigQueryException(
-            "BigQuery dataset "
-                + target.project()
-                + ":"
-                + target.dataset()
-                + " cannot be used for the BigQuery table (withBigQueryTable) "
+            "The BigQuery load of "
+                + manifest.location()
+                + " into "
                 + target.spec()
-                + ": "
-                + firstLine(e)
-                + ". Create it (bq mk --dataset "
-                + target.project()
-                + ":"
-                + target.dataset()
-                + ") or check the project and credentials.",
+                + " failed. "
+                + e.getMessage()
+                + "\nA failed load job changes nothing: the table keeps its previous rows, and the"
+                + " delivered files and manifest are intact.",
             e);
       }
-      Table table = datasets.getTable(target.reference());
-      if (table == null) {
-        return 0;
-      }
-      List<String> drift = BigQuerySchema.drift(table.getSchema(), wanted);
-      if (!drift.isEmpty()) {
-        throw new BigQueryException(
-            "BigQuery table "
+      if (loaded != manifest.rowCount()) {
+        throw new ReconciliationException(
+            ReconciliationException.Hop.WAREHOUSE,
+            "The BigQuery load job read "
+                + loaded
+                + " rows from the files of "
+                + manifest.location()
+                + ", the manifest lists "
+                + manifest.rowCount()
+                + ". The table "
                 + target.spec()
-                + " does not have the run's columns:\n  "
-                + String.join("\n  ", drift)
-                + "\nChange the query, or load into another BigQuery table (withBigQueryTable)."
-                + " Nothing was loaded.",
+                + " was not changed.");
+      }
+      client.run(
+          target.project(),
+          "lakeroute_apply",
+          new JobConfiguration()
+              .setQuery(
+                  new JobConfigurationQuery()
+                      .setQuery(BigQueryJobs.apply(target, manifest, staging))
+                      .setUseLegacySql(false)));
+      Outcome outcome = count(client, target, manifest, loaded);
+      client.deleteTable(staging);
+      return outcome;
+    } catch (IOException e) {
+      throw unreachable(target, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BigQueryException("Interrupted while loading " + target.spec(), e);
+    }
+  }
+
+  /**
+   * Counts the table's rows and the run's, without loading: what a run resumed after the load
+   * reads.
+   */
+  public static Outcome counted(PipelineOptions options, BigQueryTarget target, Manifest manifest) {
+    try {
+      return count(BigQueryClient.of(options), target, manifest, -1);
+    } catch (IOException e) {
+      throw unreachable(target, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BigQueryException("Interrupted while counting " + target.spec(), e);
+    }
+  }
+
+  private static Outcome count(
+      BigQueryClient client, BigQueryTarget target, Manifest manifest, long loaded)
+      throws IOException, InterruptedException {
+    List<String> counts =
+        client.query(target.project(), BigQueryJobs.count(target, manifest.runId())).get(0);
+    long inTable = Long.parseLong(counts.get(0));
+    long ofRun = Long.parseLong(counts.get(1));
+    Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_BIGQUERY).set(ofRun);
+    if (ofRun != manifest.rowCount()) {
+      throw new ReconciliationException(
+          ReconciliationException.Hop.WAREHOUSE,
+          "BigQuery table "
+              + target.spec()
+              + " holds "
+              + ofRun
+              + " rows of run "
+              + manifest.runId()
+              + ", the manifest at "
+              + manifest.location()
+              + " lists "
+              + manifest.rowCount()
+              + ". Another writer may have changed the table during the load.");
+    }
+    return new Outcome(target.spec(), manifest.runId(), loaded, ofRun, inTable);
+  }
+
+  /**
+   * The table, after checking that the dataset exists and that an existing table has the wanted
+   * columns; null when there is no table yet.
+   */
+  private static Table checkTable(BigQueryClient client, BigQueryTarget target, TableSchema wanted)
+      throws IOException {
+    if (!client.datasetExists(target.project(), target.dataset())) {
+      throw new BigQueryException(
+          "BigQuery dataset "
+              + target.project()
+              + ":"
+              + target.dataset()
+              + " cannot be used for the BigQuery table (withBigQueryTable) "
+              + target.spec()
+              + ": it does not exist. Create it (bq mk --dataset "
+              + target.project()
+              + ":"
+              + target.dataset()
+              + ") or check the project and credentials.",
+          null);
+    }
+    Table table = client.table(target.reference());
+    if (table == null) {
+      return null;
+    }
+    List<String> drift = BigQuerySchema.drift(table.getSchema(), wanted);
+    if (!drift.isEmpty()) {
+      throw new BigQueryException(
+          "BigQuery table "
+              + target.spec()
+              + " does not have the run's columns:\n  "
+              + String.join("\n  ", drift)
+              + "\nChange the query, or load into another BigQuery table (withBigQueryTable)."
+              + " Nothing was loaded.",
+          null);
+    }
+    return table;
+  }
+
+  /**
+   * BigQuery cannot check a SHA-256: an object whose size is not the manifest's changed after the
+   * run published it, and is refused before the load job reads it.
+   */
+  private static void checkObjects(Manifest manifest) throws IOException {
+    for (Manifest.FileEntry file : manifest.files()) {
+      MatchResult.Metadata found = FileSystems.matchSingleFileSpec(file.uri());
+      if (found.sizeBytes() != file.bytes()) {
+        throw new BigQueryException(
+            file.uri()
+                + " has "
+                + found.sizeBytes()
+                + " bytes, the manifest at "
+                + manifest.location()
+                + " lists "
+                + file.bytes()
+                + ": it changed after the run published it. Run the route again.",
             null);
       }
-      return numRows(table, target);
-    } catch (IOException | InterruptedException e) {
-      throw new BigQueryException(
-          "Cannot read BigQuery table " + target.spec() + ": " + firstLine(e), e);
-    } catch (BigQueryException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new BigQueryException("BigQuery: " + firstLine(e), e);
     }
   }
 
-  /**
-   * The message of a failure raised inside BigQueryIO (a load job BigQuery refused), or null when
-   * {@code failure} did not come from there.
-   */
-  public static String loadFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      for (StackTraceElement frame : t.getStackTrace()) {
-        if (frame.getClassName().startsWith(BigQueryIO.class.getPackageName() + ".")) {
-          return "The BigQuery load failed: "
-              + jobErrors(String.valueOf(t.getMessage()))
-              + "\nA failed load job changes nothing: the table keeps its previous rows, and the"
-              + " delivered files and manifest are intact.";
-        }
-      }
-    }
-    return null;
-  }
-
-  /**
-   * BigQueryIO ends with "…, last failed job: {the job as JSON}"; the job's id and BigQuery's own
-   * error texts are what a reader needs, not its whole configuration.
-   */
-  static String jobErrors(String message) {
-    int at = message.indexOf(LAST_FAILED_JOB);
-    if (at < 0) {
-      return message;
-    }
-    try {
-      JsonNode job =
-          new ObjectMapper()
-              .readTree(
-                  message.substring(at + LAST_FAILED_JOB.length(), message.lastIndexOf('}') + 1));
-      List<String> errors = new ArrayList<>();
-      JsonNode status = job.path("status");
-      errors.add(status.path("errorResult").path("message").asText());
-      for (JsonNode error : status.path("errors")) {
-        String text = error.path("message").asText();
-        if (!errors.contains(text) && errors.size() < 6) {
-          errors.add(text);
-        }
-      }
-      return "job "
-          + job.path("jobReference").path("jobId").asText()
-          + ": "
-          + String.join("; ", errors);
-    } catch (IOException | RuntimeException e) {
-      return message;
-    }
-  }
-
-  private static final String LAST_FAILED_JOB = "last failed job: ";
-
-  private static DatasetService datasets(BigQueryServices services, PipelineOptions options) {
-    BigQueryServices used = services != null ? services : new BigQueryServicesImpl();
-    return used.getDatasetService(options.as(BigQueryOptions.class));
-  }
-
-  private static long numRows(Table table, BigQueryTarget target) {
-    BigInteger rows = table.getNumRows();
-    if (rows == null) {
-      throw new BigQueryException(
-          "BigQuery did not report the row count of " + target.spec() + " (numRows)", null);
-    }
-    return rows.longValueExact();
+  private static BigQueryException unreachable(BigQueryTarget target, IOException e) {
+    String why =
+        e instanceof GoogleJsonResponseException refused && refused.getDetails() != null
+            ? refused.getStatusCode() + " " + refused.getDetails().getMessage()
+            : firstLine(e);
+    return new BigQueryException(
+        "BigQuery refused or did not answer a request for " + target.spec() + ": " + why, e);
   }
 
   private static String firstLine(Throwable e) {
@@ -285,100 +287,17 @@ public final class LoadBigQuery
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  private static final class CheckFn extends DoFn<Manifest, Prepared> {
+  private static final class LoadFn extends DoFn<Manifest, Outcome> {
     private final BigQueryTarget target;
-    private final BigQueryServices services;
-    private final String schemaJson;
 
-    CheckFn(BigQueryTarget target, BigQueryServices services, String schemaJson) {
+    LoadFn(BigQueryTarget target) {
       this.target = target;
-      this.services = services;
-      this.schemaJson = schemaJson;
     }
 
     @ProcessElement
     public void process(
-        @Element Manifest manifest, PipelineOptions options, OutputReceiver<Prepared> out) {
-      TableSchema wanted = BigQueryHelpers.fromJsonString(schemaJson, TableSchema.class);
-      List<String> columns = manifest.columns().stream().map(Manifest.Column::name).toList();
-      List<String> expected = wanted.getFields().stream().map(f -> f.getName()).toList();
-      if (!columns.equals(expected)) {
-        throw new BigQueryException(
-            "The manifest at "
-                + manifest.location()
-                + " has columns "
-                + columns
-                + ", not "
-                + expected,
-            null);
-      }
-      out.output(new Prepared(manifest, check(services, options, target, wanted)));
-    }
-  }
-
-  private static final class PartsFn extends DoFn<Prepared, Part> {
-    @ProcessElement
-    public void process(@Element Prepared prepared, OutputReceiver<Part> out) {
-      for (int i = 0; i < prepared.manifest().files().size(); i++) {
-        out.output(new Part(prepared.manifest(), i));
-      }
-    }
-  }
-
-  private static final class ReadFn extends DoFn<Part, TableRow> {
-    private final BigQueryRows rows;
-
-    ReadFn(BigQueryRows rows) {
-      this.rows = rows;
-    }
-
-    @ProcessElement
-    public void process(@Element Part part, OutputReceiver<TableRow> out) throws IOException {
-      Manifest manifest = part.manifest();
-      DeliveredCsv.read(
-          manifest,
-          manifest.files().get(part.file()),
-          record -> out.output(rows.toTableRow(record)));
-    }
-  }
-
-  private static final class CountFn extends DoFn<Prepared, Outcome> {
-    private final BigQueryTarget target;
-    private final BigQueryServices services;
-
-    CountFn(BigQueryTarget target, BigQueryServices services) {
-      this.target = target;
-      this.services = services;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element Prepared prepared, PipelineOptions options, OutputReceiver<Outcome> out)
-        throws Exception {
-      long after;
-      try (DatasetService datasets = datasets(services, options)) {
-        Table table = datasets.getTable(target.reference());
-        after = table == null ? 0 : numRows(table, target);
-      }
-      boolean replace = target.disposition() == BigQueryTarget.Disposition.REPLACE;
-      long loaded = replace ? after : after - prepared.rowsBefore();
-      Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_BIGQUERY).set(loaded);
-      long expected = prepared.manifest().rowCount();
-      if (loaded != expected) {
-        throw new ReconciliationException(
-            ReconciliationException.Hop.WAREHOUSE,
-            "BigQuery table "
-                + target.spec()
-                + (replace ? " holds " : " gained ")
-                + loaded
-                + " rows, the manifest at "
-                + prepared.manifest().location()
-                + " lists "
-                + expected
-                + (replace ? "" : " (" + prepared.rowsBefore() + " before, " + after + " after)")
-                + ". Another writer may have changed the table during the load.");
-      }
-      out.output(new Outcome(target.spec(), prepared.rowsBefore(), after, loaded));
+        @Element Manifest manifest, PipelineOptions options, OutputReceiver<Outcome> out) {
+      out.output(load(options, target, manifest));
     }
   }
 }

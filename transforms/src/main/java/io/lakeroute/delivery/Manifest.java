@@ -3,18 +3,24 @@ package io.lakeroute.delivery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.formats.CsvOptions;
+import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.query.SqlTypeMapping;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.FixedPrecisionNumeric;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 
 /**
  * The contract of a delivered run, written after every data file and before the done marker: which
  * files, how many rows and bytes each holds (as read back), their SHA-256, the schema and the
- * dialect they were written in. Loaders and Databricks read exactly the files listed here.
+ * dialect they were written in. Loaders and Databricks read exactly the files listed here. With
+ * fingerprints on, each file's fingerprint and the run's (docs/fingerprints.md), so that a consumer
+ * can check the values of a drop days later ({@code lakeroute verify}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -29,8 +35,39 @@ public record Manifest(
     int fileCount,
     long totalBytes,
     List<Column> columns,
-    List<FileEntry> files)
+    List<FileEntry> files,
+    Fingerprint fingerprint)
     implements Serializable {
+
+  /** A manifest without fingerprints. */
+  public Manifest(
+      int manifestVersion,
+      String runId,
+      String createdAt,
+      String location,
+      String format,
+      String codec,
+      Csv csv,
+      long rowCount,
+      int fileCount,
+      long totalBytes,
+      List<Column> columns,
+      List<FileEntry> files) {
+    this(
+        manifestVersion,
+        runId,
+        createdAt,
+        location,
+        format,
+        codec,
+        csv,
+        rowCount,
+        fileCount,
+        totalBytes,
+        columns,
+        files,
+        null);
+  }
 
   public static final int VERSION = 1;
   private static final ObjectMapper JSON =
@@ -40,8 +77,19 @@ public record Manifest(
   public record Column(String name, String type, String sourceType) implements Serializable {}
 
   /** A data file: name relative to the run directory, and full URI. */
-  public record FileEntry(String name, String uri, long rows, long bytes, String sha256)
-      implements Serializable {}
+  public record FileEntry(
+      String name,
+      String uri,
+      long rows,
+      long bytes,
+      String sha256,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Fingerprint fingerprint)
+      implements Serializable {
+    /** A file without a fingerprint. */
+    public FileEntry(String name, String uri, long rows, long bytes, String sha256) {
+      this(name, uri, rows, bytes, sha256, null);
+    }
+  }
 
   /** The CSV dialect, so that readers can be told exactly what was written. */
   public record Csv(
@@ -82,6 +130,69 @@ public record Manifest(
       return "decimal(" + SqlTypeMapping.precision(type) + "," + SqlTypeMapping.scale(type) + ")";
     }
     return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The Beam schema the files were written from, rebuilt from the columns' types. */
+  public Schema schema() {
+    Schema.Builder builder = Schema.builder();
+    for (Column column : columns) {
+      builder.addField(Schema.Field.nullable(column.name(), fieldType(column.type())));
+    }
+    return builder.build();
+  }
+
+  private static Schema.FieldType fieldType(String type) {
+    if (type.startsWith("decimal(")) {
+      String[] ps = type.substring(8, type.length() - 1).split(",");
+      return Schema.FieldType.logicalType(
+          FixedPrecisionNumeric.of(Integer.parseInt(ps[0].trim()), Integer.parseInt(ps[1].trim())));
+    }
+    switch (type) {
+      case "int16":
+        return Schema.FieldType.INT16;
+      case "int32":
+        return Schema.FieldType.INT32;
+      case "int64":
+        return Schema.FieldType.INT64;
+      case "float":
+        return Schema.FieldType.FLOAT;
+      case "double":
+        return Schema.FieldType.DOUBLE;
+      case "boolean":
+        return Schema.FieldType.BOOLEAN;
+      case "string":
+        return Schema.FieldType.STRING;
+      case "bytes":
+        return Schema.FieldType.BYTES;
+      case "date":
+        return Schema.FieldType.logicalType(SqlTypes.DATE);
+      case "time":
+        return Schema.FieldType.logicalType(SqlTypes.TIME);
+      case "timestamp":
+        return Schema.FieldType.logicalType(SqlTypes.DATETIME);
+      case "timestamp_tz":
+        return Schema.FieldType.logicalType(SqlTypes.TIMESTAMP);
+      default:
+        throw new IllegalArgumentException("The manifest has a column of unknown type " + type);
+    }
+  }
+
+  /** The format, codec and CSV dialect the files were written in. */
+  public FormatSpec formatSpec() {
+    FileFormat fileFormat = FileFormat.of(format);
+    FormatSpec spec = FormatSpec.of(fileFormat).withCodec(codec);
+    if (csv == null) {
+      return spec;
+    }
+    return spec.withCsv(
+        CsvOptions.defaults()
+            .withHeader(csv.header())
+            .withDelimiter(csv.delimiter())
+            .withQuote(csv.quote())
+            .withEscape(csv.escape())
+            .withNullString(csv.nullString())
+            .withLineEnding(csv.lineEnding())
+            .withQuoteMode(csv.quoteMode()));
   }
 
   public String toJson() {

@@ -1,5 +1,6 @@
 package io.lakeroute.delivery;
 
+import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.formats.FormatSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -147,6 +148,7 @@ public final class Publish
     List<Manifest.FileEntry> entries = new ArrayList<>();
     long bytes = 0;
     long rows = 0;
+    Fingerprint fingerprint = files.isEmpty() ? null : Fingerprint.empty(schema.getFieldNames());
     for (int i = 0; i < files.size(); i++) {
       DeliveredFile file = files.get(i);
       MatchResult.Metadata published = FileSystems.matchSingleFileSpec(targets.get(i).toString());
@@ -161,7 +163,16 @@ public final class Publish
       }
       entries.add(
           new Manifest.FileEntry(
-              file.name(), targets.get(i).toString(), file.rows(), file.bytes(), file.sha256()));
+              file.name(),
+              targets.get(i).toString(),
+              file.rows(),
+              file.bytes(),
+              file.sha256(),
+              file.fingerprint()));
+      fingerprint =
+          fingerprint == null || file.fingerprint() == null
+              ? null
+              : fingerprint.merge(file.fingerprint());
       bytes += file.bytes();
       rows += file.rows();
     }
@@ -178,7 +189,8 @@ public final class Publish
             entries.size(),
             bytes,
             Manifest.columnsOf(schema),
-            entries);
+            entries,
+            fingerprint);
     String json = manifest.toJson();
     write(layout.manifest(), json);
     write(

@@ -1,5 +1,6 @@
 package io.lakeroute.delivery;
 
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.query.QueryPartition;
 import java.io.IOException;
@@ -13,6 +14,10 @@ import org.apache.beam.sdk.values.Row;
  * not grow with the data on any runner (the Direct runner would otherwise hold every row a
  * partition read emits, and Spark every row of one input element).
  *
+ * <p>With fingerprints on, the partition's rows are fingerprinted as they are read, and the
+ * fingerprint is left next to the staged files ({@link ReadFingerprints}), for the read-back to
+ * compare with the file's: a FileIO sink has no output of its own.
+ *
  * <p>FileIO hands the sink a bare channel, whose errors ("No space left on device") name no file: a
  * failed write is reported with the directory written to.
  */
@@ -22,14 +27,21 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
   private final PartitionReader reader;
   private final FileIO.Sink<Row> rows;
   private final String directory;
+  private final ReadFingerprints fingerprints;
 
   /**
    * @param directory where the files are written, for messages
+   * @param fingerprints where the read fingerprints go; null: none are taken
    */
-  QueryFileSink(PartitionReader reader, FileIO.Sink<Row> rows, String directory) {
+  QueryFileSink(
+      PartitionReader reader,
+      FileIO.Sink<Row> rows,
+      String directory,
+      ReadFingerprints fingerprints) {
     this.reader = reader;
     this.rows = rows;
     this.directory = directory;
+    this.fingerprints = fingerprints;
   }
 
   @Override
@@ -43,6 +55,8 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
 
   @Override
   public void write(QueryPartition partition) throws IOException {
+    FingerprintAccumulator fingerprint =
+        fingerprints == null ? null : FingerprintAccumulator.of(reader.schema());
     reader.read(
         partition,
         row -> {
@@ -51,7 +65,11 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
           } catch (IOException e) {
             throw cannotWrite("the file of " + partition, e);
           }
-        });
+        },
+        fingerprint);
+    if (fingerprint != null) {
+      fingerprints.write(partition.index(), fingerprint.fingerprint());
+    }
   }
 
   @Override

@@ -1,9 +1,12 @@
 package io.lakeroute.delivery;
 
+import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.formats.FileVerifier;
 import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.query.QueryPartition;
 import io.lakeroute.query.QueryPlan;
+import io.lakeroute.validation.ReconciliationException;
+import java.util.List;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -13,6 +16,7 @@ import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -45,19 +49,30 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
   private final QueryPlan plan;
   private final FormatSpec format;
   private final Layout layout;
+  private final boolean fingerprints;
 
-  private WriteQueryFiles(QueryPlan plan, FormatSpec format, Layout layout) {
+  private WriteQueryFiles(QueryPlan plan, FormatSpec format, Layout layout, boolean fingerprints) {
     super("Write query files");
     this.plan = plan;
     this.format = format;
     this.layout = layout;
+    this.fingerprints = fingerprints;
   }
 
+  /** Fingerprints are on: the rows read and every file read back are fingerprinted. */
   public static WriteQueryFiles of(QueryPlan plan) {
     if (plan == null) {
       throw new IllegalArgumentException("plan is required");
     }
-    return new WriteQueryFiles(plan, null, null);
+    return new WriteQueryFiles(plan, null, null, true);
+  }
+
+  /**
+   * Whether the rows read and the files read back are fingerprinted and compared
+   * (docs/fingerprints.md); off, only counts and SHA-256 are checked.
+   */
+  public WriteQueryFiles withFingerprints(boolean fingerprints) {
+    return new WriteQueryFiles(plan, format, layout, fingerprints);
   }
 
   /** The format of the files; fails here when it cannot hold a column of the query. */
@@ -66,14 +81,14 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
       throw new IllegalArgumentException("format is required");
     }
     format.check(plan.schema());
-    return new WriteQueryFiles(plan, format, layout);
+    return new WriteQueryFiles(plan, format, layout, fingerprints);
   }
 
   public WriteQueryFiles to(Layout layout) {
     if (layout == null) {
       throw new IllegalArgumentException("layout is required");
     }
-    return new WriteQueryFiles(plan, format, layout);
+    return new WriteQueryFiles(plan, format, layout, fingerprints);
   }
 
   @Override
@@ -84,6 +99,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     }
     int count = plan.partitions().size();
     String suffix = format.suffix();
+    ReadFingerprints read = fingerprints ? new ReadFingerprints(layout) : null;
     return begin
         .apply("Partitions", Read.from(new PartitionSource(plan.partitions())))
         .apply(
@@ -95,13 +111,14 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
                     new QueryFileSink(
                         plan.reader(),
                         format.sink(plan.schema()),
-                        layout.stagingDirectory().toString()))
+                        layout.stagingDirectory().toString(),
+                        read))
                 .to(layout.stagingDirectory().toString())
                 .withTempDirectory(layout.tempDirectory().toString())
                 .withNaming(index -> new PartitionNaming(index, count, suffix))
                 .withCompression(format.fileCompression()))
         .getPerDestinationOutputFilenames()
-        .apply("Read back", ParDo.of(new ReadBack(format)))
+        .apply("Read back", ParDo.of(new ReadBack(format, plan.schema(), read)))
         .setCoder(SerializableCoder.of(DeliveredFile.class));
   }
 
@@ -128,27 +145,64 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     }
   }
 
+  /**
+   * Reads each file back; with fingerprints, fails the run where the values in the file are not the
+   * values read from the source, naming the file and the columns.
+   */
   private static final class ReadBack extends DoFn<KV<Integer, String>, DeliveredFile> {
     private final FormatSpec format;
+    private final Schema schema;
+    private final ReadFingerprints read;
     private final Counter rowsInFiles =
         Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, ROWS_IN_FILES);
     private final Counter filesVerified =
         Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, FILES_VERIFIED);
 
-    ReadBack(FormatSpec format) {
+    ReadBack(FormatSpec format, Schema schema, ReadFingerprints read) {
       this.format = format;
+      this.schema = schema;
+      this.read = read;
     }
 
     @ProcessElement
     public void process(@Element KV<Integer, String> file, OutputReceiver<DeliveredFile> out)
         throws Exception {
       ResourceId id = FileSystems.matchNewResource(file.getValue(), false);
-      FileVerifier.Stats stats = FileVerifier.verify(format, id);
+      FileVerifier.Stats stats =
+          read == null ? FileVerifier.verify(format, id) : FileVerifier.verify(format, schema, id);
       rowsInFiles.inc(stats.rows);
+      if (read != null) {
+        checkValues(id.getFilename(), stats.fingerprint, read.read(file.getKey()));
+      }
       filesVerified.inc();
       out.output(
           new DeliveredFile(
-              file.getKey(), id.getFilename(), stats.rows, stats.bytes, stats.sha256));
+              file.getKey(),
+              id.getFilename(),
+              stats.rows,
+              stats.bytes,
+              stats.sha256,
+              stats.fingerprint));
+    }
+  }
+
+  /**
+   * Fails, naming the file and the columns, when the values in {@code file} are not its partition's
+   * rows as they were read. A count that differs is left to {@code Reconcile}, which reports every
+   * file's count.
+   */
+  static void checkValues(String file, Fingerprint inFile, Fingerprint read) {
+    List<String> differences = inFile.differences(read);
+    if (inFile.rows() == read.rows() && !differences.isEmpty()) {
+      throw new ReconciliationException(
+          ReconciliationException.Hop.FILES,
+          "Values differ between the rows read from the source and the file written: "
+              + file
+              + ": "
+              + String.join(", ", differences)
+              + " (fingerprints, docs/fingerprints.md). Nothing was published. The file was"
+              + " altered after it was written, or the format cannot hold a value exactly:"
+              + " re-run the route, and report it if it happens again.");
     }
   }
 

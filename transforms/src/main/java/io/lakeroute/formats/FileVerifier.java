@@ -1,5 +1,7 @@
 package io.lakeroute.formats;
 
+import io.lakeroute.fingerprint.Fingerprint;
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -22,6 +24,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
@@ -42,11 +45,37 @@ public final class FileVerifier {
     public final long bytes;
     public final String sha256;
 
-    Stats(long rows, long bytes, String sha256) {
+    /** The fingerprint of its values; null when not asked for. */
+    public final Fingerprint fingerprint;
+
+    Stats(long rows, long bytes, String sha256, Fingerprint fingerprint) {
       this.rows = rows;
       this.bytes = bytes;
       this.sha256 = sha256;
+      this.fingerprint = fingerprint;
     }
+  }
+
+  /**
+   * What a file holds, with the fingerprint of the values it holds, decoded as rows of {@code
+   * schema}. The values are read in a pass of their own, and their count must be the count of the
+   * format's structure.
+   */
+  public static Stats verify(FormatSpec spec, Schema schema, ResourceId file) throws IOException {
+    Stats stats = verify(spec, file);
+    FingerprintAccumulator fingerprint = FingerprintAccumulator.of(schema);
+    long rows;
+    try {
+      rows = FileValues.read(spec, schema, file, fingerprint::add);
+    } catch (RuntimeException e) {
+      throw new IOException(
+          file + " holds a value lakeroute did not write (" + spec.format().id() + "): " + e, e);
+    }
+    if (rows != stats.rows) {
+      throw new IOException(
+          file + " holds " + stats.rows + " records, but " + rows + " rows could be read from it");
+    }
+    return new Stats(stats.rows, stats.bytes, stats.sha256, fingerprint.fingerprint());
   }
 
   public static Stats verify(FormatSpec spec, ResourceId file) throws IOException {
@@ -79,7 +108,7 @@ public final class FileVerifier {
     } catch (RuntimeException e) {
       throw new IOException(file + " is not a valid " + spec.format().id() + " file: " + e, e);
     }
-    return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()));
+    return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()), null);
   }
 
   private static InputStream decompressed(FormatSpec spec, InputStream raw) throws IOException {
@@ -251,7 +280,7 @@ public final class FileVerifier {
   }
 
   /** Parquet's view of a seekable Beam channel. */
-  private static final class ChannelInputFile implements InputFile {
+  static final class ChannelInputFile implements InputFile {
     private final SeekableByteChannel channel;
     private final long length;
 

@@ -59,6 +59,55 @@ public final class ValueText {
 
   private ValueText() {}
 
+  /**
+   * The value of a text {@link #format} wrote, as the Java type of its kind; text of another shape
+   * (e.g. five fractional digits) is refused, as the reader of a delivered file must.
+   */
+  public static Object parse(Kind kind, String text) {
+    switch (kind) {
+      case INT16:
+        return Short.valueOf(text);
+      case INT32:
+        return Integer.valueOf(text);
+      case INT64:
+        return Long.valueOf(text);
+      case FLOAT:
+        return Float.valueOf(text);
+      case DOUBLE:
+        return Double.valueOf(text);
+      case DECIMAL:
+        return new BigDecimal(text);
+      case BOOLEAN:
+        if (!text.equals("true") && !text.equals("false")) {
+          throw new IllegalArgumentException("not a boolean: '" + text + "'");
+        }
+        return Boolean.valueOf(text);
+      case STRING:
+        return text;
+      case BYTES:
+        return Base64.getDecoder().decode(text);
+      case DATE:
+        return exactly(DATE, text, LocalDate::from);
+      case TIME:
+        return exactly(TIME, text, LocalTime::from);
+      case TIMESTAMP:
+        return exactly(TIMESTAMP, text, LocalDateTime::from);
+      case TIMESTAMP_TZ:
+        return exactly(TIMESTAMP_TZ, text, Instant::from);
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static <T> T exactly(
+      DateTimeFormatter formatter, String text, java.time.temporal.TemporalQuery<T> query) {
+    T value = formatter.parse(text, query);
+    if (!formatter.format((java.time.temporal.TemporalAccessor) value).equals(text)) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not in the shape lakeroute writes (" + formatter + ")");
+    }
+    return value;
+  }
+
   /** The text of a non-null value of the given kind. */
   public static String format(Kind kind, Object value) {
     switch (kind) {

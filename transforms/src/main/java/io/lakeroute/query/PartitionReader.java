@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -71,6 +72,16 @@ public final class PartitionReader implements Serializable {
 
   /** Reads every row of {@code partition} into {@code consumer}; returns how many were read. */
   public long read(QueryPartition partition, RowConsumer consumer) throws IOException {
+    return read(partition, consumer, null);
+  }
+
+  /**
+   * Reads every row of {@code partition} into {@code consumer} and, unless {@code fingerprint} is
+   * null, adds each row to it as it streams by (docs/fingerprints.md); returns how many were read.
+   */
+  public long read(
+      QueryPartition partition, RowConsumer consumer, FingerprintAccumulator fingerprint)
+      throws IOException {
     Counter rowsRead = Metrics.counter(METRICS_NAMESPACE, ROWS_READ);
     SourceDialect dialect = source.dialect();
     SourceDialect.ColumnReader[] columns = columnReaders(dialect);
@@ -97,6 +108,9 @@ public final class PartitionReader implements Serializable {
                 } catch (SQLException e) {
                   throw unreadable(schema.getField(c), resultSet, c + 1, e);
                 }
+              }
+              if (fingerprint != null) {
+                fingerprint.add(values);
               }
               consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
               rows++;

@@ -22,7 +22,7 @@ class QueryFileSinkTest {
 
   private static QueryFileSink sink(QueryPlan plan) {
     return new QueryFileSink(
-        plan.reader(), FormatSpec.of(FileFormat.CSV).sink(plan.schema()), DIRECTORY);
+        plan.reader(), FormatSpec.of(FileFormat.CSV).sink(plan.schema()), DIRECTORY, null);
   }
 
   private static QueryPlan plan(int rows) {

@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lakeroute.fingerprint.Fingerprint;
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.testing.TrickyRows;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/** Rows, bytes, SHA-256 and the fingerprint of the values of every format, as read back. */
 class FileVerifierTest {
   @TempDir Path dir;
 
@@ -82,6 +85,42 @@ class FileVerifierTest {
 
     assertThat(spec.toString(), stats.rows, equalTo((long) TrickyRows.ROW_COUNT));
     assertMeasures(stats, file);
+  }
+
+  private static Fingerprint javaFingerprint(List<Row> rows) {
+    FingerprintAccumulator accumulator = FingerprintAccumulator.of(TrickyRows.schema());
+    rows.forEach(accumulator::add);
+    return accumulator.fingerprint();
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void fingerprintsTheValuesOfTrickyRowsAsTheyWereRead(FormatSpec spec) throws Exception {
+    Path file = write(spec, TrickyRows.rows());
+
+    FileVerifier.Stats stats =
+        FileVerifier.verify(
+            spec, TrickyRows.schema(), FileSystems.matchNewResource(file.toString(), false));
+
+    assertThat(spec.toString(), stats.fingerprint, equalTo(javaFingerprint(TrickyRows.rows())));
+    assertMeasures(stats, file);
+  }
+
+  @Test
+  void aValueChangedInAFileChangesItsColumnsFingerprint() throws Exception {
+    FormatSpec spec = FormatSpec.of(FileFormat.CSV);
+    Path file = write(spec, TrickyRows.rows());
+    String text = Files.readString(file);
+    assertThat(text.contains(",999.99,"), equalTo(true));
+    Files.writeString(file, text.replace(",999.99,", ",999.98,"));
+
+    FileVerifier.Stats stats =
+        FileVerifier.verify(
+            spec, TrickyRows.schema(), FileSystems.matchNewResource(file.toString(), false));
+
+    assertThat(
+        stats.fingerprint.differences(javaFingerprint(TrickyRows.rows())),
+        equalTo(List.of("c_dec5")));
   }
 
   @ParameterizedTest

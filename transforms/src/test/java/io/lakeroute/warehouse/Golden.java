@@ -16,10 +16,10 @@ import java.util.List;
  * src/test/resources/&lt;TestClass&gt;/; run with -Dgolden.update=true to rewrite it after an
  * intended change, then review the diff.
  */
-final class Golden {
+public final class Golden {
   private Golden() {}
 
-  static Manifest manifest(String format, String codec, String location) {
+  public static Manifest manifest(String format, String codec, String location) {
     List<Manifest.Column> columns =
         List.of(
             new Manifest.Column("id", "int64", "int8"),
@@ -76,7 +76,7 @@ final class Golden {
     return String.join(";\n\n", all) + ";\n";
   }
 
-  static void check(Class<?> test, String name, String actual) throws IOException {
+  public static void check(Class<?> test, String name, String actual) throws IOException {
     Path golden = Path.of("src/test/resources", test.getSimpleName(), name);
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, actual, StandardCharsets.UTF_8);

@@ -49,6 +49,7 @@ public final class FlagVocabulary {
     Map<String, String> flags = new LinkedHashMap<>();
     // Source and query (io.lakeroute.query).
     flags.put("JdbcSource.withFetchSize", "--fetchSize");
+    flags.put("JdbcSource.withStallTimeout", "--stallTimeoutSeconds");
     flags.put("Partitioning.onColumn", "--partitionColumn");
     flags.put("Partitioning.withPartitions", "--partitions");
     flags.put("Partitioning.withMaxRowsPerFile", "--maxRowsPerFile");
@@ -96,7 +97,7 @@ public final class FlagVocabulary {
     // BigQuery (io.lakeroute.bigquery).
     flags.put("BigQueryTarget.withBigQueryTable", "--bigQueryTable");
     flags.put("BigQueryTarget.withBigQueryDisposition", "--bigQueryDisposition");
-    flags.put("LoadBigQuery.withTempLocation", "--tempLocation");
+    flags.put("BigQueryTarget.withBigQueryMergeKeys", "--bigQueryMergeKeys");
     return Collections.unmodifiableMap(flags);
   }
 

@@ -96,8 +96,8 @@ public final class Help {
             BigQueryRouteOptions.class,
             false,
             List.of(
-                "and Beam's own: --tempLocation (where BigQueryIO writes its load files),"
-                    + " --bigQueryProject.")),
+                "and Beam's own: --bigQueryEndpoint (another BigQuery endpoint than"
+                    + " Google's).")),
         new Section("Databricks", DatabricksOptions.class, false, List.of()),
         new Section("Progress and lineage", ReportingOptions.class, false, List.of()));
   }
@@ -107,6 +107,8 @@ public final class Help {
     out.println();
     out.println("Usage: java -jar lakeroute.jar --route=s3 --jdbcUrl=… --query=… --destination=…");
     out.println("       [--runner=DirectRunner|SparkRunner] [options]");
+    out.println("       java -jar lakeroute.jar verify --destination=… --runId=… [store options]");
+    out.println("       (re-checks a published run's files against its manifest; exit 0 or 7)");
     out.println("With no --jdbcUrl the demo runs on an embedded database and writes every format.");
     out.println();
     for (Section section : sections()) {

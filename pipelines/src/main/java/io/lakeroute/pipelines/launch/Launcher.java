@@ -73,6 +73,9 @@ public final class Launcher {
       Help.print(out);
       return ExitCode.OK;
     }
+    if (given.length > 0 && given[0].equals(VerifyCommand.NAME)) {
+      return VerifyCommand.run(given, out, err, env);
+    }
     List<RunRecord> records = new ArrayList<>();
     String summaryPath = null;
     ExitCode exit = ExitCode.OK;

@@ -1,6 +1,5 @@
 package io.lakeroute.pipelines.options;
 
-import io.lakeroute.bigquery.BigQueryServicesFactory;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -8,7 +7,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * Route 5's target: the BigQuery table the delivered CSV is loaded into. Named {@code bigQuery…} so
  * as not to clash with Beam's own BigQuery options ({@code --bigQueryProject}, {@code
- * --tempDatasetId}, …), which apply as well.
+ * --tempDatasetId}, …); of those the route uses {@code --bigQueryEndpoint}, Google's by default.
  */
 public interface BigQueryRouteOptions extends PipelineOptions {
   @Description(
@@ -19,19 +18,21 @@ public interface BigQueryRouteOptions extends PipelineOptions {
   void setBigQueryTable(String value);
 
   @Description(
-      "replace: the table becomes exactly the run's rows (one WRITE_TRUNCATE load job); append:"
-          + " the run's rows are added (WRITE_APPEND).")
+      "replace: the table holds exactly the run's rows; append: the run's rows are added, and a"
+          + " re-run of the same run id replaces them; merge: rows matching --bigQueryMergeKeys"
+          + " are replaced. Each is one load job into a staging table and one BigQuery"
+          + " transaction.")
   @Default.String("replace")
   String getBigQueryDisposition();
 
   void setBigQueryDisposition(String value);
 
   @Description(
-      "Class making the BigQuery services the load goes through (a BigQueryServicesFactory);"
-          + " without it, Google's BigQuery.")
-  Class<? extends BigQueryServicesFactory> getBigQueryServicesFactoryClass();
+      "With --bigQueryDisposition=merge: the comma-separated columns that identify a row (NULL"
+          + " matches NULL).")
+  String getBigQueryMergeKeys();
 
-  void setBigQueryServicesFactoryClass(Class<? extends BigQueryServicesFactory> value);
+  void setBigQueryMergeKeys(String value);
 
   @Description(
       "With --route=bigquery: the Unity Catalog foreign catalog through which Databricks reads the"

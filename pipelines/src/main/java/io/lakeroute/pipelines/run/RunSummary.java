@@ -49,6 +49,15 @@ public final class RunSummary {
             "%.1f s, %,.0f rows/s",
             seconds,
             seconds > 0 ? manifest.rowCount() / seconds : 0.0));
+    if (manifest.fingerprint() != null && options.getFromStep().equals(Step.QUERY.id())) {
+      line(
+          text,
+          "values",
+          String.format(
+              Locale.ROOT,
+              "rows read = files: fingerprints of %d columns equal (docs/fingerprints.md)",
+              manifest.fingerprint().columns().size()));
+    }
     line(text, "location", manifest.location());
     if (options.getWarehouseTable() != null) {
       line(

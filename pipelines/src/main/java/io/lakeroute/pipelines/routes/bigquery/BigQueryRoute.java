@@ -1,8 +1,9 @@
 package io.lakeroute.pipelines.routes.bigquery;
 
+import com.google.api.services.bigquery.model.TableReference;
 import io.lakeroute.bigquery.BigQueryException;
+import io.lakeroute.bigquery.BigQueryJobs;
 import io.lakeroute.bigquery.BigQuerySchema;
-import io.lakeroute.bigquery.BigQueryServicesFactory;
 import io.lakeroute.bigquery.BigQueryTarget;
 import io.lakeroute.bigquery.FederateBigQuery;
 import io.lakeroute.bigquery.LoadBigQuery;
@@ -24,23 +25,23 @@ import io.lakeroute.pipelines.run.RunFailure;
 import io.lakeroute.pipelines.run.Step;
 import io.lakeroute.pipelines.run.Steps;
 import io.lakeroute.query.QueryPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
-import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
-import org.apache.beam.sdk.util.InstanceBuilder;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Route 5: the delivered CSV in Google Cloud Storage, loaded into BigQuery with load jobs
- * (BigQueryIO {@code FILE_LOADS}), then, with {@code --databricksForeignCatalog}, read by
- * Databricks through Lakehouse Federation.
+ * Route 5: the delivered CSV in Google Cloud Storage, loaded into BigQuery by one load job of
+ * exactly the manifest's objects and one transaction ({@link LoadBigQuery}), then, with {@code
+ * --databricksForeignCatalog}, read by Databricks through Lakehouse Federation.
  *
- * <p>Steps after the publish: {@code load} — the manifest's CSV, each file checked against its
- * SHA-256, loaded with an explicit schema, the table's rows counted; {@code databricks} — the
- * connection and foreign catalog, and the table's rows counted through them.
+ * <p>Steps after the publish: {@code load} — the manifest's CSV loaded into a staging table with an
+ * explicit schema, the disposition applied in one transaction, the rows counted; {@code databricks}
+ * — the connection and foreign catalog, and the table's rows counted through them. Both can be
+ * resumed from the published manifest.
  */
 public final class BigQueryRoute implements Route {
   public static final BigQueryRoute BIGQUERY = new BigQueryRoute();
@@ -78,10 +79,17 @@ public final class BigQueryRoute implements Route {
       throw new IllegalArgumentException(
           "--route=bigquery needs --bigQueryTable=project:dataset.table");
     }
+    BigQueryJobs.checkLoadable(run.format().csv());
     BigQueryTarget target =
         BigQueryTarget.parse(
             options.getBigQueryTable(),
-            BigQueryTarget.disposition(options.getBigQueryDisposition()));
+            BigQueryTarget.disposition(options.getBigQueryDisposition()),
+            options.getBigQueryMergeKeys() == null
+                ? List.of()
+                : Arrays.stream(options.getBigQueryMergeKeys().split(","))
+                    .map(String::strip)
+                    .filter(k -> !k.isEmpty())
+                    .toList());
     Federation federation = null;
     DatabricksConnection databricks = null;
     if (options.getDatabricksForeignCatalog() != null) {
@@ -93,24 +101,12 @@ public final class BigQueryRoute implements Route {
               Federation.Secret.parse(options.getDatabricksKeySecret()));
       databricks = DatabricksConfig.connection(options, env);
     }
-    BigQueryServices services =
-        options.getBigQueryServicesFactoryClass() == null
-            ? null
-            : InstanceBuilder.ofType(BigQueryServicesFactory.class)
-                .fromClass(options.getBigQueryServicesFactoryClass())
-                .build()
-                .create();
-    return new Plan(target, services, options, federation, databricks);
+    return new Plan(target, options, federation, databricks);
   }
 
-  /**
-   * The run's BigQuery table and, if any, the federation Databricks reads it through. BigQueryIO's
-   * load files go to Beam's {@code --tempLocation} when given, else into the run's staging
-   * directory, which a failed run removes.
-   */
+  /** The run's BigQuery table and, if any, the federation Databricks reads it through. */
   private record Plan(
       BigQueryTarget target,
-      BigQueryServices services,
       RouteOptions options,
       Federation federation,
       DatabricksConnection databricks)
@@ -134,7 +130,7 @@ public final class BigQueryRoute implements Route {
     @Override
     public void beforeDelivery(QueryPlan plan) {
       try {
-        LoadBigQuery.check(services, options, target, BigQuerySchema.of(plan.schema()));
+        LoadBigQuery.check(options, target, BigQuerySchema.of(plan.schema()));
       } catch (BigQueryException e) {
         throw new RunFailure(ExitCode.LOAD, e.getMessage() + " Nothing was read yet.", e, "load");
       }
@@ -142,18 +138,7 @@ public final class BigQueryRoute implements Route {
 
     @Override
     public void expand(PCollection<Manifest> published, QueryPlan plan, Layout layout) {
-      LoadBigQuery load =
-          LoadBigQuery.to(target)
-              .withSchema(plan.schema())
-              .withTempLocation(
-                  options.getTempLocation() != null
-                      ? options.getTempLocation()
-                      : layout
-                          .stagingDirectory()
-                          .resolve("bigquery", StandardResolveOptions.RESOLVE_DIRECTORY)
-                          .toString());
-      PCollection<LoadBigQuery.Outcome> loaded =
-          published.apply(services == null ? load : load.withServices(services));
+      PCollection<LoadBigQuery.Outcome> loaded = published.apply(LoadBigQuery.to(target));
       if (federation != null) {
         loaded.apply(FederateBigQuery.of(federation, target).using(databricks));
       }
@@ -168,28 +153,46 @@ public final class BigQueryRoute implements Route {
 
     @Override
     public Counts resume(Step from, Manifest manifest, Steps steps) {
-      throw RunFailure.usage(
-          "--fromStep="
-              + from.id()
-              + ": --route=bigquery cannot resume a step yet; run it from the start"
-              + " (--fromStep=query): --bigQueryDisposition=replace makes that safe");
+      LoadBigQuery.Outcome loaded;
+      if (from == Step.LOAD) {
+        loaded = steps.run("load", () -> LoadBigQuery.load(options, target, manifest));
+      } else {
+        steps.skipped("load");
+        loaded = LoadBigQuery.counted(options, target, manifest);
+      }
+      long inDatabricks = -1;
+      if (federation != null) {
+        inDatabricks =
+            steps.run(
+                "databricks",
+                () -> FederateBigQuery.federate(databricks, federation, target, loaded));
+      } else {
+        steps.skipped("databricks");
+      }
+      return new Counts(loaded.rowsOfRun(), inDatabricks);
     }
 
     @Override
     public List<Statements> statements(Manifest planned) {
-      // The load is a BigQuery job, not a statement: only Databricks' side has SQL to show.
-      return federation == null
-          ? List.of()
-          : List.of(
-              new Statements(
-                  "SQL on Databricks (" + databricks.url() + ", token not shown)",
-                  FederateBigQuery.statements(federation, target)));
-    }
-
-    @Override
-    public RunFailure explain(Throwable failure) {
-      String message = LoadBigQuery.loadFailure(failure);
-      return message == null ? null : new RunFailure(ExitCode.LOAD, message, failure, "load");
+      TableReference staging = BigQueryJobs.staging(target, planned.runId());
+      List<Statements> all = new ArrayList<>();
+      all.add(
+          new Statements(
+              "BigQuery jobs ("
+                  + target.spec()
+                  + "): a load job of the manifest's files into "
+                  + staging.getTableId()
+                  + ", then this GoogleSQL transaction, then the count",
+              List.of(
+                  BigQueryJobs.apply(target, planned, staging),
+                  BigQueryJobs.count(target, planned.runId()))));
+      if (federation != null) {
+        all.add(
+            new Statements(
+                "SQL on Databricks (" + databricks.url() + ", token not shown)",
+                FederateBigQuery.statements(federation, target)));
+      }
+      return all;
     }
   }
 }

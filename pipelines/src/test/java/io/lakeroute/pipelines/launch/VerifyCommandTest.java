@@ -1,0 +1,160 @@
+package io.lakeroute.pipelines.launch;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.run.ExitCode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run publishes the fingerprints of its files; {@code verify} re-checks a published run against
+ * them, and catches a value changed in a file whose manifest SHA-256 and size were changed to
+ * match, naming the file and the column. The source is an in-memory H2 database, the destination a
+ * local folder: no server.
+ */
+class VerifyCommandTest {
+  private static final String URL = "jdbc:h2:mem:verify_command;DB_CLOSE_DELAY=-1";
+  private static Connection keepAlive;
+
+  @TempDir Path destination;
+  @TempDir Path summaries;
+  private Path summary;
+
+  @org.junit.jupiter.api.BeforeEach
+  void summaryPath() {
+    summary = summaries.resolve("summary.json");
+  }
+
+  private record Outcome(ExitCode code, String out, String err) {}
+
+  @BeforeAll
+  static void seed() throws Exception {
+    keepAlive = DriverManager.getConnection(URL, "sa", "");
+    try (Statement statement = keepAlive.createStatement()) {
+      statement.execute(
+          "CREATE TABLE customers (id INT, name VARCHAR(40), balance DECIMAL(12,2),"
+              + " seen TIMESTAMP(6))");
+      statement.execute(
+          "INSERT INTO customers VALUES (1, 'Alice', 10.50, TIMESTAMP '2024-01-01 10:00:00'),"
+              + " (2, 'Bob', NULL, TIMESTAMP '1582-10-10 00:00:00.000001'), (3, '', -0.01, NULL)");
+    }
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    keepAlive.close();
+  }
+
+  private static Outcome launch(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ExitCode code =
+        Launcher.launch(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.<String, String>of()::get);
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Outcome verify() {
+    return launch("verify", "--destination=" + destination, "--runId=r1");
+  }
+
+  @Test
+  void aValueChangedBehindAMatchingChecksumFailsNamingFileAndColumn() throws Exception {
+    Outcome run =
+        launch(
+            "--route=s3",
+            "--jdbcUrl=" + URL,
+            "--jdbcUser=sa",
+            "--query=SELECT * FROM customers",
+            "--format=csv",
+            "--destination=" + destination,
+            "--runId=r1",
+            "--summaryPath=" + summary);
+    assertThat(run.err(), run.code(), equalTo(ExitCode.OK));
+    assertThat(run.out(), containsString("rows read = files: fingerprints of 4 columns equal"));
+    JsonNode values =
+        new ObjectMapper().readTree(Files.readString(summary)).path("runs").path(0).path("values");
+    assertThat(values.path("verdict").asText(), equalTo("equal"));
+    assertThat(values.path("hops").asText(), equalTo("read = files"));
+    assertThat(values.path("fingerprint").path("rows").asLong(), equalTo(3L));
+    Path manifestFile = destination.resolve("r1").resolve("_manifest.json");
+    Manifest manifest = Manifest.fromJson(Files.readString(manifestFile));
+    assertThat(manifest.fingerprint(), notNullValue());
+    assertThat(manifest.files().get(0).fingerprint(), notNullValue());
+
+    Outcome clean = verify();
+    assertThat(clean.err(), clean.code(), equalTo(ExitCode.OK));
+    assertThat(clean.out(), containsString("every column's fingerprint as the manifest says"));
+
+    // H2 names the columns in capitals. Bob becomes Bub: same size; the manifest's SHA-256 and size
+    // are changed to match.
+    Manifest.FileEntry entry = manifest.files().get(0);
+    Path file = destination.resolve("r1").resolve(entry.name());
+    String text = Files.readString(file);
+    assertThat(text, containsString("Bob"));
+    byte[] changed = text.replace("Bob", "Bub").getBytes(StandardCharsets.UTF_8);
+    Files.write(file, changed);
+    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(changed));
+    Manifest.FileEntry forged =
+        new Manifest.FileEntry(
+            entry.name(), entry.uri(), entry.rows(), changed.length, sha256, entry.fingerprint());
+    Manifest tampered =
+        new Manifest(
+            manifest.manifestVersion(),
+            manifest.runId(),
+            manifest.createdAt(),
+            manifest.location(),
+            manifest.format(),
+            manifest.codec(),
+            manifest.csv(),
+            manifest.rowCount(),
+            manifest.fileCount(),
+            manifest.totalBytes(),
+            manifest.columns(),
+            List.of(forged),
+            manifest.fingerprint());
+    Files.writeString(manifestFile, tampered.toJson());
+
+    Outcome caught = verify();
+    assertThat(caught.out(), caught.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        caught.err(),
+        allOf(
+            containsString(entry.name() + ": values differ in NAME"),
+            not(containsString("BALANCE")),
+            not(containsString("SHA-256"))));
+  }
+
+  @Test
+  void aRunThatIsNotThereIsAUsageError() {
+    Outcome missing = launch("verify", "--destination=" + destination, "--runId=nope");
+    assertThat(missing.code(), equalTo(ExitCode.USAGE));
+    assertThat(missing.err(), containsString("No published run at"));
+  }
+}

@@ -1,0 +1,51 @@
+package io.lakeroute.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeroute.fingerprint.Fingerprint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.channels.Channels;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * The fingerprints of the rows as read from the source, one small JSON file per partition in the
+ * run's staging directory: written by the sink that read the partition, read by the read-back that
+ * compares them with the file's. Staging is cleaned with the run, so they never reach the run
+ * directory.
+ */
+final class ReadFingerprints implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String directory;
+
+  ReadFingerprints(Layout layout) {
+    this.directory =
+        layout
+            .stagingDirectory()
+            .resolve("fingerprints", StandardResolveOptions.RESOLVE_DIRECTORY)
+            .toString();
+  }
+
+  private ResourceId file(int partition) {
+    return FileSystems.matchNewResource(directory, true)
+        .resolve(String.format("read-%05d.json", partition), StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  void write(int partition, Fingerprint fingerprint) throws IOException {
+    try (OutputStream out =
+        Channels.newOutputStream(Staging.createReplacing(file(partition), "application/json"))) {
+      JSON.writeValue(out, fingerprint);
+    }
+  }
+
+  Fingerprint read(int partition) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(file(partition)))) {
+      return JSON.readValue(in, Fingerprint.class);
+    }
+  }
+}

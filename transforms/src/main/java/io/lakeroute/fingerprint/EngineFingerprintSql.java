@@ -1,0 +1,225 @@
+package io.lakeroute.fingerprint;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fingerprint query every engine shares; each engine supplies its spelling of the few things
+ * that differ (casts to text, MD5, hex, dates, timestamps, special doubles). The inner query gives
+ * each value's digest (NULL for NULL); the outer one counts and sums.
+ */
+abstract class EngineFingerprintSql implements FingerprintSql {
+  /** 2^52: a double's mantissa as an integer. */
+  private static final String TWO_TO_52 = "4503599627370496";
+
+  // What differs between engines.
+
+  /** {@code expression} cast to the engine's text type. */
+  abstract String text(String expression);
+
+  /** The engine's MD5 of a text expression (its UTF-8 bytes). */
+  abstract String digest(String text);
+
+  /** A digest as 32 lowercase hex digits. */
+  abstract String hex(String digest);
+
+  /** Hex digits 2 to 16 of a digest as a BIGINT (60 bits). */
+  abstract String int60(String digest);
+
+  /** Text concatenation of several text expressions, none of them NULL. */
+  abstract String concat(List<String> texts);
+
+  /** The exact decimal type every sum is taken in. */
+  String sumType() {
+    return "DECIMAL(38,0)";
+  }
+
+  String bool(String x) {
+    return "CASE WHEN " + x + " THEN 'true' ELSE 'false' END";
+  }
+
+  String string(String x) {
+    return x;
+  }
+
+  /** Binary as lowercase hex. */
+  abstract String bytes(String x);
+
+  /** Base64 text as lowercase hex of the bytes it holds; empty when the engine cannot. */
+  abstract Optional<String> base64Bytes(String x);
+
+  /** A date as {@code yyyy-MM-dd}, astronomical years, proleptic Gregorian. */
+  abstract String date(String x);
+
+  /** A TIME as {@code HH:mm:ss.SSSSSS}; empty when the engine has no TIME type. */
+  abstract Optional<String> time(String x);
+
+  /** A timestamp without zone as microseconds from 1970-01-01 00:00, as text. */
+  abstract String timestamp(String x);
+
+  /** A timestamp with zone as microseconds from the epoch (UTC), as text. */
+  abstract String timestampTz(String x);
+
+  /** The engine's double type. */
+  abstract String doubleType();
+
+  /** A condition true when the double {@code x} is NaN. */
+  abstract String isNaN(String x);
+
+  /** The double +Infinity ({@code positive}) or -Infinity; null where doubles have none. */
+  abstract String infinity(boolean positive);
+
+  /** The natural logarithm. */
+  String ln(String x) {
+    return "LN(" + x + ")";
+  }
+
+  /** {@code x} clamped to [low, high]. */
+  String clamp(String x, int low, int high) {
+    return "LEAST(" + high + ", GREATEST(" + low + ", " + x + "))";
+  }
+
+  /** An exact integer expression as the engine's integer type for exponents. */
+  String integer(String x) {
+    return "CAST(" + x + " AS INTEGER)";
+  }
+
+  String bigint(String x) {
+    return "CAST(" + x + " AS BIGINT)";
+  }
+
+  String power2(String exponent) {
+    return "POWER(" + cast("2", doubleType()) + ", " + exponent + ")";
+  }
+
+  static String cast(String x, String type) {
+    return "CAST(" + x + " AS " + type + ")";
+  }
+
+  // The shared query.
+
+  @Override
+  public Optional<String> unsupported(FingerprintColumn column) {
+    return canonical(column, "x").isPresent()
+        ? Optional.empty()
+        : Optional.of(
+            engine()
+                + " cannot render a "
+                + column.type()
+                + (column.asText() ? " held as text" : "")
+                + " canonically");
+  }
+
+  @Override
+  public String query(String from, List<FingerprintColumn> columns, String where) {
+    List<String> digests = new ArrayList<>();
+    List<String> rowParts = new ArrayList<>();
+    StringBuilder outer = new StringBuilder("SELECT COUNT(*) AS row_count");
+    for (int i = 0; i < columns.size(); i++) {
+      FingerprintColumn column = columns.get(i);
+      String value =
+          canonical(column, quote(column.name()))
+              .orElseThrow(() -> new IllegalArgumentException(unsupported(column).orElseThrow()));
+      digests.add("\n    " + digest(value) + " AS d" + i);
+      rowParts.add("COALESCE(" + hex("d" + i) + ", '-')");
+    }
+    outer
+        .append(",\n  SUM(")
+        .append(cast(int60(digest(concat(rowParts))), sumType()))
+        .append(") AS row_sum");
+    for (int i = 0; i < columns.size(); i++) {
+      outer.append(",\n  COUNT(*) - COUNT(d").append(i).append(") AS nulls_").append(i);
+      outer.append(", SUM(").append(cast(int60("d" + i), sumType())).append(") AS sum_").append(i);
+    }
+    return outer
+        .append("\nFROM (SELECT")
+        .append(String.join(",", digests))
+        .append("\n  FROM ")
+        .append(from)
+        .append(where == null ? "" : " WHERE " + where)
+        .append(") fingerprinted")
+        .toString();
+  }
+
+  /** The canonical text of the column's values (NULL for NULL), if the engine can render it. */
+  Optional<String> canonical(FingerprintColumn column, String x) {
+    Optional<String> text = nonNull(column, x);
+    return text.map(t -> "CASE WHEN " + x + " IS NULL THEN NULL ELSE " + t + " END");
+  }
+
+  private Optional<String> nonNull(FingerprintColumn column, String x) {
+    switch (column.kind()) {
+      case "int16":
+      case "int32":
+      case "int64":
+        return Optional.of(text(x));
+      case "decimal":
+        return Optional.of(decimal(x, column.precision(), column.scale()));
+      case "float":
+      case "double":
+        return Optional.of(doubleText(cast(x, doubleType())));
+      case "boolean":
+        return Optional.of(bool(x));
+      case "string":
+        return Optional.of(string(x));
+      case "bytes":
+        return column.asText() ? base64Bytes(x) : Optional.of(bytes(x));
+      case "date":
+        return Optional.of(date(x));
+      case "time":
+        return column.asText() ? Optional.of(string(x)) : time(x);
+      case "timestamp":
+        return Optional.of(timestamp(x));
+      case "timestamp_tz":
+        return Optional.of(timestampTz(x));
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** A decimal in plain notation at the column's scale. */
+  String decimal(String x, int precision, int scale) {
+    return text(cast(x, "DECIMAL(" + precision + "," + scale + ")"));
+  }
+
+  /**
+   * A double as {@code [-]Mp E} (see {@link Canonical}). Only the first guess of the binary
+   * exponent uses a logarithm, which may be off by one near a power of two; the guess is then
+   * corrected by exact comparisons, and dividing by a power of two and multiplying by 2^52 are
+   * exact in IEEE arithmetic, so every engine gets the same integers.
+   */
+  String doubleText(String x) {
+    String abs = "ABS(" + x + ")";
+    String guess = clamp(integer("FLOOR(" + ln(abs) + " / " + ln("2") + ")"), -1074, 1023);
+    String scaled = abs + " / " + power2(guess);
+    String exponent =
+        "("
+            + guess
+            + " + CASE WHEN "
+            + scaled
+            + " >= 2 THEN 1 WHEN "
+            + scaled
+            + " < 1 THEN -1 ELSE 0 END)";
+    String mantissa = bigint(abs + " / " + power2(exponent) + " * " + TWO_TO_52);
+    StringBuilder text = new StringBuilder("CASE WHEN ").append(isNaN(x)).append(" THEN 'NaN'");
+    String plus = infinity(true);
+    if (plus != null) {
+      text.append(" WHEN ").append(x).append(" = ").append(plus).append(" THEN 'Infinity'");
+      text.append(" WHEN ").append(x).append(" = ").append(infinity(false));
+      text.append(" THEN '-Infinity'");
+    }
+    return text.append(" WHEN ")
+        .append(x)
+        .append(" = 0 THEN '0' ELSE ")
+        .append(
+            concat(
+                List.of(
+                    "CASE WHEN " + x + " < 0 THEN '-' ELSE '' END",
+                    text(mantissa),
+                    "'p'",
+                    text(exponent + " - 52"))))
+        .append(" END")
+        .toString();
+  }
+}

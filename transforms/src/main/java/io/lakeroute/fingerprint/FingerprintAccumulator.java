@@ -1,0 +1,192 @@
+package io.lakeroute.fingerprint;
+
+import io.lakeroute.query.SqlTypeMapping;
+import io.lakeroute.query.SqlTypeMapping.Kind;
+import java.math.BigInteger;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Adds rows to a fingerprint as they stream by, in one pass, with buffers reused from row to row:
+ * per value one canonical text, its UTF-8 bytes and one MD5; per row one more MD5 over the values'
+ * digests. Not thread-safe: one per partition, file or bundle, merged through {@link
+ * #fingerprint()} and {@link Fingerprint#merge}.
+ */
+public final class FingerprintAccumulator {
+  /** The 60 low bits of the first 8 bytes of an MD5: hex digits 2 to 16 of its 32. */
+  static final long MASK_60 = 0x0FFF_FFFF_FFFF_FFFFL;
+
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private final List<String> names;
+  private final Kind[] kinds;
+  private final int[] scales;
+  private final long[] nulls;
+  private final long[] sumLow;
+  private final long[] sumHigh;
+  private long rows;
+  private long rowLow;
+  private long rowHigh;
+
+  private final MessageDigest md5 = md5();
+  private final StringBuilder text = new StringBuilder(64);
+  private byte[] utf8 = new byte[256];
+  private final byte[] digest = new byte[16];
+  private final byte[] rowText;
+  private int rowLength;
+
+  private FingerprintAccumulator(List<String> names, Kind[] kinds, int[] scales) {
+    this.names = List.copyOf(names);
+    this.kinds = kinds;
+    this.scales = scales;
+    this.nulls = new long[kinds.length];
+    this.sumLow = new long[kinds.length];
+    this.sumHigh = new long[kinds.length];
+    this.rowText = new byte[32 * kinds.length];
+  }
+
+  /** An accumulator for rows of {@code schema} (a schema made by {@link SqlTypeMapping}). */
+  public static FingerprintAccumulator of(Schema schema) {
+    int width = schema.getFieldCount();
+    Kind[] kinds = new Kind[width];
+    int[] scales = new int[width];
+    List<String> names = new ArrayList<>(width);
+    for (int i = 0; i < width; i++) {
+      Schema.FieldType type = schema.getField(i).getType();
+      kinds[i] = SqlTypeMapping.kindOf(type);
+      scales[i] = kinds[i] == Kind.DECIMAL ? SqlTypeMapping.scale(type) : 0;
+      names.add(schema.getField(i).getName());
+    }
+    return new FingerprintAccumulator(names, kinds, scales);
+  }
+
+  public void add(Row row) {
+    rowLength = 0;
+    for (int i = 0; i < kinds.length; i++) {
+      addValue(i, row.getValue(i));
+    }
+    endRow();
+  }
+
+  /** Adds a row given as its values, in schema order. */
+  public void add(Object[] values) {
+    rowLength = 0;
+    for (int i = 0; i < kinds.length; i++) {
+      addValue(i, values[i]);
+    }
+    endRow();
+  }
+
+  private void addValue(int column, Object value) {
+    if (value == null) {
+      nulls[column]++;
+      rowText[rowLength++] = '-';
+      return;
+    }
+    text.setLength(0);
+    Canonical.append(kinds[column], scales[column], value, text);
+    int length = encodeUtf8();
+    md5.update(utf8, 0, length);
+    long hash = digest();
+    long low = sumLow[column] + hash;
+    if (Long.compareUnsigned(low, hash) < 0) {
+      sumHigh[column]++;
+    }
+    sumLow[column] = low;
+    for (byte b : digest) {
+      rowText[rowLength++] = HEX[(b >> 4) & 0xF];
+      rowText[rowLength++] = HEX[b & 0xF];
+    }
+  }
+
+  private void endRow() {
+    md5.update(rowText, 0, rowLength);
+    long hash = digest();
+    long low = rowLow + hash;
+    if (Long.compareUnsigned(low, hash) < 0) {
+      rowHigh++;
+    }
+    rowLow = low;
+    rows++;
+  }
+
+  /** Finishes the MD5 into {@link #digest} and returns its 60-bit integer. */
+  private long digest() {
+    try {
+      md5.digest(digest, 0, digest.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException(e);
+    }
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (digest[i] & 0xFF);
+    }
+    return value & MASK_60;
+  }
+
+  /** {@link #text} as UTF-8 into {@link #utf8}; a lone surrogate becomes '?', as in String. */
+  private int encodeUtf8() {
+    int length = text.length();
+    if (utf8.length < length * 3) {
+      utf8 = new byte[Math.max(length * 3, utf8.length * 2)];
+    }
+    int n = 0;
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        utf8[n++] = (byte) c;
+      } else if (c < 0x800) {
+        utf8[n++] = (byte) (0xC0 | (c >> 6));
+        utf8[n++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, text.charAt(++i));
+        utf8[n++] = (byte) (0xF0 | (cp >> 18));
+        utf8[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        utf8[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        utf8[n++] = (byte) (0x80 | (cp & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        utf8[n++] = '?';
+      } else {
+        utf8[n++] = (byte) (0xE0 | (c >> 12));
+        utf8[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        utf8[n++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return n;
+  }
+
+  /** The rows added so far. */
+  public long rows() {
+    return rows;
+  }
+
+  /** The fingerprint of the rows added so far. */
+  public Fingerprint fingerprint() {
+    List<Fingerprint.Column> columns = new ArrayList<>(kinds.length);
+    for (int i = 0; i < kinds.length; i++) {
+      columns.add(new Fingerprint.Column(names.get(i), nulls[i], sum(sumHigh[i], sumLow[i])));
+    }
+    return new Fingerprint(Canonical.VERSION, rows, sum(rowHigh, rowLow), columns);
+  }
+
+  private static BigInteger sum(long high, long low) {
+    BigInteger lowBits = BigInteger.valueOf(low >>> 1).shiftLeft(1).or(BigInteger.valueOf(low & 1));
+    return BigInteger.valueOf(high).shiftLeft(64).or(lowBits);
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("This JVM has no MD5, which fingerprints need", e);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.lakeroute.fingerprint;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fingerprint of a table's rows computed by the engine that holds them: one {@code SELECT},
+ * generated per engine, that renders each value in the canonical form of docs/fingerprints.md,
+ * hashes it with the engine's MD5 and sums, so no row leaves the engine. The result is read with
+ * {@link #read} and compares with {@link FingerprintAccumulator}'s.
+ *
+ * <pre>{@code
+ * FingerprintSql sql = FingerprintSql.postgres();
+ * String query = sql.query(sql.quote("sales") + "." + sql.quote("orders"), columns, null);
+ * Fingerprint inWarehouse = FingerprintSql.read(statement.executeQuery(query), columns);
+ * }</pre>
+ */
+public interface FingerprintSql {
+  /** The engine's name, for messages. */
+  String engine();
+
+  /** {@code identifier} quoted for the engine. */
+  String quote(String identifier);
+
+  /**
+   * Why the engine cannot render {@code column} canonically, if it cannot: such a column is left
+   * out of the fingerprint (and named), never fingerprinted wrongly.
+   */
+  Optional<String> unsupported(FingerprintColumn column);
+
+  /**
+   * One {@code SELECT} giving one row: the row count, the row sum, then each column's NULL count
+   * and sum. {@code from} is a table (or subquery) as the engine reads it; {@code where}, if not
+   * null, a condition on its rows, e.g. a key range, so that a range can be fingerprinted on its
+   * own.
+   */
+  String query(String from, List<FingerprintColumn> columns, String where);
+
+  /** The fingerprint in the result of {@link #query}. */
+  static Fingerprint read(ResultSet result, List<FingerprintColumn> columns) throws SQLException {
+    if (!result.next()) {
+      throw new SQLException("a fingerprint query returned no row");
+    }
+    List<Fingerprint.Column> parts = new ArrayList<>(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      parts.add(
+          new Fingerprint.Column(
+              columns.get(i).name(), result.getLong(3 + 2 * i), sum(result, 4 + 2 * i)));
+    }
+    return new Fingerprint(Canonical.VERSION, result.getLong(1), sum(result, 2), parts);
+  }
+
+  private static BigInteger sum(ResultSet result, int column) throws SQLException {
+    BigDecimal sum = result.getBigDecimal(column);
+    // SUM over no rows (or only NULLs) is NULL in SQL: the sum of nothing.
+    return sum == null ? BigInteger.ZERO : sum.toBigIntegerExact();
+  }
+
+  static FingerprintSql postgres() {
+    return new PostgresFingerprintSql();
+  }
+
+  static FingerprintSql redshift() {
+    return new RedshiftFingerprintSql();
+  }
+
+  /** Spark SQL, which Databricks runs. */
+  static FingerprintSql spark() {
+    return new SparkFingerprintSql();
+  }
+
+  static FingerprintSql bigQuery() {
+    return new BigQueryFingerprintSql();
+  }
+
+  /** SQL Server's T-SQL, which Synapse runs. */
+  static FingerprintSql sqlServer() {
+    return new SqlServerFingerprintSql();
+  }
+
+  static FingerprintSql h2() {
+    return new H2FingerprintSql();
+  }
+}

@@ -1,0 +1,298 @@
+package io.lakeroute.formats;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeroute.query.SqlTypeMapping;
+import io.lakeroute.query.SqlTypeMapping.Kind;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Reads the values of a delivered file back, as the Java types of the Beam schema it was written
+ * from (the types {@code PartitionReader} produces), so that the file's fingerprint is computed
+ * from what the file holds, decoded by the format's own structure: Parquet pages, Avro records, CSV
+ * fields with quoting and the NULL text, JSON members.
+ */
+public final class FileValues {
+  private FileValues() {}
+
+  /** Receives a row's values, in schema order; the array is reused for the next row. */
+  @FunctionalInterface
+  public interface ValuesConsumer {
+    void accept(Object[] values);
+  }
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** Reads every row of {@code file}; returns how many. */
+  public static long read(FormatSpec spec, Schema schema, ResourceId file, ValuesConsumer rows)
+      throws IOException {
+    Kind[] kinds = kinds(schema);
+    switch (spec.format()) {
+      case PARQUET:
+        return parquet(schema, kinds, file, rows);
+      case AVRO:
+        try (InputStream in = open(file)) {
+          return avro(schema, kinds, in, rows);
+        }
+      case CSV:
+        try (InputStream in = decompressed(spec, file)) {
+          return csv(kinds, schema, spec.csv(), in, rows);
+        }
+      case JSON:
+        try (InputStream in = decompressed(spec, file)) {
+          return json(kinds, schema, in, rows);
+        }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static Kind[] kinds(Schema schema) {
+    Kind[] kinds = new Kind[schema.getFieldCount()];
+    for (int i = 0; i < kinds.length; i++) {
+      kinds[i] = SqlTypeMapping.kindOf(schema.getField(i).getType());
+    }
+    return kinds;
+  }
+
+  private static int scale(Schema schema, int column) {
+    return SqlTypeMapping.scale(schema.getField(column).getType());
+  }
+
+  private static InputStream open(ResourceId file) throws IOException {
+    return new BufferedInputStream(Channels.newInputStream(FileSystems.open(file)), 1 << 16);
+  }
+
+  private static InputStream decompressed(FormatSpec spec, ResourceId file) throws IOException {
+    return new BufferedInputStream(
+        Channels.newInputStream(spec.fileCompression().readDecompressed(FileSystems.open(file))),
+        1 << 16);
+  }
+
+  private static long parquet(Schema schema, Kind[] kinds, ResourceId file, ValuesConsumer rows)
+      throws IOException {
+    Object[] values = new Object[kinds.length];
+    long count = 0;
+    try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file);
+        ParquetFileReader reader =
+            ParquetFileReader.open(new FileVerifier.ChannelInputFile(channel, channel.size()))) {
+      MessageType type = reader.getFooter().getFileMetaData().getSchema();
+      PageReadStore pages;
+      while ((pages = reader.readNextRowGroup()) != null) {
+        RecordReader<Group> records =
+            new ColumnIOFactory()
+                .getColumnIO(type)
+                .getRecordReader(pages, new GroupRecordConverter(type));
+        for (long r = 0; r < pages.getRowCount(); r++) {
+          Group group = records.read();
+          for (int i = 0; i < kinds.length; i++) {
+            values[i] =
+                group.getFieldRepetitionCount(i) == 0
+                    ? null
+                    : parquetValue(schema, kinds, group, i);
+          }
+          rows.accept(values);
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  private static Object parquetValue(Schema schema, Kind[] kinds, Group group, int i) {
+    switch (kinds[i]) {
+      case INT16:
+        return (short) group.getInteger(i, 0);
+      case INT32:
+        return group.getInteger(i, 0);
+      case INT64:
+        return group.getLong(i, 0);
+      case FLOAT:
+        return group.getFloat(i, 0);
+      case DOUBLE:
+        return group.getDouble(i, 0);
+      case BOOLEAN:
+        return group.getBoolean(i, 0);
+      case STRING:
+        return group.getString(i, 0);
+      case TIME:
+        return ValueText.parse(Kind.TIME, group.getString(i, 0));
+      case BYTES:
+        return group.getBinary(i, 0).getBytes();
+      case DECIMAL:
+        return new BigDecimal(new BigInteger(group.getBinary(i, 0).getBytes()), scale(schema, i));
+      case DATE:
+        return LocalDate.ofEpochDay(group.getInteger(i, 0));
+      case TIMESTAMP:
+        return LocalDateTime.ofInstant(instant(group.getLong(i, 0)), ZoneOffset.UTC);
+      case TIMESTAMP_TZ:
+        return instant(group.getLong(i, 0));
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.EPOCH
+        .plusSeconds(Math.floorDiv(micros, 1_000_000L))
+        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  private static long avro(Schema schema, Kind[] kinds, InputStream in, ValuesConsumer rows)
+      throws IOException {
+    Object[] values = new Object[kinds.length];
+    int[] scales = new int[kinds.length];
+    for (int i = 0; i < kinds.length; i++) {
+      scales[i] = kinds[i] == Kind.DECIMAL ? scale(schema, i) : 0;
+    }
+    long count = 0;
+    try (DataFileStream<GenericRecord> records =
+        new DataFileStream<>(in, new GenericDatumReader<>())) {
+      GenericRecord record = null;
+      while (records.hasNext()) {
+        record = records.next(record);
+        for (int i = 0; i < kinds.length; i++) {
+          values[i] = avroValue(kinds[i], scales[i], record, i);
+        }
+        rows.accept(values);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static Object avroValue(Kind kind, int scale, GenericRecord record, int i) {
+    Object raw = record.get(i);
+    if (raw == null) {
+      return null;
+    }
+    switch (kind) {
+      case INT16:
+        return ((Integer) raw).shortValue();
+      case STRING:
+        return raw.toString();
+      case TIME:
+        return ValueText.parse(Kind.TIME, raw.toString());
+      case BYTES:
+        return bytes((ByteBuffer) raw);
+      case DECIMAL:
+        return new BigDecimal(new BigInteger(bytes((ByteBuffer) raw)), scale);
+      case DATE:
+        return LocalDate.ofEpochDay((Integer) raw);
+      case TIMESTAMP:
+        return LocalDateTime.ofInstant(instant((Long) raw), ZoneOffset.UTC);
+      case TIMESTAMP_TZ:
+        return instant((Long) raw);
+      default:
+        // int, long, float, double and boolean are Avro's own.
+        return raw;
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
+  private static long csv(
+      Kind[] kinds, Schema schema, CsvOptions csv, InputStream in, ValuesConsumer rows)
+      throws IOException {
+    CsvParser parser =
+        new CsvParser(
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16), csv);
+    Object[] values = new Object[kinds.length];
+    long count = 0;
+    boolean header = csv.header();
+    String[] record;
+    while ((record = parser.next()) != null) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      if (record.length != kinds.length) {
+        throw new IllegalArgumentException(
+            "record "
+                + (count + 1)
+                + " has "
+                + record.length
+                + " fields, the schema "
+                + kinds.length);
+      }
+      for (int i = 0; i < kinds.length; i++) {
+        values[i] = record[i] == null ? null : ValueText.parse(kinds[i], record[i]);
+      }
+      rows.accept(values);
+      count++;
+    }
+    return count;
+  }
+
+  private static long json(Kind[] kinds, Schema schema, InputStream in, ValuesConsumer rows)
+      throws IOException {
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    Object[] values = new Object[kinds.length];
+    long count = 0;
+    String line;
+    while ((line = lines.readLine()) != null) {
+      JsonNode object = JSON.readTree(line);
+      for (int i = 0; i < kinds.length; i++) {
+        JsonNode node = object.get(schema.getField(i).getName());
+        values[i] = node == null || node.isNull() ? null : jsonValue(kinds[i], node);
+      }
+      rows.accept(values);
+      count++;
+    }
+    return count;
+  }
+
+  private static Object jsonValue(Kind kind, JsonNode node) {
+    switch (kind) {
+      case INT16:
+        return node.shortValue();
+      case INT32:
+        return node.intValue();
+      case INT64:
+        return node.longValue();
+      case BOOLEAN:
+        return node.booleanValue();
+      case DECIMAL:
+        return node.decimalValue();
+      case FLOAT:
+      case DOUBLE:
+        // Numbers as written (exact decimal text), NaN and infinities as strings.
+        return ValueText.parse(
+            kind, node.isNumber() ? node.decimalValue().toString() : node.asText());
+      default:
+        return ValueText.parse(kind, node.asText());
+    }
+  }
+}

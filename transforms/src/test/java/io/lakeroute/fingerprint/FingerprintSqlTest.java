@@ -1,0 +1,84 @@
+package io.lakeroute.fingerprint;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.warehouse.Golden;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Golden text of the fingerprint query of every engine, over a column of every type. PostgreSQL, H2
+ * and Spark's are also executed (FingerprintSqlIT); Redshift's, BigQuery's and SQL Server's can
+ * only be read here.
+ */
+class FingerprintSqlTest {
+  private static FingerprintSql engine(String name) {
+    switch (name) {
+      case "postgres":
+        return FingerprintSql.postgres();
+      case "redshift":
+        return FingerprintSql.redshift();
+      case "spark":
+        return FingerprintSql.spark();
+      case "bigquery":
+        return FingerprintSql.bigQuery();
+      case "sqlserver":
+        return FingerprintSql.sqlServer();
+      case "h2":
+        return FingerprintSql.h2();
+      default:
+        throw new IllegalArgumentException(name);
+    }
+  }
+
+  /** The golden manifest's columns as a table over {@code format} files holds them. */
+  static List<FingerprintColumn> columns(String format) {
+    Manifest manifest = Golden.manifest(format, "none", "s3://bucket/run/");
+    return manifest.columns().stream().map(c -> FingerprintColumn.inTable(c, format)).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"postgres", "redshift", "spark", "bigquery", "sqlserver", "h2"})
+  void queryMatchesGolden(String name) throws IOException {
+    FingerprintSql sql = engine(name);
+    String query =
+        sql.query(
+            sql.quote("sales") + "." + sql.quote("orders"),
+            columns("parquet"),
+            sql.quote("id") + " BETWEEN 1 AND 1000");
+    Golden.check(getClass(), name + ".sql", query + "\n");
+  }
+
+  @Test
+  void base64BinaryIsDecodedWhereTheEngineCan() {
+    FingerprintColumn payload = columns("csv").get(8);
+    assertThat(payload.asText(), equalTo(true));
+    assertThat(FingerprintSql.spark().unsupported(payload), equalTo(Optional.empty()));
+    assertThat(FingerprintSql.postgres().unsupported(payload), equalTo(Optional.empty()));
+    assertThat(
+        FingerprintSql.redshift().unsupported(payload).orElseThrow(),
+        equalTo("Redshift cannot render a bytes held as text canonically"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FingerprintSql.sqlServer().query("t", List.of(payload), null));
+    assertThat(e.getMessage(), containsString("SQL Server cannot render a bytes"));
+  }
+
+  @Test
+  void identifiersAreQuoted() {
+    String odd = "odd \"name]'`";
+    assertThat(FingerprintSql.postgres().quote(odd), equalTo("\"odd \"\"name]'`\""));
+    assertThat(FingerprintSql.sqlServer().quote(odd), equalTo("[odd \"name]]'`]"));
+    assertThat(FingerprintSql.spark().quote(odd), equalTo("`odd \"name]'```"));
+    assertThat(FingerprintSql.bigQuery().quote(odd), equalTo("`odd \"name]'\\``"));
+  }
+}
