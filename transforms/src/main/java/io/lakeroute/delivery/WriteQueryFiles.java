@@ -40,6 +40,9 @@ import org.apache.beam.sdk.values.PCollection;
  * }</pre>
  */
 public final class WriteQueryFiles extends PTransform<PBegin, PCollection<DeliveredFile>> {
+  /** Counter of files written and read back, for the progress of a run. */
+  public static final String FILES_VERIFIED = "files_verified";
+
   /** Counter of rows found in files read back after writing. */
   public static final String ROWS_IN_FILES = "rows_in_files";
 
@@ -152,6 +155,8 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     private final ReadFingerprints read;
     private final Counter rowsInFiles =
         Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, ROWS_IN_FILES);
+    private final Counter filesVerified =
+        Metrics.counter(io.lakeroute.query.PartitionReader.METRICS_NAMESPACE, FILES_VERIFIED);
 
     ReadBack(FormatSpec format, Schema schema, ReadFingerprints read) {
       this.format = format;
@@ -169,6 +174,7 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
       if (read != null) {
         checkValues(id.getFilename(), stats.fingerprint, read.read(file.getKey()));
       }
+      filesVerified.inc();
       out.output(
           new DeliveredFile(
               file.getKey(),

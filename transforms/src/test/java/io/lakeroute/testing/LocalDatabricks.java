@@ -49,6 +49,14 @@ public final class LocalDatabricks extends LocalServer {
   /** The personal access token the stand-in accepts; any other is refused as a workspace would. */
   public static final String TOKEN = "dapi-lakeroute-local";
 
+  /**
+   * The service principal the stand-in serves OAuth machine-to-machine for: its client id (an
+   * application id, as in a workspace) and OAuth secret.
+   */
+  public static final String CLIENT_ID = "7f3c2a9e-lakeroute-sp";
+
+  public static final String CLIENT_SECRET = "dose-lakeroute-local-oauth-secret";
+
   /** Where the stand-in module writes its classpath, from the root of the source tree. */
   static final Path CLASSPATH_FILE =
       Path.of("src", "local-cloud", "databricks-standin", "target", "standin.classpath");
@@ -101,6 +109,19 @@ public final class LocalDatabricks extends LocalServer {
         + "/default;ssl=0;httpPath="
         + HTTP_PATH
         + ";AuthMech=3;EnableTelemetry=0";
+  }
+
+  /**
+   * The URL for OAuth machine-to-machine, without credentials: the driver finds the token endpoint
+   * through the stand-in's discovery document (on a workspace it asks https://host/oidc/…).
+   */
+  public String oauthJdbcUrlWithoutCredentials() {
+    return jdbcUrlWithoutCredentials().replace(";AuthMech=3", ";AuthMech=11;Auth_Flow=1")
+        + ";OAuthDiscoveryMode=1;OAuthDiscoveryURL=http://"
+        + LOOPBACK
+        + ":"
+        + port()
+        + "/oidc/.well-known/oauth-authorization-server";
   }
 
   /** Spark's Thrift server itself (binary transport, no authentication), for Hive JDBC. */
@@ -157,7 +178,11 @@ public final class LocalDatabricks extends LocalServer {
             "--http-path",
             HTTP_PATH,
             "--token",
-            TOKEN));
+            TOKEN,
+            "--oauth-client-id",
+            CLIENT_ID,
+            "--oauth-client-secret",
+            CLIENT_SECRET));
     if (s3 != null) {
       cmd.addAll(
           List.of(

@@ -31,24 +31,56 @@ public final class DatabricksConfig {
         DatabricksTarget.load(options.getDatabricksLoad()));
   }
 
-  /** The workspace connection; the token from a file or the environment. */
+  /** The variable a service principal's client id is read from without --databricksClientId. */
+  static final String CLIENT_ID_VARIABLE = "DATABRICKS_CLIENT_ID";
+
+  /**
+   * The workspace connection: as a service principal (OAuth machine-to-machine) when a client id is
+   * given, else with a personal access token; secrets from a file or the environment.
+   */
   public static DatabricksConnection connection(
       RouteOptions options, Function<String, String> env) {
-    String token =
-        Secrets.fromFileOrEnv(
-            options.getDatabricksTokenFile(),
-            "--databricksTokenFile",
-            options.getDatabricksTokenEnv(),
-            env);
+    DatabricksConnection workspace;
     if (options.getDatabricksJdbcUrl() != null) {
-      return DatabricksConnection.withUrl(options.getDatabricksJdbcUrl(), token);
-    }
-    if (options.getDatabricksHost() == null) {
+      workspace = DatabricksConnection.atUrl(options.getDatabricksJdbcUrl());
+    } else if (options.getDatabricksHost() == null) {
       throw new IllegalArgumentException(
           "--databricksTable needs the workspace: --databricksHost and --databricksHttpPath, or"
               + " --databricksJdbcUrl");
+    } else {
+      workspace =
+          DatabricksConnection.at(options.getDatabricksHost(), options.getDatabricksHttpPath());
     }
-    return DatabricksConnection.of(
-        options.getDatabricksHost(), options.getDatabricksHttpPath(), token);
+    String clientId =
+        options.getDatabricksClientId() != null
+            ? options.getDatabricksClientId()
+            : env.apply(CLIENT_ID_VARIABLE);
+    if (clientId == null || clientId.isBlank()) {
+      return workspace.withToken(
+          Secrets.fromFileOrEnv(
+              options.getDatabricksTokenFile(),
+              "--databricksTokenFile",
+              options.getDatabricksTokenEnv(),
+              env));
+    }
+    String secret =
+        Secrets.fromFileOrEnv(
+            options.getDatabricksClientSecretFile(),
+            "--databricksClientSecretFile",
+            options.getDatabricksClientSecretEnv(),
+            env);
+    if (secret == null || secret.isBlank()) {
+      throw new IllegalArgumentException(
+          "Service principal "
+              + clientId
+              + (options.getDatabricksClientId() != null
+                  ? " (--databricksClientId)"
+                  : " (the variable " + CLIENT_ID_VARIABLE + ")")
+              + " needs its OAuth secret: the variable "
+              + options.getDatabricksClientSecretEnv()
+              + " (--databricksClientSecretEnv) is not set and there is no"
+              + " --databricksClientSecretFile");
+    }
+    return workspace.withServicePrincipal(clientId, secret);
   }
 }

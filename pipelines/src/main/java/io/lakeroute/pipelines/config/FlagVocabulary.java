@@ -90,6 +90,10 @@ public final class FlagVocabulary {
     flags.put("DatabricksConnection.withHttpPath", "--databricksHttpPath");
     flags.put("DatabricksConnection.withUrl", "--databricksJdbcUrl");
     flags.put("DatabricksConnection.withToken", "--databricksTokenEnv / --databricksTokenFile");
+    flags.put("DatabricksConnection.withClientId", "--databricksClientId");
+    flags.put(
+        "DatabricksConnection.withClientSecret",
+        "--databricksClientSecretEnv / --databricksClientSecretFile");
     // BigQuery (io.lakeroute.bigquery).
     flags.put("BigQueryTarget.withBigQueryTable", "--bigQueryTable");
     flags.put("BigQueryTarget.withBigQueryDisposition", "--bigQueryDisposition");

@@ -9,6 +9,7 @@ import io.lakeroute.pipelines.options.FormatOptions;
 import io.lakeroute.pipelines.options.GcsStoreOptions;
 import io.lakeroute.pipelines.options.JobOptions;
 import io.lakeroute.pipelines.options.RedshiftOptions;
+import io.lakeroute.pipelines.options.ReportingOptions;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.options.RunOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
@@ -97,7 +98,8 @@ public final class Help {
             List.of(
                 "and Beam's own: --bigQueryEndpoint (another BigQuery endpoint than"
                     + " Google's).")),
-        new Section("Databricks", DatabricksOptions.class, false, List.of()));
+        new Section("Databricks", DatabricksOptions.class, false, List.of()),
+        new Section("Progress and lineage", ReportingOptions.class, false, List.of()));
   }
 
   static void print(PrintStream out) {

@@ -4,9 +4,11 @@ import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Staging;
 import io.lakeroute.pipelines.config.LogicalDates;
 import io.lakeroute.pipelines.demo.EmbeddedDemo;
+import io.lakeroute.pipelines.lineage.Lineage;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.Failures;
+import io.lakeroute.pipelines.run.Progress;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.pipelines.run.RouteRunner;
 import io.lakeroute.pipelines.run.RunFailure;
@@ -102,7 +104,7 @@ public final class Launcher {
             }
           };
       if (options.getJob() == null) {
-        runTable(null, args, out, env, records);
+        runTable(null, args, out, err, env, records);
       } else {
         exit = runJob(Jobs.read(options, args), out, err, env, records);
       }
@@ -131,6 +133,7 @@ public final class Launcher {
       String table,
       String[] args,
       PrintStream out,
+      PrintStream err,
       Function<String, String> env,
       List<RunRecord> records) {
     for (String[] dated : runs(args, parse(args))) {
@@ -143,7 +146,26 @@ public final class Launcher {
       RunRecord record = new RunRecord();
       record.table(table);
       records.add(record);
-      RouteResult result = RouteRunner.prepare(run, env, record).run();
+      Progress progress =
+          Progress.of(
+              Progress.Mode.of(run.getProgress(), run.getQuiet(), System.console() != null),
+              run.getProgressSeconds(),
+              err);
+      RouteRunner runner = RouteRunner.prepare(run, env, record, progress);
+      RouteResult result;
+      try (Lineage lineage =
+          Lineage.of(run, runner.config(), runner.route().id(), runner.plan(), err)) {
+        lineage.start();
+        try {
+          result = runner.run();
+          lineage.complete(result);
+        } catch (RuntimeException | OutOfMemoryError e) {
+          lineage.fail(unexpected(e, runArgs));
+          throw e;
+        } finally {
+          record.lineage(lineage.report());
+        }
+      }
       out.print(RunSummary.format(run, result));
     }
   }
@@ -162,7 +184,7 @@ public final class Launcher {
     List<String> failed = new ArrayList<>();
     for (Jobs.Planned table : tables) {
       try {
-        runTable(table.name(), table.args(), out, env, records);
+        runTable(table.name(), table.args(), out, err, env, records);
       } catch (RuntimeException e) {
         RunFailure failure = unexpected(e, table.args());
         err.println(

@@ -16,27 +16,38 @@ final class SecretFlags {
       "the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), an AWS profile, or"
           + " --awsCredentialsFile";
 
+  private static final String CLIENT_SECRET =
+      "--databricksClientSecretFile, or the variable --databricksClientSecretEnv names (default"
+          + " DATABRICKS_CLIENT_SECRET)";
+
   /** Flags people try for a secret that lakeroute deliberately lacks, and what to use instead. */
   private static final Map<String, String> INSTEAD =
       Map.of(
           "jdbcpassword",
-              "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
-                  + " LAKEROUTE_JDBC_PASSWORD)",
+          "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
+              + " LAKEROUTE_JDBC_PASSWORD)",
           "password",
-              "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
-                  + " LAKEROUTE_JDBC_PASSWORD)",
+          "--jdbcPasswordFile, or the variable --jdbcPasswordEnv names (default"
+              + " LAKEROUTE_JDBC_PASSWORD)",
           "warehousepassword",
-              "--warehousePasswordFile, or the variable --warehousePasswordEnv"
-                  + " names (default LAKEROUTE_WAREHOUSE_PASSWORD)",
+          "--warehousePasswordFile, or the variable --warehousePasswordEnv"
+              + " names (default LAKEROUTE_WAREHOUSE_PASSWORD)",
           "databrickstoken",
-              "--databricksTokenFile, or the variable --databricksTokenEnv names"
-                  + " (default DATABRICKS_TOKEN)",
+          "--databricksTokenFile, or the variable --databricksTokenEnv names"
+              + " (default DATABRICKS_TOKEN)",
           "token",
-              "--databricksTokenFile, or the variable --databricksTokenEnv names (default"
-                  + " DATABRICKS_TOKEN)",
-          "awssecretaccesskey", AWS,
-          "secretaccesskey", AWS,
-          "awsaccesskeyid", AWS);
+          "--databricksTokenFile, or the variable --databricksTokenEnv names (default"
+              + " DATABRICKS_TOKEN)",
+          "databricksclientsecret",
+          CLIENT_SECRET,
+          "clientsecret",
+          CLIENT_SECRET,
+          "awssecretaccesskey",
+          AWS,
+          "secretaccesskey",
+          AWS,
+          "awsaccesskeyid",
+          AWS);
 
   /** Flag names whose value can hold a secret, so a message must never repeat it. */
   private static final Pattern SENSITIVE =

@@ -4,7 +4,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
-/** The Databricks step: the workspace, the token and the table the run becomes. */
+/** The Databricks step: the workspace, the credentials and the table the run becomes. */
 public interface DatabricksOptions extends PipelineOptions {
   @Description(
       "Databricks table the run becomes, as three parts with --databricksCatalog and"
@@ -52,6 +52,27 @@ public interface DatabricksOptions extends PipelineOptions {
   String getDatabricksTokenFile();
 
   void setDatabricksTokenFile(String value);
+
+  @Description(
+      "Client id (application id) of a Databricks service principal: connect with OAuth"
+          + " machine-to-machine (its OAuth secret from --databricksClientSecretEnv or"
+          + " --databricksClientSecretFile) instead of a personal access token. Default: the"
+          + " variable DATABRICKS_CLIENT_ID, when set.")
+  String getDatabricksClientId();
+
+  void setDatabricksClientId(String value);
+
+  @Description("Name of the environment variable holding the service principal's OAuth secret.")
+  @Default.String("DATABRICKS_CLIENT_SECRET")
+  String getDatabricksClientSecretEnv();
+
+  void setDatabricksClientSecretEnv(String value);
+
+  @Description(
+      "File holding the service principal's OAuth secret; wins over --databricksClientSecretEnv.")
+  String getDatabricksClientSecretFile();
+
+  void setDatabricksClientSecretFile(String value);
 
   @Description(
       "external: CREATE TABLE … USING <format> LOCATION <run directory> (each run moves it);"

@@ -17,6 +17,7 @@ public interface RouteOptions
         RedshiftOptions,
         SynapseOptions,
         BigQueryRouteOptions,
+        ReportingOptions,
         JobOptions {
   @Description(
       "Route to run: s3 (files → Amazon S3), azure-blob (files → Azure Blob Storage), gcs (files"

@@ -64,7 +64,9 @@ public final class Checks {
               + connection.url()
               + ": "
               + connection.scrub(e.getMessage())
-              + ". Check the host, HTTP path, token, catalog and schema. Nothing was read yet.",
+              + ". Check the host, HTTP path, catalog, schema and the credentials of "
+              + connection.principal()
+              + ". Nothing was read yet.",
           null,
           "preflight");
     }

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -55,6 +56,7 @@ public final class RouteRunner {
   private final String credentials;
   private final RunRecord record;
   private final Duration leaseTtl;
+  private final Progress progress;
   private RunLease lease;
 
   private RouteRunner(
@@ -64,7 +66,8 @@ public final class RouteRunner {
       RoutePlan plan,
       String credentials,
       RunRecord record,
-      Duration leaseTtl) {
+      Duration leaseTtl,
+      Progress progress) {
     this.options = options;
     this.run = run;
     this.route = route;
@@ -73,6 +76,7 @@ public final class RouteRunner {
     this.credentials = credentials;
     this.record = record;
     this.leaseTtl = leaseTtl;
+    this.progress = progress;
   }
 
   /**
@@ -81,6 +85,12 @@ public final class RouteRunner {
    */
   public static RouteRunner prepare(
       RouteOptions options, Function<String, String> env, RunRecord record) {
+    return prepare(options, env, record, Progress.off());
+  }
+
+  /** As {@link #prepare(RouteOptions, Function, RunRecord)}, showing the run's {@code progress}. */
+  public static RouteRunner prepare(
+      RouteOptions options, Function<String, String> env, RunRecord record, Progress progress) {
     try {
       RunConfig run = RunConfig.from(options, env);
       ClusterPaths.check(options, run.destination());
@@ -88,7 +98,7 @@ public final class RouteRunner {
       RoutePlan plan = route.configure(options, run, env);
       String credentials = Stores.configure(options, run.destination(), env);
       Duration leaseTtl = leaseTtl(options.getLeaseMinutes());
-      return new RouteRunner(options, run, route, plan, credentials, record, leaseTtl);
+      return new RouteRunner(options, run, route, plan, credentials, record, leaseTtl, progress);
     } catch (IllegalArgumentException e) {
       throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
     } catch (DeliveryException e) {
@@ -111,6 +121,7 @@ public final class RouteRunner {
   /** Runs the route; throws {@link RunFailure} when it fails, with the record saying where. */
   public RouteResult run() {
     long start = System.nanoTime();
+    progress.start();
     try {
       record.identify(
           route.id(),
@@ -127,6 +138,7 @@ public final class RouteRunner {
       }
       return run.fromStep() == Step.QUERY ? deliver(start) : resume(start);
     } finally {
+      progress.close();
       if (lease != null) {
         lease.close();
       }
@@ -150,6 +162,10 @@ public final class RouteRunner {
       plan.beforeDelivery(query);
       record.counts(query.rowCount(), null, null);
       record.consistency(query.consistency());
+      progress.planned(query.rowCount());
+      progress.step("deliver");
+      // The Direct runner's run() would block until the end: progress polls the running result.
+      options.as(DirectOptions.class).setBlockOnRun(false);
       Pipeline pipeline = Pipeline.create(options);
       PCollection<Manifest> published = Deliver.expand(pipeline, query, run.format(), layout);
       plan.expand(published, query, layout);
@@ -157,6 +173,7 @@ public final class RouteRunner {
       PipelineResult result;
       try {
         result = pipeline.run();
+        progress.watch(result);
         PipelineResult.State state = result.waitUntilFinish();
         if (state != PipelineResult.State.DONE) {
           throw new IllegalStateException("the pipeline ended in state " + state);
@@ -400,6 +417,7 @@ public final class RouteRunner {
   /** Runs one step, timing it; its failure is the run's, recorded against the step. */
   private <T> T step(String name, Supplier<T> body) {
     long start = System.nanoTime();
+    progress.step(name);
     try {
       T value = body.get();
       record.step(name, "succeeded", since(start));

@@ -40,6 +40,7 @@ public final class RunRecord {
   private String consistency;
   private RunFailure failure;
   private String failedStep;
+  private Map<String, Object> lineage;
 
   public RunRecord() {
     STEPS.forEach(s -> status.put(s, "not_run"));
@@ -97,6 +98,11 @@ public final class RunRecord {
     this.queryRows = queryRows;
     this.warehouseRows = warehouseRows;
     this.databricksRows = databricksRows;
+  }
+
+  /** What became of the run's OpenLineage events; null when none were asked for. */
+  public void lineage(Map<String, Object> lineage) {
+    this.lineage = lineage;
   }
 
   /** How the run's partitions saw one state of the source (QueryPlan.consistency()). */
@@ -171,6 +177,7 @@ public final class RunRecord {
     } else {
       run.putNull("values");
     }
+    run.set("lineage", lineage == null ? null : JSON.valueToTree(lineage));
     if (failure == null) {
       run.putNull("error");
     } else {

@@ -91,6 +91,14 @@ class LauncherTest {
     assertRefused(launch(with("--jdbcPassword=" + SECRET)), "--jdbcPasswordFile");
     assertRefused(launch(with("--jdbcPassword=")), "never taken from the command line");
     assertRefused(launch(with("--databricksToken=" + SECRET)), "--databricksTokenFile");
+    assertRefused(
+        launch(with("--databricksClientSecret=" + SECRET)), "--databricksClientSecretFile");
+    assertRefused(launch(with("--clientSecret=" + SECRET)), "DATABRICKS_CLIENT_SECRET");
+  }
+
+  @Test
+  void anUnknownProgressModeNamesItsOption() {
+    assertRefused(launch(with("--progress=loud")), "--progress=loud");
   }
 
   @Test

@@ -34,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * java &lt;jdk17 opens&gt; -cp &lt;standin.classpath&gt;:&lt;this jar&gt; io.lakeroute.standin.DatabricksStandIn
  *   --dir DIR [--port P] [--hive-port H] [--http-path cliservice] [--max-rows-per-fetch N]
  *   [--s3-endpoint http://127.0.0.1:9090 --s3-access-key K --s3-secret-key S [--s3-region R]]
- *   [--trace]
+ *   [--token PAT] [--oauth-client-id ID --oauth-client-secret SECRET] [--trace]
  * </pre>
+ *
+ * <p>With {@code --oauth-client-id}, the adapter also serves OAuth machine-to-machine for that
+ * service principal (see {@link OAuthEndpoint}).
  */
 public final class DatabricksStandIn {
   static {
@@ -88,7 +91,11 @@ public final class DatabricksStandIn {
             ThriftHttpAdapter.inProcess(service),
             maxRowsPerFetch,
             trace,
-            options.get("--token"));
+            options.get("--token"),
+            options.containsKey("--oauth-client-id")
+                ? new OAuthEndpoint(
+                    options.get("--oauth-client-id"), require(options, "--oauth-client-secret"))
+                : null);
     adapter.start();
     Runtime.getRuntime()
         .addShutdownHook(

@@ -128,6 +128,7 @@ final class ThriftHttpAdapter implements AutoCloseable {
   private final int maxRowsPerFetch;
   private final boolean trace;
   private final String token;
+  private final OAuthEndpoint oauth;
   private final HttpServer server;
   private final ExecutorService executor;
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
@@ -149,11 +150,19 @@ final class ThriftHttpAdapter implements AutoCloseable {
    * @param port loopback port to listen on (0: any free one)
    * @param httpPath the driver's {@code httpPath}, such as {@code cliservice}
    * @param token the personal access token callers must present, or null to accept any
+   * @param oauth the service principal whose OAuth tokens are accepted too, or null for none
    */
   ThriftHttpAdapter(
-      int port, String httpPath, Backend hive, int maxRowsPerFetch, boolean trace, String token)
+      int port,
+      String httpPath,
+      Backend hive,
+      int maxRowsPerFetch,
+      boolean trace,
+      String token,
+      OAuthEndpoint oauth)
       throws IOException {
     this.token = token;
+    this.oauth = oauth;
     this.httpPath = "/" + httpPath.replaceAll("^/+", "");
     this.hive = hive;
     this.maxRowsPerFetch = maxRowsPerFetch;
@@ -192,17 +201,34 @@ final class ThriftHttpAdapter implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
-      if (!"POST".equals(exchange.getRequestMethod())
-          || !httpPath.equals(exchange.getRequestURI().getPath())) {
+      String path = exchange.getRequestURI().getPath();
+      if (oauth != null
+          && (path.equals(OAuthEndpoint.DISCOVERY_PATH) || path.equals(OAuthEndpoint.TOKEN_PATH))) {
+        String base = "http://" + DatabricksStandIn.LOOPBACK + ":" + port();
+        OAuthEndpoint.Answer answer =
+            path.equals(OAuthEndpoint.DISCOVERY_PATH)
+                ? oauth.discovery(base)
+                : oauth.token(
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    new String(body, StandardCharsets.UTF_8),
+                    base);
+        LOG.info("OAuth {} {}: {}", exchange.getRequestMethod(), path, answer.status());
+        reply(
+            exchange,
+            answer.status(),
+            "application/json",
+            answer.json().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod()) || !httpPath.equals(path)) {
         // Anything but Thrift (the driver's feature-flag or telemetry calls, if they came here)
         // gets what a server without that API answers.
         LOG.info("not a Thrift call: {} {}", exchange.getRequestMethod(), exchange.getRequestURI());
         reply(exchange, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
-      if (token != null
-          && !("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        // As a workspace answers a wrong or missing personal access token.
+      if (token != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        // As a workspace answers a wrong or missing token.
         reply(
             exchange,
             401,
@@ -222,6 +248,15 @@ final class ThriftHttpAdapter implements AutoCloseable {
             ("stand-in adapter: " + e).getBytes(StandardCharsets.UTF_8));
       }
     }
+  }
+
+  /** The personal access token, or an OAuth token this stand-in issued. */
+  private boolean authorized(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return false;
+    }
+    String bearer = authorization.substring("Bearer ".length());
+    return bearer.equals(token) || (oauth != null && oauth.issued(bearer));
   }
 
   private ThriftMessage relay(ThriftMessage call) throws TException {
