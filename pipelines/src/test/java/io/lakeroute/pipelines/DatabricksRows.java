@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,7 +61,7 @@ final class DatabricksRows {
           String want =
               value == null ? null : expected(SqlTypeMapping.kindOf(field.getType()), value);
           String got = rs.getString(i + 1);
-          if (!Objects.equals(want, got)) {
+          if (!Objects.equals(want, got) && !shiftedByTheCalendarGap(value, got)) {
             differences.add(
                 "id=" + row.getValue("id") + " " + field.getName() + ": " + got + ", not " + want);
           }
@@ -69,6 +71,31 @@ final class DatabricksRows {
       assertThat(table + ": no extra rows", rs.next(), equalTo(false));
     }
     assertThat(table + " in Databricks", differences, empty());
+  }
+
+  /**
+   * Whether {@code got} is {@code value} ten days later, and {@code value} lies in the ten days the
+   * Julian-Gregorian switch skipped (1582-10-05 to 1582-10-14). Spark's JDBC source reads a date
+   * through java.sql.Date, whose calendar has no such days, so the stand-in's JDBC table over the
+   * warehouse shifts them (every other date, year 1 included, arrives as it is). A known limit of
+   * the stand-in's last hop, documented in docs/proven.md; real Databricks reads through
+   * federation.
+   */
+  private static boolean shiftedByTheCalendarGap(Object value, String got) {
+    LocalDate day =
+        value instanceof LocalDate date
+            ? date
+            : value instanceof LocalDateTime time ? time.toLocalDate() : null;
+    if (day == null
+        || day.isBefore(LocalDate.of(1582, 10, 5))
+        || day.isAfter(LocalDate.of(1582, 10, 14))) {
+      return false;
+    }
+    String shifted =
+        value instanceof LocalDate date
+            ? ValueText.format(Kind.DATE, date.plusDays(10))
+            : ValueText.format(Kind.TIMESTAMP, ((LocalDateTime) value).plusDays(10));
+    return shifted.equals(got);
   }
 
   /** The column as text, computed by Spark. */
