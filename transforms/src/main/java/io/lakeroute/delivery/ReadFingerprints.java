@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.fingerprint.Fingerprint;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -37,9 +38,12 @@ final class ReadFingerprints implements Serializable {
   }
 
   void write(int partition, Fingerprint fingerprint) throws IOException {
-    try (OutputStream out =
-        Channels.newOutputStream(Staging.createReplacing(file(partition), "application/json"))) {
-      JSON.writeValue(out, fingerprint);
+    // Serialized first: Jackson closes a stream it writes to, and a second close of an S3 channel
+    // uploads to a multipart upload the first close already completed.
+    byte[] json = JSON.writeValueAsBytes(fingerprint);
+    try (WritableByteChannel channel =
+        Staging.createReplacing(file(partition), "application/json")) {
+      channel.write(ByteBuffer.wrap(json));
     }
   }
 
