@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -122,7 +121,13 @@ final class DatabricksRows {
       case TIME:
         return ValueText.format(kind, value);
       case TIMESTAMP_TZ:
-        return String.valueOf(ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) value));
+        // From seconds, not ChronoUnit.MICROS.between: that counts nanoseconds first, which
+        // overflow a long for instants more than 292 years from 1970 (year 1 of the tricky rows).
+        Instant instant = (Instant) value;
+        return String.valueOf(
+            Math.addExact(
+                Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                instant.getNano() / 1000));
       case BYTES:
         return Base64.getEncoder().encodeToString((byte[]) value);
       case DECIMAL:
