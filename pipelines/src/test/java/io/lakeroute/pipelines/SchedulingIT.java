@@ -211,7 +211,7 @@ class SchedulingIT {
     assertThat(out, containsString("INSERT OVERWRITE TABLE `main`.`default`.`customers`"));
     assertThat(
         out,
-        containsString("fileNamePattern => '{part-00000-of-00002.csv,part-00001-of-00002.csv}'"));
+        containsString("'pathGlobFilter' '{part-00000-of-00002.csv,part-00001-of-00002.csv}'"));
     assertThat(out, not(containsString("dapi-secret-token-123")));
     assertThat(keys("dry/"), empty());
   }
