@@ -1,10 +1,13 @@
 package io.lakeroute.delivery;
 
+import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.query.QueryPartition;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.values.Row;
 
@@ -28,6 +31,12 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
   private final FileIO.Sink<Row> rows;
   private final String directory;
   private final ReadFingerprints fingerprints;
+
+  /**
+   * Fingerprints of the partitions written to the current file, left for the read-back when the
+   * file is flushed: a partition whose file a failed run never completes leaves nothing behind.
+   */
+  private transient Map<Integer, Fingerprint> unflushed;
 
   /**
    * @param directory where the files are written, for messages
@@ -68,7 +77,10 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
         },
         fingerprint);
     if (fingerprint != null) {
-      fingerprints.write(partition.index(), fingerprint.fingerprint());
+      if (unflushed == null) {
+        unflushed = new LinkedHashMap<>();
+      }
+      unflushed.put(partition.index(), fingerprint.fingerprint());
     }
   }
 
@@ -76,6 +88,12 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
   public void flush() {
     try {
       rows.flush();
+      if (unflushed != null) {
+        for (Map.Entry<Integer, Fingerprint> entry : unflushed.entrySet()) {
+          fingerprints.write(entry.getKey(), entry.getValue());
+        }
+        unflushed.clear();
+      }
     } catch (IOException e) {
       throw cannotWrite("a file", e);
     }
