@@ -15,6 +15,7 @@ import io.lakeroute.query.Partitioning;
 import io.lakeroute.query.QueryPlanner;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
+import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.LocalMariaDb;
 import io.lakeroute.testing.MariaDbTrickyRows;
@@ -174,7 +175,9 @@ class MariaDbSourceIT {
                         "--destination=s3://" + RouteFixture.BUCKET + "/mariadb-redshift/" + table,
                         "--runId=r1",
                         "--warehouseDialect=postgres",
-                        "--warehouseJdbcUrl=" + warehouseUrl,
+                        "--warehouseJdbcUrl="
+                            + CopyExecutingDriver.redshift(warehouseUrl, fixture.s3),
+                        "--redshiftIamRole=arn:aws:iam::123456789012:role/lakeroute-load",
                         "--warehouseUser=" + fixture.postgres.user(),
                         "--warehousePasswordFile=" + fixture.passwordFile,
                         "--warehouseSchema=" + WAREHOUSE_SCHEMA,

@@ -16,6 +16,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -132,6 +133,13 @@ public final class Failures {
     List<Throwable> seen = new ArrayList<>();
     for (Throwable t = failure; t != null && !seen.contains(t); t = t.getCause()) {
       if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+        return true;
+      }
+      // pgjdbc's loginTimeout ends a connection attempt with a bare SQLException, state 08001 and
+      // "Connection attempt timed out.", without the socket timeout as its cause.
+      if (t instanceof SQLException sql
+          && String.valueOf(sql.getSQLState()).startsWith("08")
+          && String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT).contains("timed out")) {
         return true;
       }
       seen.add(t);

@@ -30,6 +30,19 @@ class FailuresTest {
   }
 
   @Test
+  void aLoginThatTimesOutIsAStallNotALostConnection() {
+    // What pgjdbc throws when loginTimeout ends a connection attempt to a source that accepted the
+    // socket but answers nothing: state 08001, no SocketTimeoutException underneath.
+    SQLException attempt = new SQLException("Connection attempt timed out.", "08001");
+    RunFailure failure =
+        Failures.classify(
+            new RuntimeException(new SourceReadException("Reading partition 2/2 failed", attempt)),
+            "deliver");
+    assertThat(failure.exitCode(), equalTo(ExitCode.TRANSIENT));
+    assertThat(failure.getMessage(), containsString("stall timeout (--stallTimeoutSeconds)"));
+  }
+
+  @Test
   void aQueryTheSourceRefusesIsNotTransient() {
     SQLException divide = new SQLException("division by zero", "22012");
     RunFailure failure =
