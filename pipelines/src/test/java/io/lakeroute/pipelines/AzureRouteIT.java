@@ -120,6 +120,7 @@ class AzureRouteIT {
     }
     expected.add(run + "_manifest.json");
     expected.add(run + "_SUCCESS");
+    expected.add(run + "_COMPLETE");
     assertThat(azurite.blobs(CONTAINER, prefix + "/"), containsInAnyOrder(expected.toArray()));
     assertThat(
         manifest.files().stream().map(Manifest.FileEntry::uri).toList(),

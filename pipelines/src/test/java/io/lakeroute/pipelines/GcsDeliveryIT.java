@@ -110,6 +110,7 @@ class GcsDeliveryIT {
     assertThat(rows, equalTo(RouteFixture.CUSTOMER_ROWS));
     expected.add(run + "_manifest.json");
     expected.add(run + "_SUCCESS");
+    expected.add(run + "_COMPLETE");
     assertThat(
         gcs.objects(RouteFixture.GCS_BUCKET, prefix + "/"), containsInAnyOrder(expected.toArray()));
     assertThat(
@@ -146,7 +147,8 @@ class GcsDeliveryIT {
             "keyed/k1/part-00000-of-00002.parquet",
             "keyed/k1/part-00001-of-00002.parquet",
             "keyed/k1/_manifest.json",
-            "keyed/k1/_SUCCESS"));
+            "keyed/k1/_SUCCESS",
+            "keyed/k1/_COMPLETE"));
     assertThat(count(gcs.log(), "POST /token → 200") > tokensBefore, equalTo(true));
   }
 

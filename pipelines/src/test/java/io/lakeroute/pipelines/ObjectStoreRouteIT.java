@@ -82,6 +82,7 @@ class ObjectStoreRouteIT {
     }
     expected.add(prefix + "/" + runId + "/_manifest.json");
     expected.add(prefix + "/" + runId + "/_SUCCESS");
+    expected.add(prefix + "/" + runId + "/_COMPLETE");
     assertThat(keys, containsInAnyOrder(expected.toArray()));
     assertThat(
         manifest.files().stream().map(Manifest.FileEntry::uri).toList(),

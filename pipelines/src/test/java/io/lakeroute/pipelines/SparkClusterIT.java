@@ -187,6 +187,7 @@ class SparkClusterIT {
     }
     expected.add(prefix + "/r1/_manifest.json");
     expected.add(prefix + "/r1/_SUCCESS");
+    expected.add(prefix + "/r1/_COMPLETE");
     assertThat(
         fixture.s3.keys(RouteFixture.BUCKET, prefix + "/r1/"),
         containsInAnyOrder(expected.toArray()));

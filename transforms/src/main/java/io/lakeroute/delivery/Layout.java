@@ -14,7 +14,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * destination/
  *   RUN_ID/part-00000-of-00004.parquet …   published data files
  *   RUN_ID/_manifest.json                   written after every data file
- *   RUN_ID/_SUCCESS                         written last: the run is complete
+ *   RUN_ID/_SUCCESS                         written last by the publish: the files are complete
+ *   RUN_ID/_COMPLETE                        written once every later step (load, Databricks) succeeded
  *   _lakeroute_staging/RUN_ID/              files being written and verified, never read
  *   _lakeroute_leases/RUN_ID.json           held while a run of RUN_ID is in progress ({@link RunLease})
  * </pre>
@@ -27,6 +28,7 @@ public final class Layout implements Serializable {
 
   public static final String MANIFEST = "_manifest.json";
   public static final String DONE_MARKER = "_SUCCESS";
+  public static final String COMPLETE_MARKER = "_COMPLETE";
   static final String STAGING = "_lakeroute_staging";
   static final String LEASES = "_lakeroute_leases";
 
@@ -130,6 +132,19 @@ public final class Layout implements Serializable {
 
   public ResourceId doneMarker() {
     return runDirectory().resolve(DONE_MARKER, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** Written when the run's last step succeeded: the run needs no re-run ({@link Publish}). */
+  public ResourceId completeMarker() {
+    return runDirectory().resolve(COMPLETE_MARKER, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** A glob of the complete markers of every run under the destination. */
+  public String completeMarkers() {
+    return root()
+        .resolve("*", StandardResolveOptions.RESOLVE_DIRECTORY)
+        .resolve(COMPLETE_MARKER, StandardResolveOptions.RESOLVE_FILE)
+        .toString();
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.query.Cursor;
 import io.lakeroute.query.SqlTypeMapping;
 import java.io.IOException;
 import java.io.Serializable;
@@ -20,7 +21,8 @@ import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
  * files, how many rows and bytes each holds (as read back), their SHA-256, the schema and the
  * dialect they were written in. Loaders and Databricks read exactly the files listed here. With
  * fingerprints on, each file's fingerprint and the run's (docs/fingerprints.md), so that a consumer
- * can check the values of a drop days later ({@code lakeroute verify}).
+ * can check the values of a drop days later ({@code lakeroute verify}). An incremental run records
+ * the range of its cursor column ({@link Cursor.Range}): the next run's high-water mark.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -36,8 +38,41 @@ public record Manifest(
     long totalBytes,
     List<Column> columns,
     List<FileEntry> files,
-    Fingerprint fingerprint)
+    Fingerprint fingerprint,
+    Cursor.Range cursor)
     implements Serializable {
+
+  /** A manifest of a run that read every row, not a cursor's range. */
+  public Manifest(
+      int manifestVersion,
+      String runId,
+      String createdAt,
+      String location,
+      String format,
+      String codec,
+      Csv csv,
+      long rowCount,
+      int fileCount,
+      long totalBytes,
+      List<Column> columns,
+      List<FileEntry> files,
+      Fingerprint fingerprint) {
+    this(
+        manifestVersion,
+        runId,
+        createdAt,
+        location,
+        format,
+        codec,
+        csv,
+        rowCount,
+        fileCount,
+        totalBytes,
+        columns,
+        files,
+        fingerprint,
+        null);
+  }
 
   /** A manifest without fingerprints. */
   public Manifest(

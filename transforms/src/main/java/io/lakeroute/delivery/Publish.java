@@ -2,6 +2,7 @@ package io.lakeroute.delivery;
 
 import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.query.Cursor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -41,27 +42,34 @@ public final class Publish
   private final Layout layout;
   private final FormatSpec format;
   private final Schema schema;
+  private final Cursor.Range cursorRange;
 
-  private Publish(Layout layout, FormatSpec format, Schema schema) {
+  private Publish(Layout layout, FormatSpec format, Schema schema, Cursor.Range cursorRange) {
     super("Publish");
     this.layout = layout;
     this.format = format;
     this.schema = schema;
+    this.cursorRange = cursorRange;
   }
 
   public static Publish to(Layout layout) {
     if (layout == null) {
       throw new IllegalArgumentException("layout is required");
     }
-    return new Publish(layout, null, null);
+    return new Publish(layout, null, null, null);
   }
 
   public Publish withFormat(FormatSpec format) {
-    return new Publish(layout, format, schema);
+    return new Publish(layout, format, schema, cursorRange);
   }
 
   public Publish withSchema(Schema schema) {
-    return new Publish(layout, format, schema);
+    return new Publish(layout, format, schema, cursorRange);
+  }
+
+  /** The cursor range an incremental run read, recorded in the manifest as the next run's mark. */
+  public Publish withCursorRange(Cursor.Range range) {
+    return new Publish(layout, format, schema, range);
   }
 
   @Override
@@ -71,7 +79,8 @@ public final class Publish
           "Publish needs the file format (withFormat) and the schema (withSchema)");
     }
     return files
-        .apply("Move, manifest, marker", ParDo.of(new PublishFn(layout, format, schema)))
+        .apply(
+            "Move, manifest, marker", ParDo.of(new PublishFn(layout, format, schema, cursorRange)))
         .setCoder(SerializableCoder.of(Manifest.class));
   }
 
@@ -79,17 +88,19 @@ public final class Publish
     private final Layout layout;
     private final FormatSpec format;
     private final Schema schema;
+    private final Cursor.Range cursorRange;
 
-    PublishFn(Layout layout, FormatSpec format, Schema schema) {
+    PublishFn(Layout layout, FormatSpec format, Schema schema, Cursor.Range cursorRange) {
       this.layout = layout;
       this.format = format;
       this.schema = schema;
+      this.cursorRange = cursorRange;
     }
 
     @ProcessElement
     public void process(@Element List<DeliveredFile> files, OutputReceiver<Manifest> out)
         throws IOException {
-      out.output(publish(layout, format, schema, files));
+      out.output(publish(layout, format, schema, cursorRange, files));
     }
   }
 
@@ -127,10 +138,15 @@ public final class Publish
   }
 
   static Manifest publish(
-      Layout layout, FormatSpec format, Schema schema, List<DeliveredFile> files)
+      Layout layout,
+      FormatSpec format,
+      Schema schema,
+      Cursor.Range cursorRange,
+      List<DeliveredFile> files)
       throws IOException {
     FileSystems.delete(
-        List.of(layout.doneMarker(), layout.manifest()), StandardMoveOptions.IGNORE_MISSING_FILES);
+        List.of(layout.completeMarker(), layout.doneMarker(), layout.manifest()),
+        StandardMoveOptions.IGNORE_MISSING_FILES);
     ResourceId staging = layout.stagingDirectory();
     ResourceId run = layout.runDirectory();
     List<ResourceId> sources = new ArrayList<>();
@@ -190,7 +206,8 @@ public final class Publish
             bytes,
             Manifest.columnsOf(schema),
             entries,
-            fingerprint);
+            fingerprint,
+            cursorRange);
     String json = manifest.toJson();
     write(layout.manifest(), json);
     write(
@@ -219,6 +236,23 @@ public final class Publish
       }
     }
     FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  /**
+   * Marks the published run complete once its later steps ({@code steps}) succeeded: a job re-run
+   * for the same run id skips it, and incremental runs take their high-water mark only from
+   * complete runs, so a run whose load failed is read again rather than skipped.
+   */
+  public static void markComplete(Layout layout, List<String> steps) throws IOException {
+    write(
+        layout.completeMarker(),
+        "{\"runId\":\""
+            + layout.runId()
+            + "\",\"steps\":["
+            + String.join(",", steps.stream().map(step -> "\"" + step + "\"").toList())
+            + "],\"completedAt\":\""
+            + Instant.now()
+            + "\"}\n");
   }
 
   static void write(ResourceId file, String text) throws IOException {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -44,6 +45,17 @@ enum MariaDbSourceDialect implements SourceDialect {
   @Override
   public String database() {
     return "MariaDB";
+  }
+
+  /** A TIMESTAMP takes no zone in a literal: it is read in the session's, which is UTC. */
+  @Override
+  public String cursorLiteral(Cursor.Kind kind, String value) {
+    if (kind == Cursor.Kind.TIMESTAMP_TZ) {
+      return "TIMESTAMP '"
+          + LITERAL_TIME.format(LocalDateTime.ofInstant(Instant.parse(value), ZoneOffset.UTC))
+          + "'";
+    }
+    return SourceDialect.super.cursorLiteral(kind, value);
   }
 
   /**

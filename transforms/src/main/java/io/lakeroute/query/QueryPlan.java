@@ -17,6 +17,7 @@ public final class QueryPlan implements Serializable {
   private final List<QueryPartition> partitions;
   private final long rowCount;
   private final String snapshotId;
+  private final Cursor.Range cursorRange;
 
   QueryPlan(
       JdbcSource source,
@@ -24,13 +25,20 @@ public final class QueryPlan implements Serializable {
       Schema schema,
       List<QueryPartition> partitions,
       long rowCount,
-      String snapshotId) {
+      String snapshotId,
+      Cursor.Range cursorRange) {
     this.source = source;
     this.query = query;
     this.schema = schema;
     this.partitions = List.copyOf(partitions);
     this.rowCount = rowCount;
     this.snapshotId = snapshotId;
+    this.cursorRange = cursorRange;
+  }
+
+  /** The range of the cursor column the partitions read ({@link Cursor}), or null for all rows. */
+  public Cursor.Range cursorRange() {
+    return cursorRange;
   }
 
   public JdbcSource source() {

@@ -33,9 +33,18 @@ public final class QueryPlanner {
    * Plans {@code query} in a transaction of its own; partitions read the data as of their start.
    */
   public static QueryPlan plan(JdbcSource source, String query, Partitioning partitioning) {
+    return plan(source, query, partitioning, null);
+  }
+
+  /**
+   * As {@link #plan(JdbcSource, String, Partitioning)}, reading only the rows past {@code cursor}'s
+   * mark when it is not null.
+   */
+  public static QueryPlan plan(
+      JdbcSource source, String query, Partitioning partitioning, Cursor cursor) {
     String sql = normalize(query);
     try (Connection connection = source.connect()) {
-      return plan(source, connection, sql, partitioning, null);
+      return plan(source, connection, sql, partitioning, null, cursor);
     } catch (SQLException e) {
       throw new SourceException(SourceException.describe(e, source.redactedUrl()), e);
     }
@@ -46,12 +55,27 @@ public final class QueryPlanner {
    * counted here; without a snapshot id, like {@link #plan(JdbcSource, String, Partitioning)}.
    */
   public static QueryPlan plan(SourceSnapshot snapshot, String query, Partitioning partitioning) {
+    return plan(snapshot, query, partitioning, null);
+  }
+
+  /**
+   * As {@link #plan(SourceSnapshot, String, Partitioning)}, reading only the rows past {@code
+   * cursor}'s mark when it is not null: the cursor's maximum is read in the snapshot, so the range
+   * the plan records is exactly what the partitions read.
+   */
+  public static QueryPlan plan(
+      SourceSnapshot snapshot, String query, Partitioning partitioning, Cursor cursor) {
     if (snapshot.id() == null) {
-      return plan(snapshot.source(), query, partitioning);
+      return plan(snapshot.source(), query, partitioning, cursor);
     }
     try {
       return plan(
-          snapshot.source(), snapshot.connection(), normalize(query), partitioning, snapshot.id());
+          snapshot.source(),
+          snapshot.connection(),
+          normalize(query),
+          partitioning,
+          snapshot.id(),
+          cursor);
     } catch (SQLException e) {
       throw new SourceException(SourceException.describe(e, snapshot.source().redactedUrl()), e);
     }
@@ -62,12 +86,19 @@ public final class QueryPlanner {
       Connection connection,
       String sql,
       Partitioning partitioning,
-      String snapshotId)
+      String snapshotId,
+      Cursor cursor)
       throws SQLException {
     {
       SourceDialect dialect = source.dialect();
       Schema schema = schemaOf(connection, sql, dialect);
       String quote = identifierQuote(connection);
+      Cursor.Range range = null;
+      if (cursor != null) {
+        range = cursorRange(connection, sql, schema, cursor, dialect, quote);
+        sql = "SELECT * FROM (" + sql + ") lakeroute_c" + cursorPredicate(range, dialect, quote);
+        LOG.info("Reading {} in ({}, {}]", range.column(), range.from(), range.to());
+      }
       String wrapped = "SELECT * FROM (" + sql + ") lakeroute_q";
       boolean oneReader = dialect.consistency() == SourceDialect.Consistency.ONE_READER;
       if (oneReader) {
@@ -96,10 +127,10 @@ public final class QueryPlanner {
                       : ": files are cut at partition boundaries, so also give a partition"
                           + " column (Partitioning.onColumn)"));
         }
-        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
+        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId, range);
       }
       Schema.Field field = partitionField(schema, partitioning.column());
-      String column = quote + field.getName().replace(quote, quote + quote) + quote;
+      String column = quoted(field.getName(), quote);
       ColumnKind kind = ColumnKind.of(field);
       long[] stats =
           longs(
@@ -110,14 +141,129 @@ public final class QueryPlanner {
       long nulls = rows - stats[1];
       int target = partitioning.partitionsFor(rows);
       if (target == 1 || stats[1] == 0) {
-        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId);
+        return new QueryPlan(source, sql, schema, whole(sql, rows), rows, snapshotId, range);
       }
       List<Bucket> buckets = histogram(connection, sql, column, kind, target);
       List<QueryPartition> partitions =
           ranges(wrapped, column, buckets, nulls, rows, target, partitioning.maxRowsPerFile());
       LOG.info("Planned {} partitions on {} for {} rows", partitions.size(), field.getName(), rows);
-      return new QueryPlan(source, sql, schema, partitions, rows, snapshotId);
+      return new QueryPlan(source, sql, schema, partitions, rows, snapshotId, range);
     }
+  }
+
+  /**
+   * The range of {@code cursor}'s column this run reads: a replay's own, or from the mark moved
+   * back by the lag up to the column's maximum now (the mark itself when nothing is newer: an empty
+   * range, never one that goes back).
+   */
+  private static Cursor.Range cursorRange(
+      Connection connection,
+      String sql,
+      Schema schema,
+      Cursor cursor,
+      SourceDialect dialect,
+      String quote)
+      throws SQLException {
+    Schema.Field field = cursorField(schema, cursor.column());
+    Cursor.Kind kind = cursorKind(field);
+    if (cursor.replay() != null) {
+      if (!cursor.replay().type().equals(kind.type)) {
+        throw new IllegalArgumentException(
+            "The run replayed read cursor column "
+                + field.getName()
+                + " as "
+                + cursor.replay().type()
+                + "; the query now gives "
+                + kind.type
+                + ": run a full refresh to start over");
+      }
+      return new Cursor.Range(
+          field.getName(), kind.type, cursor.replay().from(), cursor.replay().to());
+    }
+    String column = quoted(field.getName(), quote);
+    String from =
+        cursor.after() == null ? null : kind.minus(cursor.after(), cursor.lag(), field.getName());
+    String maxSql =
+        "SELECT MAX("
+            + column
+            + ") FROM ("
+            + sql
+            + ") lakeroute_q"
+            + (from == null ? "" : " WHERE " + column + " > " + dialect.cursorLiteral(kind, from));
+    Object max;
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(maxSql)) {
+      rs.next();
+      max = dialect.reader(field).read(rs, 1);
+    }
+    String to = max == null ? null : kind.text(max);
+    if (cursor.after() != null && (to == null || kind.compare(cursor.after(), to) > 0)) {
+      to = cursor.after();
+    }
+    return new Cursor.Range(field.getName(), kind.type, from, to);
+  }
+
+  /**
+   * The rows of {@code range}: above {@code from} up to {@code to}; without {@code from}, NULL
+   * cursors too (a first run reads every row); without either, every row.
+   */
+  static String cursorPredicate(Cursor.Range range, SourceDialect dialect, String quote) {
+    Cursor.Kind kind = Cursor.Kind.of(range.type());
+    String column = quoted(range.column(), quote);
+    if (range.to() == null) {
+      return "";
+    }
+    String upTo = column + " <= " + dialect.cursorLiteral(kind, range.to());
+    return range.from() == null
+        ? " WHERE " + upTo + " OR " + column + " IS NULL"
+        : " WHERE " + column + " > " + dialect.cursorLiteral(kind, range.from()) + " AND " + upTo;
+  }
+
+  private static Schema.Field cursorField(Schema schema, String column) {
+    for (Schema.Field field : schema.getFields()) {
+      if (field.getName().equalsIgnoreCase(column)) {
+        return field;
+      }
+    }
+    throw new IllegalArgumentException(
+        "Cursor.on("
+            + column
+            + ") names no column of the query; its columns are "
+            + schema.getFieldNames());
+  }
+
+  private static Cursor.Kind cursorKind(Schema.Field field) {
+    switch (SqlTypeMapping.kindOf(field.getType())) {
+      case INT16:
+      case INT32:
+      case INT64:
+        return Cursor.Kind.INTEGER;
+      case DECIMAL:
+        if (SqlTypeMapping.scale(field.getType()) == 0
+            && SqlTypeMapping.precision(field.getType()) <= 18) {
+          return Cursor.Kind.INTEGER;
+        }
+        break;
+      case DATE:
+        return Cursor.Kind.DATE;
+      case TIMESTAMP:
+        return Cursor.Kind.TIMESTAMP;
+      case TIMESTAMP_TZ:
+        return Cursor.Kind.TIMESTAMP_TZ;
+      default:
+        break;
+    }
+    throw new IllegalArgumentException(
+        "The cursor column "
+            + field.getName()
+            + " (Cursor.on) has type "
+            + field.getDescription()
+            + "; a cursor is an integer, date or timestamp column that grows with every new or"
+            + " changed row");
+  }
+
+  private static String quoted(String name, String quote) {
+    return quote + name.replace(quote, quote + quote) + quote;
   }
 
   /** The query read as one partition. */

@@ -6,6 +6,11 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
@@ -87,6 +92,25 @@ public interface SourceDialect {
   }
 
   Consistency consistency();
+
+  /**
+   * The SQL literal of a cursor value ({@link Cursor}), given as its text: the SQL standard's typed
+   * literals, which PostgreSQL and H2 read as written; a time-zoned value at UTC.
+   */
+  default String cursorLiteral(Cursor.Kind kind, String value) {
+    return switch (kind) {
+      case INTEGER -> String.valueOf(Long.parseLong(value));
+      case DATE -> "DATE '" + LocalDate.parse(value) + "'";
+      case TIMESTAMP -> "TIMESTAMP '" + LITERAL_TIME.format(LocalDateTime.parse(value)) + "'";
+      case TIMESTAMP_TZ ->
+          "TIMESTAMP WITH TIME ZONE '"
+              + LITERAL_TIME.format(LocalDateTime.ofInstant(Instant.parse(value), ZoneOffset.UTC))
+              + "+00:00'";
+    };
+  }
+
+  /** A timestamp literal's text, to the microsecond. */
+  DateTimeFormatter LITERAL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
   /**
    * Starts the planner's transaction on {@code connection} and returns the snapshot partitions

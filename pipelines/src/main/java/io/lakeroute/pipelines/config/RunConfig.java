@@ -7,6 +7,7 @@ import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.Step;
+import io.lakeroute.query.Cursor;
 import io.lakeroute.query.JdbcSource;
 import io.lakeroute.query.Partitioning;
 import java.io.IOException;
@@ -28,6 +29,9 @@ import java.util.function.Function;
  *
  * @param missingPassword what to tell when the source refuses the connection and no password was
  *     given (an unset variable reads like a wrong host otherwise), or null when one was
+ * @param cursor the incremental read's column and lag, its mark not yet known ({@link
+ *     Incremental}); null to read every row
+ * @param fullRefresh read every row once despite the cursor, and record a new mark
  */
 public record RunConfig(
     JdbcSource source,
@@ -39,7 +43,9 @@ public record RunConfig(
     LocalDate logicalDate,
     Step fromStep,
     Duration stagingRetention,
-    String missingPassword) {
+    String missingPassword,
+    Cursor cursor,
+    boolean fullRefresh) {
 
   /** {@code --stallTimeoutSeconds}, checked: it bounds every connection the run opens. */
   public static Duration stallTimeout(StallTimeoutOptions options) {
@@ -99,7 +105,21 @@ public record RunConfig(
             ? null
             : "No source password was given: the variable "
                 + options.getJdbcPasswordEnv()
-                + " (--jdbcPasswordEnv) is not set and there is no --jdbcPasswordFile.");
+                + " (--jdbcPasswordEnv) is not set and there is no --jdbcPasswordFile.",
+        cursor(options),
+        options.getFullRefresh());
+  }
+
+  private static Cursor cursor(RouteOptions options) {
+    if (options.getCursorColumn() == null) {
+      if (options.getCursorLag() != null || options.getFullRefresh()) {
+        throw new IllegalArgumentException(
+            (options.getCursorLag() != null ? "--cursorLag" : "--fullRefresh")
+                + " applies to incremental reads: give the cursor column too (--cursorColumn)");
+      }
+      return null;
+    }
+    return Cursor.on(options.getCursorColumn()).withLag(options.getCursorLag());
   }
 
   /** Where the run's files are staged and published. */

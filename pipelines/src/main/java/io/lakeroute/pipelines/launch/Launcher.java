@@ -152,6 +152,19 @@ public final class Launcher {
               run.getProgressSeconds(),
               err);
       RouteRunner runner = RouteRunner.prepare(run, env, record, progress);
+      if (table != null && !run.getRedoComplete() && runner.alreadyComplete()) {
+        // A job re-run for the same date redoes only what did not succeed.
+        record.alreadyComplete(runner.config().layout().runDirectory().toString());
+        out.println(
+            "Table "
+                + table
+                + ": run "
+                + runner.config().runId()
+                + " already completed every step at "
+                + runner.config().layout().runDirectory()
+                + "; skipped (--redoComplete runs it again)");
+        continue;
+      }
       RouteResult result;
       try (Lineage lineage =
           Lineage.of(run, runner.config(), runner.route().id(), runner.plan(), err)) {

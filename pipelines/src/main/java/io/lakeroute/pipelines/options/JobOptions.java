@@ -1,5 +1,6 @@
 package io.lakeroute.pipelines.options;
 
+import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -17,4 +18,12 @@ public interface JobOptions extends PipelineOptions {
   String getOnly();
 
   void setOnly(String value);
+
+  @Description(
+      "With --job: run again the tables whose run for this logical date already completed every"
+          + " step (by default a re-run of a job redoes only the tables that did not).")
+  @Default.Boolean(false)
+  boolean getRedoComplete();
+
+  void setRedoComplete(boolean value);
 }

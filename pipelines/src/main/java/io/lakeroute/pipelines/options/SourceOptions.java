@@ -76,4 +76,28 @@ public interface SourceOptions extends PipelineOptions {
   long getMaxRowsPerFile();
 
   void setMaxRowsPerFile(long value);
+
+  @Description(
+      "Incremental reads: an integer, date or timestamp column that grows with every new or"
+          + " changed row. A run reads the rows past the high-water mark in the last published"
+          + " run's manifest at --destination, and records its own (docs/incremental.md).")
+  String getCursorColumn();
+
+  void setCursorColumn(String value);
+
+  @Description(
+      "With --cursorColumn: re-read rows this far below the high-water mark, for rows that"
+          + " arrive late; an integer for an integer cursor, an ISO-8601 duration (PT2H, P1D) for"
+          + " a date or timestamp. Needs merge keys wherever the run loads a table.")
+  String getCursorLag();
+
+  void setCursorLag(String value);
+
+  @Description(
+      "With --cursorColumn: read every row, ignoring the high-water marks published before; the"
+          + " run records the new mark.")
+  @Default.Boolean(false)
+  boolean getFullRefresh();
+
+  void setFullRefresh(boolean value);
 }

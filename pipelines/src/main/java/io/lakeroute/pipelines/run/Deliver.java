@@ -28,6 +28,10 @@ public final class Deliver {
             Reconcile.expecting(plan.rowCount())
                 .withPlannedPartitions(
                     plan.partitions().stream().map(QueryPartition::estimatedRows).toList()))
-        .apply(Publish.to(layout).withFormat(format).withSchema(plan.schema()));
+        .apply(
+            Publish.to(layout)
+                .withFormat(format)
+                .withSchema(plan.schema())
+                .withCursorRange(plan.cursorRange()));
   }
 }

@@ -3,10 +3,12 @@ package io.lakeroute.pipelines.run;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.delivery.Publish;
 import io.lakeroute.delivery.RunInProgressException;
 import io.lakeroute.delivery.RunLease;
 import io.lakeroute.delivery.Staging;
 import io.lakeroute.pipelines.config.ClusterPaths;
+import io.lakeroute.pipelines.config.Incremental;
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.config.Stores;
 import io.lakeroute.pipelines.options.RouteOptions;
@@ -14,6 +16,7 @@ import io.lakeroute.pipelines.routes.Route;
 import io.lakeroute.pipelines.routes.RoutePlan;
 import io.lakeroute.pipelines.routes.RoutePlan.Counts;
 import io.lakeroute.pipelines.routes.Routes;
+import io.lakeroute.query.Cursor;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.query.QueryPlan;
 import io.lakeroute.query.QueryPlanner;
@@ -96,6 +99,7 @@ public final class RouteRunner {
       ClusterPaths.check(options, run.destination());
       Route route = Routes.of(options.getRoute());
       RoutePlan plan = route.configure(options, run, env);
+      Incremental.check(options, route.id(), plan.laterSteps());
       String credentials = Stores.configure(options, run.destination(), env);
       Duration leaseTtl = leaseTtl(options.getLeaseMinutes());
       return new RouteRunner(options, run, route, plan, credentials, record, leaseTtl, progress);
@@ -116,6 +120,23 @@ public final class RouteRunner {
 
   public RoutePlan plan() {
     return plan;
+  }
+
+  /**
+   * Whether this run id completed every step at the destination before ({@link
+   * Layout#COMPLETE_MARKER}); a run from a later step ({@code --fromStep}) never counts as
+   * complete.
+   */
+  public boolean alreadyComplete() {
+    if (run.fromStep() != Step.QUERY) {
+      return false;
+    }
+    try {
+      MatchResult marker = FileSystems.match(layout.completeMarker().toString());
+      return marker.status() == MatchResult.Status.OK && !marker.metadata().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Runs the route; throws {@link RunFailure} when it fails, with the record saying where. */
@@ -211,6 +232,7 @@ public final class RouteRunner {
           query.rowCount(),
           plan.laterSteps().contains(Step.LOAD) ? counts.inWarehouse() : null,
           counts.inDatabricks());
+      markComplete();
       return new RouteResult(
           manifest,
           query.rowCount(),
@@ -267,16 +289,51 @@ public final class RouteRunner {
         null,
         counts.inWarehouse() < 0 ? null : counts.inWarehouse(),
         counts.inDatabricks() < 0 ? null : counts.inDatabricks());
+    markComplete();
     return new RouteResult(
         manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start), null);
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */
   public QueryPlan planWithoutSnapshot() {
+    Cursor cursor = cursorStart();
     try {
-      return QueryPlanner.plan(run.source(), run.query(), run.partitioning());
+      return QueryPlanner.plan(run.source(), run.query(), run.partitioning(), cursor);
     } catch (SourceException | IllegalArgumentException e) {
       throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+    }
+  }
+
+  /** The incremental read's cursor, its mark taken from the destination's runs; null: all rows. */
+  private Cursor cursorStart() {
+    try {
+      Incremental.Start start = Incremental.resolve(run, layout);
+      record.cursorStart(start);
+      return start == null ? null : start.cursor();
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(ExitCode.USAGE, e.getMessage(), e);
+    } catch (DeliveryException e) {
+      throw new RunFailure(ExitCode.DELIVERY, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every step of the run succeeded: a job re-run for this run id may skip it, and the next
+   * incremental run may start from its mark.
+   */
+  private void markComplete() {
+    try {
+      Publish.markComplete(layout, plan.laterSteps().stream().map(Step::id).sorted().toList());
+    } catch (IOException e) {
+      throw new RunFailure(
+          ExitCode.DELIVERY,
+          "The run was delivered, but its complete marker "
+              + layout.completeMarker()
+              + " cannot be written ("
+              + e.getMessage()
+              + "): a re-run of the job runs it again, and the next incremental run re-reads its"
+              + " rows",
+          e);
     }
   }
 
@@ -284,6 +341,7 @@ public final class RouteRunner {
   private record Planned(SourceSnapshot snapshot, QueryPlan plan) {}
 
   private Planned planInSnapshot() {
+    Cursor cursor = cursorStart();
     SourceSnapshot snapshot;
     try {
       snapshot = SourceSnapshot.export(run.source());
@@ -291,7 +349,8 @@ public final class RouteRunner {
       throw new RunFailure(ExitCode.SOURCE, withPasswordNote(e), e);
     }
     try {
-      QueryPlan plan = QueryPlanner.plan(snapshot, run.query(), run.partitioning());
+      QueryPlan plan = QueryPlanner.plan(snapshot, run.query(), run.partitioning(), cursor);
+      record.cursorRange(plan.cursorRange());
       // A column the format cannot name (Avro) fails here, before any data moves.
       run.format().check(plan.schema());
       return new Planned(snapshot, plan);

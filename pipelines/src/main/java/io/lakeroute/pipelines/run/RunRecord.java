@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.config.Incremental;
+import io.lakeroute.query.Cursor;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,9 @@ public final class RunRecord {
   private RunFailure failure;
   private String failedStep;
   private Map<String, Object> lineage;
+  private Incremental.Start cursorStart;
+  private Cursor.Range cursorRange;
+  private boolean alreadyComplete;
 
   public RunRecord() {
     STEPS.forEach(s -> status.put(s, "not_run"));
@@ -110,6 +115,23 @@ public final class RunRecord {
     this.consistency = consistency;
   }
 
+  /** A job's table whose run for this date completed before: nothing was run again. */
+  public void alreadyComplete(String location) {
+    this.alreadyComplete = true;
+    this.location = location;
+    STEPS.forEach(this::skipped);
+  }
+
+  /** How an incremental run chose where to start reading ({@link Incremental}). */
+  public void cursorStart(Incremental.Start start) {
+    this.cursorStart = start;
+  }
+
+  /** The cursor range the run read, as planned in its snapshot. */
+  public void cursorRange(Cursor.Range range) {
+    this.cursorRange = range;
+  }
+
   public void manifest(Manifest manifest) {
     this.manifest = manifest;
   }
@@ -132,7 +154,7 @@ public final class RunRecord {
     run.put("runId", runId);
     run.put("logicalDate", logicalDate);
     run.put("fromStep", fromStep);
-    run.put("status", ok() ? "succeeded" : "failed");
+    run.put("status", !ok() ? "failed" : alreadyComplete ? "already-complete" : "succeeded");
     run.put("startedAt", startedAt.toString());
     Instant end = finishedAt == null ? Instant.now() : finishedAt;
     run.put("finishedAt", end.toString());
@@ -176,6 +198,21 @@ public final class RunRecord {
           .set("fingerprint", JSON.valueToTree(manifest.fingerprint()));
     } else {
       run.putNull("values");
+    }
+    if (cursorStart != null) {
+      Cursor.Range range =
+          cursorRange != null ? cursorRange : manifest == null ? null : manifest.cursor();
+      ObjectNode cursor =
+          run.putObject("cursor")
+              .put("column", cursorStart.cursor().column())
+              .put("mode", cursorStart.mode())
+              .put("markBefore", cursorStart.previousMark())
+              .put("markRun", cursorStart.markRun());
+      if (range != null) {
+        cursor.put("type", range.type()).put("from", range.from()).put("markAfter", range.to());
+      }
+    } else {
+      run.putNull("cursor");
     }
     run.set("lineage", lineage == null ? null : JSON.valueToTree(lineage));
     if (failure == null) {
