@@ -76,6 +76,38 @@ class ShadedJarIT {
   }
 
   @Test
+  void theDemoJobDeliversEveryRowThenOnlyTheNextDaysNewAndChangedOnes() throws Exception {
+    List<String> command =
+        List.of(
+            javaBin(),
+            "-Xmx1g",
+            "-jar",
+            jar(),
+            "--job=" + repo("runners-config", "demo-job.yaml"));
+    Run first = run(command, temp);
+    assertThat(first.output, first.exit, equalTo(0));
+    assertThat(first.output, containsString("Demo shop created under lakeroute-demo/source"));
+    assertThat(first.output, containsString("20,000 returned by the query = 20,000 in files"));
+    assertThat(first.output, containsString("60,000 returned by the query = 60,000 in files"));
+    assertThat(first.output, containsString("updated_at: first run, every row"));
+
+    Run second = run(command, temp);
+    assertThat(second.output, second.exit, equalTo(0));
+    assertThat(second.output, containsString("lived through business day 2026-01-02"));
+    // 150 new and 80 changed customers, 1,200 new and 300 changed orders: nothing else.
+    assertThat(second.output, containsString("230 returned by the query = 230 in files"));
+    assertThat(second.output, containsString("1,500 returned by the query = 1,500 in files"));
+    assertThat(
+        second.output,
+        containsString(
+            "updated_at: incremental, rows past 2025-12-31T14:00 (the mark of run 2026-01-01)"));
+    Path orders = temp.resolve("lakeroute-demo/daily/orders/2026-01-02/_manifest.json");
+    Manifest manifest = Manifest.fromJson(Files.readString(orders, StandardCharsets.UTF_8));
+    assertThat(manifest.cursor().from(), equalTo("2025-12-31T14:00"));
+    assertThat(manifest.cursor().to(), equalTo("2026-01-02T21:40"));
+  }
+
+  @Test
   void sparkSubmitLocalDeliversToS3() throws Exception {
     List<String> command = new ArrayList<>();
     command.add("bash");

@@ -156,6 +156,42 @@ public final class Incremental {
         cursor.after(latest.cursor().to()), "incremental", latest.cursor().to(), latest.runId());
   }
 
+  /** What a run read of its cursor column, in a sentence for the run's summary; null for all. */
+  public static String describe(Start start, Cursor.Range range) {
+    if (start == null || range == null) {
+      return null;
+    }
+    String upTo =
+        range.to() == null
+            ? "; the column holds no value yet"
+            : " up to " + range.to() + ", the new mark";
+    return switch (start.mode()) {
+      case "first" -> range.column() + ": first run, every row" + upTo;
+      case "full-refresh" -> range.column() + ": full refresh (--fullRefresh), every row" + upTo;
+      case "replay" ->
+          range.column()
+              + ": a re-run of "
+              + start.markRun()
+              + ", replaying its own range ("
+              + range.from()
+              + ", "
+              + range.to()
+              + "]";
+      default ->
+          range.column()
+              + ": incremental, rows past "
+              + range.from()
+              + (range.from().equals(start.previousMark())
+                  ? " (the mark of run " + start.markRun() + ")"
+                  : " (run "
+                      + start.markRun()
+                      + "'s mark "
+                      + start.previousMark()
+                      + ", less the lag)")
+              + upTo;
+    };
+  }
+
   private static boolean sameColumn(Manifest manifest, Cursor cursor) {
     return manifest.cursor() != null
         && manifest.cursor().column().equalsIgnoreCase(cursor.column());

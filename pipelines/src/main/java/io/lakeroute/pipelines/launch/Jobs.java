@@ -1,10 +1,12 @@
 package io.lakeroute.pipelines.launch;
 
+import io.lakeroute.pipelines.demo.DemoShop;
 import io.lakeroute.pipelines.job.JobFile;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RunFailure;
 import java.beans.Introspector;
+import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,45 @@ final class Jobs {
       }
     }
     return planned;
+  }
+
+  /**
+   * Points the tables without a source ({@code jdbcUrl}) at the demo shop ({@link DemoShop}), which
+   * lives through one more business day first (not for a dry run); its day is their logical date
+   * unless the command gave one. Tables with a source are returned as they are.
+   */
+  static List<Planned> withDemoShop(List<Planned> tables, PrintStream out) {
+    List<Planned> demo = tables.stream().filter(t -> !has(t.args(), "jdbcUrl")).toList();
+    if (demo.isEmpty()) {
+      return tables;
+    }
+    boolean dryRun = Launcher.parse(demo.get(0).args()).getDryRun();
+    DemoShop.Day day;
+    try {
+      day = DemoShop.open(Path.of(DemoShop.DIRECTORY), !dryRun);
+    } catch (IllegalStateException e) {
+      throw new RunFailure(ExitCode.SOURCE, e.getMessage(), e);
+    }
+    out.println(day.news());
+    List<Planned> pointed = new ArrayList<>();
+    for (Planned table : tables) {
+      if (!demo.contains(table)) {
+        pointed.add(table);
+        continue;
+      }
+      List<String> args = new ArrayList<>(Arrays.asList(table.args()));
+      args.add("--jdbcUrl=" + day.jdbcUrl());
+      args.add("--jdbcUser=sa");
+      if (!has(table.args(), "logicalDate")) {
+        args.add("--logicalDate=" + day.date());
+      }
+      pointed.add(new Planned(table.name(), args.toArray(new String[0])));
+    }
+    return pointed;
+  }
+
+  private static boolean has(String[] args, String option) {
+    return Arrays.stream(args).anyMatch(a -> name(a).equals(option));
   }
 
   /** {@code file}'s arguments, then the command line's, a later value of an option winning. */

@@ -106,7 +106,7 @@ public final class Launcher {
       if (options.getJob() == null) {
         runTable(null, args, out, err, env, records);
       } else {
-        exit = runJob(Jobs.read(options, args), out, err, env, records);
+        exit = runJob(Jobs.withDemoShop(Jobs.read(options, args), out), out, err, env, records);
       }
     } catch (RuntimeException | OutOfMemoryError e) {
       RunFailure failure = unexpected(e, args);

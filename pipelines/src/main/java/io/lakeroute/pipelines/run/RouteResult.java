@@ -21,6 +21,7 @@ public final class RouteResult {
   private final long rowsInDatabricks;
   private final double seconds;
   private final String consistency;
+  private final String cursor;
 
   RouteResult(
       Manifest manifest,
@@ -29,8 +30,10 @@ public final class RouteResult {
       long rowsInWarehouse,
       long rowsInDatabricks,
       double seconds,
-      String consistency) {
+      String consistency,
+      String cursor) {
     this.consistency = consistency;
+    this.cursor = cursor;
     this.manifest = manifest;
     this.queryRows = queryRows;
     this.rowsRead = rowsRead;
@@ -49,6 +52,11 @@ public final class RouteResult {
    */
   public String consistency() {
     return consistency;
+  }
+
+  /** What an incremental run read of its cursor column, in a sentence; null for every row. */
+  public String cursor() {
+    return cursor;
   }
 
   /** Rows the query returned, as counted by the planner; -1 for a run resumed from a manifest. */

@@ -240,7 +240,8 @@ public final class RouteRunner {
           counts.inWarehouse(),
           counts.inDatabricks(),
           since(start),
-          query.consistency());
+          query.consistency(),
+          Incremental.describe(record.cursorStart(), query.cursorRange()));
     } finally {
       closeQuietly(planned.snapshot());
     }
@@ -291,7 +292,7 @@ public final class RouteRunner {
         counts.inDatabricks() < 0 ? null : counts.inDatabricks());
     markComplete();
     return new RouteResult(
-        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start), null);
+        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start), null, null);
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */

@@ -127,6 +127,10 @@ public final class RunRecord {
     this.cursorStart = start;
   }
 
+  public Incremental.Start cursorStart() {
+    return cursorStart;
+  }
+
   /** The cursor range the run read, as planned in its snapshot. */
   public void cursorRange(Cursor.Range range) {
     this.cursorRange = range;

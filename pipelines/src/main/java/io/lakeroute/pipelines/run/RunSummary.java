@@ -37,6 +37,9 @@ public final class RunSummary {
     if (result.consistency() != null) {
       line(text, "source", result.consistency());
     }
+    if (result.cursor() != null) {
+      line(text, "cursor", result.cursor());
+    }
     line(
         text,
         "files",
