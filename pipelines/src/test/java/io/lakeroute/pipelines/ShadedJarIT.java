@@ -79,11 +79,7 @@ class ShadedJarIT {
   void theDemoJobDeliversEveryRowThenOnlyTheNextDaysNewAndChangedOnes() throws Exception {
     List<String> command =
         List.of(
-            javaBin(),
-            "-Xmx1g",
-            "-jar",
-            jar(),
-            "--job=" + repo("runners-config", "demo-job.yaml"));
+            javaBin(), "-Xmx1g", "-jar", jar(), "--job=" + repo("runners-config", "demo-job.yaml"));
     Run first = run(command, temp);
     assertThat(first.output, first.exit, equalTo(0));
     assertThat(first.output, containsString("Demo shop created under lakeroute-demo/source"));

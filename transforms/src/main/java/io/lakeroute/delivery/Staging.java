@@ -88,6 +88,42 @@ public final class Staging {
   }
 
   /**
+   * Cleans a failed run's staging until it stays empty for half a second, for at most five: a
+   * runner reports the first failure while other workers may still be finishing their bundles (the
+   * Direct runner does not wait for them), and one may write a file, such as a partition's read
+   * fingerprint, after the first clean. What a worker writes later still is removed by the next run
+   * of the run id.
+   */
+  public static void cleanAfterFailure(Layout layout) {
+    clean(layout);
+    int quiet = 0;
+    for (int tries = 0; quiet < 2 && tries < 20; tries++) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (isEmpty(layout)) {
+        quiet++;
+      } else {
+        quiet = 0;
+        clean(layout);
+      }
+    }
+  }
+
+  private static boolean isEmpty(Layout layout) {
+    try {
+      MatchResult match = FileSystems.match(layout.stagingDirectory().toString() + "**");
+      return match.status() != MatchResult.Status.OK
+          || match.metadata().stream().allMatch(m -> m.resourceId().isDirectory());
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /**
    * Deletes the staging folders of other runs whose newest file is older than {@code retention}:
    * leftovers of runs that crashed before they could clean up. A younger folder may belong to a run
    * in progress (another date of a parallel backfill) and is left alone; so is this run's own,

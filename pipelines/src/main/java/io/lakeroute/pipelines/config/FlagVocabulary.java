@@ -53,6 +53,8 @@ public final class FlagVocabulary {
     flags.put("Partitioning.onColumn", "--partitionColumn");
     flags.put("Partitioning.withPartitions", "--partitions");
     flags.put("Partitioning.withMaxRowsPerFile", "--maxRowsPerFile");
+    flags.put("Cursor.on", "--cursorColumn");
+    flags.put("Cursor.withLag", "--cursorLag");
     // Files (io.lakeroute.formats, io.lakeroute.delivery).
     flags.put("FileFormat.of", "--format");
     flags.put("WriteQueryFiles.withFormat", "--format");

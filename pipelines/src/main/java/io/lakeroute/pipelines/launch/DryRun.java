@@ -3,6 +3,7 @@ package io.lakeroute.pipelines.launch;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.delivery.Publish;
+import io.lakeroute.pipelines.config.Incremental;
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.routes.RoutePlan;
@@ -24,7 +25,8 @@ final class DryRun {
   private DryRun() {}
 
   static String describe(RouteOptions options, Function<String, String> env) {
-    RouteRunner runner = RouteRunner.prepare(options, env, new RunRecord());
+    RunRecord record = new RunRecord();
+    RouteRunner runner = RouteRunner.prepare(options, env, record);
     RunConfig config = runner.config();
     Layout layout = config.layout();
     QueryPlan plan = runner.planWithoutSnapshot();
@@ -53,6 +55,10 @@ final class DryRun {
             "%,d returned by the query, in %d file(s)",
             plan.rowCount(),
             plan.partitions().size()));
+    String cursor = Incremental.describe(record.cursorStart(), plan.cursorRange());
+    if (cursor != null) {
+      line(text, "cursor", cursor);
+    }
     line(text, "staging", layout.stagingDirectory().toString());
     for (Manifest.FileEntry file : manifest.files()) {
       line(text, "file", file.uri() + String.format(Locale.ROOT, " (~%,d rows)", file.rows()));

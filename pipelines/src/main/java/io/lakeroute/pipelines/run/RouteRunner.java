@@ -200,7 +200,7 @@ public final class RouteRunner {
           throw new IllegalStateException("the pipeline ended in state " + state);
         }
       } catch (RuntimeException | OutOfMemoryError e) {
-        Staging.clean(layout);
+        Staging.cleanAfterFailure(layout);
         RunFailure failure = classify(e, "deliver");
         String failed = failure.step() == null ? "deliver" : failure.step();
         record.failed(failure, failed, since(deliverStart));
