@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.run.ExitCode;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A job file of three tables against PostgreSQL 15: every table runs, one after the other; a table
- * whose source is missing fails alone, the others are delivered, and the job exits with the failed
- * table's code and one summary listing every table.
+ * A job file of three tables against PostgreSQL 15: every table runs, one after the other or at
+ * once in JVMs of their own; a table whose source is missing fails alone, the others are delivered,
+ * the job exits with the failed table's code and one summary lists every table; run again for the
+ * same day, it redoes only the failed table.
  */
 class JobIT {
   private static RouteFixture fixture;
@@ -87,6 +90,49 @@ class JobIT {
     assertThat(json, containsString("\"table\" : \"no_such_table\""));
     assertThat(json, containsString("\"table\" : \"orders_of_the_day\""));
     assertThat(json, not(containsString(fixture.postgres.password())));
+  }
+
+  @Test
+  void tablesRunAtOnceInJvmsOfTheirOwnAndARerunRedoesOnlyTheFailedOne() throws Exception {
+    Path summary = temp.resolve("parallel.json");
+    List<String> args =
+        List.of(
+            "--job=" + jobFile(),
+            "--logicalDate=2026-12-07",
+            "--tableParallelism=3",
+            "--summaryPath=" + summary);
+    RouteFixture.Outcome outcome = RouteFixture.launch(args);
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.SOURCE));
+    assertThat(outcome.out(), containsString("── table customers (exit 0) ──"));
+    assertThat(outcome.out(), containsString("── table no_such_table (exit 3) ──"));
+    assertThat(outcome.out(), containsString("3 tables, 1 failed: no_such_table (exit 3)"));
+    assertThat(outcome.err(), containsString("table no_such_table FAILED"));
+    assertThat(manifest(RouteFixture.CUSTOMERS).rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
+    assertThat(manifest("orders_of_the_day").rowCount(), equalTo(2L));
+    JsonNode runs = new ObjectMapper().readTree(summary.toFile()).get("runs");
+    assertThat(runs.size(), equalTo(3));
+    List<String> statuses = new ArrayList<>();
+    runs.forEach(r -> statuses.add(r.get("table").asText() + ":" + r.get("status").asText()));
+    assertThat(
+        statuses,
+        equalTo(
+            List.of("customers:succeeded", "no_such_table:failed", "orders_of_the_day:succeeded")));
+    assertThat(runs.get(1).get("error").get("exitCode").asInt(), equalTo(3));
+
+    // The same day again: the complete tables are not run again, the failed one is.
+    RouteFixture.Outcome rerun = RouteFixture.launch(args);
+    assertThat(rerun.code(), equalTo(ExitCode.SOURCE));
+    assertThat(rerun.out(), containsString("Table customers: run 2026-12-07 already completed"));
+    JsonNode again = new ObjectMapper().readTree(summary.toFile()).get("runs");
+    List<String> second = new ArrayList<>();
+    again.forEach(r -> second.add(r.get("table").asText() + ":" + r.get("status").asText()));
+    assertThat(
+        second,
+        equalTo(
+            List.of(
+                "customers:already-complete",
+                "no_such_table:failed",
+                "orders_of_the_day:already-complete")));
   }
 
   @Test

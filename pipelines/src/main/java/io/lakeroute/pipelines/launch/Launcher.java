@@ -104,9 +104,13 @@ public final class Launcher {
             }
           };
       if (options.getJob() == null) {
-        runTable(null, args, out, err, env, records);
+        runTable(options.getJobTable(), args, out, err, env, records);
       } else {
-        exit = runJob(Jobs.withDemoShop(Jobs.read(options, args), out), out, err, env, records);
+        List<Jobs.Planned> tables = Jobs.withDemoShop(Jobs.read(options, args), out);
+        exit =
+            options.getTableParallelism() > 1 && !options.getDryRun()
+                ? runJobInProcesses(tables, options.getTableParallelism(), out, err, records)
+                : runJob(tables, out, err, env, records);
       }
     } catch (RuntimeException | OutOfMemoryError e) {
       RunFailure failure = unexpected(e, args);
@@ -214,14 +218,42 @@ public final class Launcher {
         failed.add(table.name() + " (exit " + failure.exitCode().code() + ")");
       }
     }
-    out.println(
-        "Job: "
-            + tables.size()
-            + (tables.size() == 1 ? " table, " : " tables, ")
-            + (failed.isEmpty()
-                ? "all succeeded"
-                : failed.size() + " failed: " + String.join(", ", failed)));
+    out.println(jobLine(tables.size(), failed));
     return exit;
+  }
+
+  /** Runs a job's tables several at once, each in a JVM of its own ({@link TableProcesses}). */
+  private static ExitCode runJobInProcesses(
+      List<Jobs.Planned> tables,
+      int parallelism,
+      PrintStream out,
+      PrintStream err,
+      List<RunRecord> records) {
+    List<ExitCode> exits;
+    try {
+      exits = TableProcesses.run(tables, parallelism, out, err, records);
+    } catch (IllegalArgumentException e) {
+      throw RunFailure.usage(e.getMessage());
+    }
+    ExitCode exit = ExitCode.OK;
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < tables.size(); i++) {
+      exit = Jobs.worse(exit, exits.get(i));
+      if (exits.get(i) != ExitCode.OK) {
+        failed.add(tables.get(i).name() + " (exit " + exits.get(i).code() + ")");
+      }
+    }
+    out.println(jobLine(tables.size(), failed));
+    return exit;
+  }
+
+  private static String jobLine(int tables, List<String> failed) {
+    return "Job: "
+        + tables
+        + (tables == 1 ? " table, " : " tables, ")
+        + (failed.isEmpty()
+            ? "all succeeded"
+            : failed.size() + " failed: " + String.join(", ", failed));
   }
 
   /** {@code {logical_date}} in any value stands for the run's logical date. */

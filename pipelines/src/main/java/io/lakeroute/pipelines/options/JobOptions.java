@@ -26,4 +26,19 @@ public interface JobOptions extends PipelineOptions {
   boolean getRedoComplete();
 
   void setRedoComplete(boolean value);
+
+  @Description(
+      "With --job: how many tables run at once (1 to 32), each in a JVM of its own started with"
+          + " this one's Java options; 1 runs them one after the other in this JVM.")
+  @Default.Integer(1)
+  int getTableParallelism();
+
+  void setTableParallelism(int value);
+
+  @Description(
+      "Set by a job for each table it runs in a JVM of its own: the table's name, for its summary"
+          + " and for skipping a run that completed before. Not for the command line.")
+  String getJobTable();
+
+  void setJobTable(String value);
 }

@@ -37,6 +37,16 @@ public enum ExitCode {
     return meaning;
   }
 
+  /** The exit code a process ended with; an unknown one is an unexpected failure. */
+  public static ExitCode of(int code) {
+    for (ExitCode exit : values()) {
+      if (exit.code == code) {
+        return exit;
+      }
+    }
+    return FAILED;
+  }
+
   /** The name of the class in the JSON summary: {@code source}, {@code transient}, … */
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -46,9 +46,21 @@ public final class RunRecord {
   private Incremental.Start cursorStart;
   private Cursor.Range cursorRange;
   private boolean alreadyComplete;
+  private ObjectNode reported;
 
   public RunRecord() {
     STEPS.forEach(s -> status.put(s, "not_run"));
+  }
+
+  /**
+   * The record of a run another process made and reported in its JSON summary (a job's table run in
+   * a JVM of its own), entered in this command's summary as it was reported.
+   */
+  public static RunRecord reported(ObjectNode run) {
+    RunRecord record = new RunRecord();
+    record.reported = run;
+    record.table = run.path("table").asText(null);
+    return record;
   }
 
   public void identify(
@@ -145,10 +157,13 @@ public final class RunRecord {
   }
 
   public boolean ok() {
-    return failure == null;
+    return reported != null ? !"failed".equals(reported.path("status").asText()) : failure == null;
   }
 
   ObjectNode toJson() {
+    if (reported != null) {
+      return reported;
+    }
     ObjectNode run = JSON.createObjectNode();
     if (table != null) {
       run.put("table", table);
