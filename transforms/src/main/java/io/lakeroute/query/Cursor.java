@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -33,12 +34,14 @@ public final class Cursor implements Serializable {
   private final String lag;
   private final String after;
   private final Range replay;
+  private final List<String> latestPer;
 
-  private Cursor(String column, String lag, String after, Range replay) {
+  private Cursor(String column, String lag, String after, Range replay, List<String> latestPer) {
     this.column = column;
     this.lag = lag;
     this.after = after;
     this.replay = replay;
+    this.latestPer = latestPer;
   }
 
   /** Reads the rows of {@code column} past the mark, without a lag; from the start without one. */
@@ -48,7 +51,7 @@ public final class Cursor implements Serializable {
           "The cursor column (Cursor.on) is empty: name an integer, date or timestamp column of"
               + " the query that grows with every new or changed row");
     }
-    return new Cursor(column.strip(), null, null, null);
+    return new Cursor(column.strip(), null, null, null, List.of());
   }
 
   /**
@@ -62,12 +65,12 @@ public final class Cursor implements Serializable {
           "The cursor lag (Cursor.withLag) is empty: give an integer for an integer cursor or an"
               + " ISO-8601 duration such as PT2H or P1D, or leave it out");
     }
-    return new Cursor(column, lag == null ? null : lag.strip(), after, replay);
+    return new Cursor(column, lag == null ? null : lag.strip(), after, replay, latestPer);
   }
 
   /** Reads rows past {@code highWaterMark} (a previous run's {@link Range#to}); null: all. */
   public Cursor after(String highWaterMark) {
-    return new Cursor(column, lag, highWaterMark, null);
+    return new Cursor(column, lag, highWaterMark, null, latestPer);
   }
 
   /**
@@ -83,7 +86,21 @@ public final class Cursor implements Serializable {
               + column
               + " (Cursor.on): give the run's own cursor column, or a full refresh");
     }
-    return new Cursor(column, lag, null, range);
+    return new Cursor(column, lag, null, range, latestPer);
+  }
+
+  /**
+   * Keeps one row per value of {@code keys}, the one with the highest cursor: a source that holds a
+   * key twice in one run (an append-only change log) delivers only its latest version, which a
+   * merge on those keys then applies. NULL keys count as one value, as in the merge. Rows of one
+   * key and one cursor value are kept in no defined order, so one of them is delivered.
+   */
+  public Cursor latestPer(List<String> keys) {
+    if (keys == null || keys.stream().anyMatch(k -> k == null || k.isBlank())) {
+      throw new IllegalArgumentException(
+          "The keys to keep the latest row of (Cursor.latestPer) must be column names");
+    }
+    return new Cursor(column, lag, after, replay, List.copyOf(keys));
   }
 
   public String column() {
@@ -214,17 +231,22 @@ public final class Cursor implements Serializable {
     return replay;
   }
 
+  List<String> latestPer() {
+    return latestPer;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Cursor c
         && column.equals(c.column)
         && Objects.equals(lag, c.lag)
         && Objects.equals(after, c.after)
-        && Objects.equals(replay, c.replay);
+        && Objects.equals(replay, c.replay)
+        && latestPer.equals(c.latestPer);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(column, lag, after, replay);
+    return Objects.hash(column, lag, after, replay, latestPer);
   }
 }

@@ -97,6 +97,9 @@ public final class QueryPlanner {
       if (cursor != null) {
         range = cursorRange(connection, sql, schema, cursor, dialect, quote);
         sql = "SELECT * FROM (" + sql + ") lakeroute_c" + cursorPredicate(range, dialect, quote);
+        if (!cursor.latestPer().isEmpty()) {
+          sql = latestPerKey(sql, schema, cursor, quote);
+        }
         LOG.info("Reading {} in ({}, {}]", range.column(), range.from(), range.to());
       }
       String wrapped = "SELECT * FROM (" + sql + ") lakeroute_q";
@@ -217,6 +220,44 @@ public final class QueryPlanner {
     return range.from() == null
         ? " WHERE " + upTo + " OR " + column + " IS NULL"
         : " WHERE " + column + " > " + dialect.cursorLiteral(kind, range.from()) + " AND " + upTo;
+  }
+
+  /**
+   * {@code sql} with one row per key, the one with the highest cursor ({@link Cursor#latestPer}):
+   * the window function every source dialect has, its helper column left out again.
+   */
+  static String latestPerKey(String sql, Schema schema, Cursor cursor, String quote) {
+    List<String> keys = new ArrayList<>();
+    for (String key : cursor.latestPer()) {
+      try {
+        keys.add(quoted(cursorField(schema, key).getName(), quote));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "The key "
+                + key
+                + " to keep the latest row of (Cursor.latestPer) names no column of the query; its"
+                + " columns are "
+                + schema.getFieldNames(),
+            e);
+      }
+    }
+    List<String> columns = new ArrayList<>();
+    for (Schema.Field field : schema.getFields()) {
+      columns.add(quoted(field.getName(), quote));
+    }
+    String cursorColumn = quoted(cursorField(schema, cursor.column()).getName(), quote);
+    // NULL cursors last whatever the database's default: a row with a value is the later one.
+    String order =
+        "CASE WHEN " + cursorColumn + " IS NULL THEN 1 ELSE 0 END, " + cursorColumn + " DESC";
+    return "SELECT "
+        + String.join(", ", columns)
+        + " FROM (SELECT lakeroute_k.*, ROW_NUMBER() OVER (PARTITION BY "
+        + String.join(", ", keys)
+        + " ORDER BY "
+        + order
+        + ") AS lakeroute_rn FROM ("
+        + sql
+        + ") lakeroute_k) lakeroute_l WHERE lakeroute_rn = 1";
   }
 
   private static Schema.Field cursorField(Schema schema, String column) {

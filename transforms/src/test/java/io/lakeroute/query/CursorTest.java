@@ -106,6 +106,36 @@ class CursorTest {
   }
 
   @Test
+  void withKeysOnlyEachKeysLatestRowIsRead() throws Exception {
+    try (Statement s = keepAlive.createStatement()) {
+      s.execute("CREATE TABLE changes (id BIGINT, k INTEGER, seq INTEGER, v VARCHAR(10))");
+      s.execute(
+          "INSERT INTO changes VALUES (1, 1, 10, 'old'), (2, 1, 30, 'new'), (3, 2, 20, 'only'),"
+              + " (4, NULL, 5, 'n1'), (5, NULL, 6, 'n2'), (6, 3, NULL, 'no seq'), (7, 3, 1, 'k3')");
+    }
+    QueryPlan plan =
+        QueryPlanner.plan(
+            SOURCE,
+            "SELECT * FROM changes",
+            Partitioning.none(),
+            Cursor.on("seq").latestPer(List.of("k")));
+    // Per key the highest cursor; NULL keys are one key; a NULL cursor loses to any value.
+    assertThat(ids(plan), equalTo(List.of(2L, 3L, 5L, 7L)));
+    assertThat(plan.rowCount(), equalTo(4L));
+    assertThat(plan.schema().getFieldNames(), equalTo(List.of("ID", "K", "SEQ", "V")));
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                QueryPlanner.plan(
+                    SOURCE,
+                    "SELECT * FROM changes",
+                    Partitioning.none(),
+                    Cursor.on("seq").latestPer(List.of("key"))));
+    assertThat(unknown.getMessage(), containsString("The key key to keep the latest row of"));
+  }
+
+  @Test
   void marksCompareByValueNotByText() {
     Cursor.Range nine = new Cursor.Range("seq", "int64", null, "9");
     Cursor.Range ten = new Cursor.Range("seq", "int64", "9", "10");

@@ -55,6 +55,7 @@ public final class FlagVocabulary {
     flags.put("Partitioning.withMaxRowsPerFile", "--maxRowsPerFile");
     flags.put("Cursor.on", "--cursorColumn");
     flags.put("Cursor.withLag", "--cursorLag");
+    flags.put("Cursor.latestPer", "the merge keys, --…MergeKeys");
     // Files (io.lakeroute.formats, io.lakeroute.delivery).
     flags.put("FileFormat.of", "--format");
     flags.put("WriteQueryFiles.withFormat", "--format");

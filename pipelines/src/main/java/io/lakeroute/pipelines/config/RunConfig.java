@@ -17,8 +17,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -119,7 +123,51 @@ public record RunConfig(
       }
       return null;
     }
-    return Cursor.on(options.getCursorColumn()).withLag(options.getCursorLag());
+    Cursor cursor = Cursor.on(options.getCursorColumn()).withLag(options.getCursorLag());
+    List<String> keys = mergeKeys(options);
+    return keys.isEmpty() ? cursor : cursor.latestPer(keys);
+  }
+
+  /**
+   * The keys every merging hop of the run merges on: an incremental run then delivers one row per
+   * key, the latest by its cursor, so that a source holding a key twice still merges.
+   */
+  private static List<String> mergeKeys(RouteOptions options) {
+    Map<String, List<String>> byFlag = new LinkedHashMap<>();
+    putKeys(
+        byFlag,
+        "--warehouseMergeKeys",
+        options.getWarehouseDisposition(),
+        options.getWarehouseMergeKeys());
+    putKeys(
+        byFlag,
+        "--bigQueryMergeKeys",
+        options.getBigQueryDisposition(),
+        options.getBigQueryMergeKeys());
+    putKeys(
+        byFlag,
+        "--databricksMergeKeys",
+        options.getDatabricksDisposition(),
+        options.getDatabricksMergeKeys());
+    if (new HashSet<>(byFlag.values()).size() > 1) {
+      throw new IllegalArgumentException(
+          "An incremental run (--cursorColumn) keeps the latest row per merge key, and the merge"
+              + " keys differ: "
+              + byFlag
+              + ". Give every merge the same keys");
+    }
+    return byFlag.values().stream().findFirst().orElse(List.of());
+  }
+
+  private static void putKeys(
+      Map<String, List<String>> byFlag, String flag, String disposition, String keys) {
+    if ("merge".equalsIgnoreCase(String.valueOf(disposition).strip()) && keys != null) {
+      List<String> list =
+          Arrays.stream(keys.split(",")).map(String::strip).filter(k -> !k.isEmpty()).toList();
+      if (!list.isEmpty()) {
+        byFlag.put(flag, list);
+      }
+    }
   }
 
   /** Where the run's files are staged and published. */
