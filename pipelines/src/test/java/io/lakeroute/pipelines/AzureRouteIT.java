@@ -143,7 +143,8 @@ class AzureRouteIT {
         Lakeroute.run(
             Lakeroute.parse(RouteFixture.array(args)), Map.of("AZURE_STORAGE_SAS_TOKEN", sas)::get);
     assertThat(result.manifest().rowCount(), equalTo(1000L));
-    assertThat(azurite.blobs(CONTAINER, "sas/s1/"), hasSize(3));
+    // One file, the manifest and the two markers.
+    assertThat(azurite.blobs(CONTAINER, "sas/s1/"), hasSize(4));
   }
 
   @Test
@@ -161,7 +162,8 @@ class AzureRouteIT {
             "--destination=" + ROOT + "connection-string",
             "--runId=c1"));
     assertThat(run(args).manifest().rowCount(), equalTo(1000L));
-    assertThat(azurite.blobs(CONTAINER, "connection-string/c1/"), hasSize(4));
+    // Two files, the manifest and the two markers.
+    assertThat(azurite.blobs(CONTAINER, "connection-string/c1/"), hasSize(5));
   }
 
   @Test
@@ -299,7 +301,8 @@ class AzureRouteIT {
                   "--destination=" + destination,
                   "--runId=o1"));
       assertThat(rerun.manifest().rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
-      assertThat(own.blobs("outage", "exports/o1/"), hasSize(5));
+      // Three files, the manifest and the two markers.
+      assertThat(own.blobs("outage", "exports/o1/"), hasSize(6));
       assertThat(own.blobs("outage", "exports/_lakeroute_staging/"), empty());
     }
   }

@@ -180,8 +180,9 @@ class ConcurrentRunsIT {
       rows += file.rows();
     }
     assertThat(rows, equalTo(RouteFixture.CUSTOMER_ROWS));
+    // The files, the manifest, _SUCCESS and _COMPLETE.
     assertThat(
-        names(layout.runDirectory().toString() + "*").size(), equalTo(manifest.fileCount() + 2));
+        names(layout.runDirectory().toString() + "*").size(), equalTo(manifest.fileCount() + 3));
     assertThat(names(layout.stagingDirectory().toString() + "**"), empty());
     assertThat(names(layout.lease().toString()), empty());
   }

@@ -79,7 +79,8 @@ class FaultIT {
                 fixture.s3.get(RouteFixture.BUCKET, prefix + "/2026-11-21/_manifest.json"),
                 StandardCharsets.UTF_8));
     assertThat(manifest.rowCount(), equalTo(ROWS));
-    assertThat(keys(prefix + "/2026-11-21/").size(), equalTo(4 + 2));
+    // Four files, the manifest, _SUCCESS and _COMPLETE.
+    assertThat(keys(prefix + "/2026-11-21/").size(), equalTo(4 + 3));
     assertThat(keys(prefix + "/_lakeroute_staging/"), empty());
   }
 

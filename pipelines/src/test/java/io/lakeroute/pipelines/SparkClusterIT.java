@@ -346,7 +346,8 @@ class SparkClusterIT {
     if (run.exit == 0) {
       // Spark ran the lost tasks again on the other worker.
       assertThat(manifest(prefix).rowCount(), equalTo(ROWS));
-      assertThat(visible, hasSize(manifest(prefix).fileCount() + 2));
+      // The files, the manifest, _SUCCESS and _COMPLETE.
+      assertThat(visible, hasSize(manifest(prefix).fileCount() + 3));
     } else {
       assertThat(visible, empty());
     }
