@@ -40,6 +40,12 @@ final class BigQueryFingerprintSql extends EngineFingerprintSql {
     return "CONCAT(" + String.join(", ", texts) + ")";
   }
 
+  /** GoogleSQL names the set operation's kind. */
+  @Override
+  String except() {
+    return "EXCEPT DISTINCT";
+  }
+
   /** NUMERIC holds 29 integer digits; BIGNUMERIC the 38 every sum fits in. */
   @Override
   String sumType() {

@@ -142,6 +142,51 @@ abstract class EngineFingerprintSql implements FingerprintSql {
         .toString();
   }
 
+  @Override
+  public String rowsNotIn(
+      String from,
+      String where,
+      String other,
+      String otherWhere,
+      List<FingerprintColumn> shown,
+      int limit) {
+    return limit(
+        canonicalRows(from, where, shown)
+            + " "
+            + except()
+            + " "
+            + canonicalRows(other, otherWhere, shown),
+        limit);
+  }
+
+  private String canonicalRows(String from, String where, List<FingerprintColumn> shown) {
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < shown.size(); i++) {
+      FingerprintColumn column = shown.get(i);
+      cells.add(
+          canonical(column, quote(column.name()))
+                  .orElseThrow(
+                      () -> new IllegalArgumentException(unsupported(column).orElseThrow()))
+              + " AS v"
+              + i);
+    }
+    return "SELECT "
+        + String.join(", ", cells)
+        + " FROM "
+        + from
+        + (where == null ? "" : " WHERE " + where);
+  }
+
+  /** The set difference without duplicates. */
+  String except() {
+    return "EXCEPT";
+  }
+
+  /** The first {@code limit} rows of {@code query}. */
+  String limit(String query, int limit) {
+    return "SELECT * FROM (" + query + ") differing LIMIT " + limit;
+  }
+
   /** The canonical text of the column's values (NULL for NULL), if the engine can render it. */
   Optional<String> canonical(FingerprintColumn column, String x) {
     Optional<String> text = nonNull(column, x);
