@@ -1,6 +1,7 @@
 package io.lakeroute.fingerprint;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.query.PartitionReader;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.Serializable;
 import java.math.BigInteger;
@@ -9,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proves the values of one hop in the hop's own engine (docs/fingerprints.md): the fingerprint of
@@ -23,6 +27,8 @@ import java.util.stream.Collectors;
  * the other lacks, with the key columns and the differing columns as this engine renders them.
  */
 public final class ValuesCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(ValuesCheck.class);
+
   /** How many differing rows of each side a message shows. */
   public static final int SHOWN_ROWS = 5;
 
@@ -50,6 +56,20 @@ public final class ValuesCheck {
     /** No fingerprint: the manifest has none (fingerprints were off when it was written). */
     public static Result notChecked(String engine) {
       return new Result(engine, null, Map.of());
+    }
+
+    /**
+     * Sets lakeroute gauge {@code gauge} to the number of columns found equal, when compared, so
+     * that the run summary can show it; warns of the columns left out.
+     */
+    public void report(String hop, String gauge) {
+      if (!checked()) {
+        return;
+      }
+      Metrics.gauge(PartitionReader.METRICS_NAMESPACE, gauge).set(fingerprint.columns().size());
+      if (!leftOut.isEmpty()) {
+        LOG.warn("Values at {}: {}", hop, summary());
+      }
     }
 
     /** Whether the values were compared (and so found equal). */
