@@ -101,9 +101,13 @@ class GoogleSqlFunctionsTest {
         for (Row row : TrickyRows.rows()) {
           for (int i = 0; i < columns.size(); i++) {
             Object value = row.getValue(i);
-            insert.setObject(
-                i + 1,
-                value instanceof Instant ? ((Instant) value).atOffset(ZoneOffset.UTC) : value);
+            if (value instanceof Instant) {
+              value = ((Instant) value).atOffset(ZoneOffset.UTC);
+            } else if (value instanceof Float) {
+              // BigQuery's load parses the float's text into a FLOAT64, as LocalBigQuery's does.
+              value = Double.valueOf(value.toString());
+            }
+            insert.setObject(i + 1, value);
           }
           insert.executeUpdate();
         }
