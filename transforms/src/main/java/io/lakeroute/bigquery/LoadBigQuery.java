@@ -234,9 +234,7 @@ public final class LoadBigQuery
                 ReconciliationException.Hop.WAREHOUSE,
                 BigQueryJobs.runRows(target, manifest.runId()),
                 staging == null ? null : BigQueryJobs.stagedRows(staging),
-                target.mergeKeys().isEmpty()
-                    ? List.of(manifest.columns().get(0).name())
-                    : target.mergeKeys(),
+                target.mergeKeys(),
                 "The table holds these values until the next run replaces them; the files and"
                     + " manifest at "
                     + manifest.location()

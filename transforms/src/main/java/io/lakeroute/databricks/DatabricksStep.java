@@ -84,9 +84,7 @@ public final class DatabricksStep {
               ReconciliationException.Hop.DATABRICKS,
               sql.runRows(),
               sql.filesRows(),
-              target.mergeKeys().isEmpty()
-                  ? List.of(manifest.columns().get(0).name())
-                  : target.mergeKeys(),
+              target.mergeKeys(),
               "The files and manifest at "
                   + manifest.location()
                   + " are intact; "

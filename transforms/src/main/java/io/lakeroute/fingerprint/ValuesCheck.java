@@ -135,7 +135,8 @@ public final class ValuesCheck {
    *
    * @param reference the run's rows as the load read them from the files, in the same engine, for
    *     narrowing a difference down; null when the engine holds none
-   * @param keys the columns that identify a row, shown first for each differing row (empty: none)
+   * @param keys the columns that identify a row (the merge keys), shown first for each differing
+   *     row; when there are none, the run's first column, which usually identifies a row
    * @param consequence what a message adds after the difference: what was kept, what to do
    * @throws ReconciliationException naming {@code hop}, the rows and the differing columns
    */
@@ -168,7 +169,8 @@ public final class ValuesCheck {
             .append(sql.engine())
             .append(", docs/fingerprints.md).");
     if (reference != null) {
-      message.append(' ').append(narrow(engine, expected, differences, rows, reference, keys));
+      List<String> shownKeys = keys.isEmpty() ? List.of(manifest.columns().get(0).name()) : keys;
+      message.append(' ').append(narrow(engine, expected, differences, rows, reference, shownKeys));
     }
     if (!leftOut.isEmpty()) {
       message

@@ -101,7 +101,7 @@ public final class WarehouseStep {
                             ReconciliationException.Hop.WAREHOUSE,
                             sql.runRows(),
                             sql.stagedRows(),
-                            keys(sql),
+                            sql.target().mergeKeys(),
                             "The table "
                                 + sql.table()
                                 + " is as it was; the files at "
@@ -125,16 +125,6 @@ public final class WarehouseStep {
               + manifest.location()
               + " are kept: fix the cause and run again.");
     }
-  }
-
-  /**
-   * The columns a message shows first for each differing row: the merge keys, or else the first
-   * column, which usually identifies a row.
-   */
-  private static List<String> keys(WarehouseSql sql) {
-    return sql.target().mergeKeys().isEmpty()
-        ? List.of(sql.manifest().columns().get(0).name())
-        : sql.target().mergeKeys();
   }
 
   /**

@@ -110,7 +110,7 @@ class ValuesCheckTest {
         ReconciliationException.Hop.WAREHOUSE,
         TABLE,
         reference,
-        List.of("id"),
+        List.of(),
         "The table is as it was.");
   }
 
