@@ -53,7 +53,8 @@ public final class RunSummary {
       int columns = manifest.fingerprint().columns().size();
       StringBuilder values =
           new StringBuilder(
-              hops(result.valuesInWarehouse(), result.valuesInDatabricks())
+              "rows "
+                  + hops(result.valuesInWarehouse(), result.valuesInDatabricks())
                   + ": fingerprints of "
                   + columns
                   + " columns equal");
@@ -101,9 +102,9 @@ public final class RunSummary {
     return text.toString();
   }
 
-  /** The hops whose values were compared, e.g. {@code rows read = files = warehouse}. */
+  /** The hops whose values were compared, e.g. {@code read = files = warehouse}. */
   static String hops(long valuesInWarehouse, long valuesInDatabricks) {
-    return "rows read = files"
+    return "read = files"
         + (valuesInWarehouse >= 0 ? " = warehouse" : "")
         + (valuesInDatabricks >= 0 ? " = databricks" : "");
   }
