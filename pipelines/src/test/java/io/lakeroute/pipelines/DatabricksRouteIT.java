@@ -131,6 +131,8 @@ class DatabricksRouteIT {
             "--databricksMode=" + mode);
     RouteResult result = run(args);
     assertThat(result.rowsInDatabricks(), equalTo((long) TrickyRows.ROW_COUNT));
+    // Every column's fingerprint in Databricks equals the files' (none left out).
+    assertThat(result.valuesInDatabricks(), equalTo((long) TrickyRows.schema().getFieldCount()));
     assertSameRows(table, format);
 
     // Re-running the same run id replaces, never duplicates.

@@ -117,6 +117,8 @@ class RedshiftRouteIT {
     assertThat(result.manifest().rowCount(), equalTo(rows));
     assertThat(result.rowsInWarehouse(), equalTo(rows));
     assertThat(result.rowsInDatabricks(), equalTo(rows));
+    // Every column's fingerprint in the warehouse equals the files' (none left out).
+    assertThat(result.valuesInWarehouse(), equalTo((long) TrickyRows.schema().getFieldCount()));
     assertSameRows(table, format);
     assertThat(
         fixture.s3.keys(RouteFixture.BUCKET, "redshift/" + table + "/r1/"),
@@ -173,6 +175,54 @@ class RedshiftRouteIT {
                 "--warehouseDisposition=replace"));
     assertThat(replaced.rowsInWarehouse(), equalTo(250L));
     assertThat(count(table), equalTo(250L));
+  }
+
+  /**
+   * A timestamp shifted in the warehouse table as the load inserts it (a trigger, as a default or a
+   * rule might): the counts agree, the values do not. Exit 7 naming the hop, the table, the column
+   * and the row on each side; the table is as it was.
+   */
+  @Test
+  void aTimestampShiftedInTheWarehouseFailsTheRunNamingColumnAndRow() throws Exception {
+    String table = "shifted";
+    String quoted = SCHEMA + "." + table;
+    warehouse(
+        "DROP TABLE IF EXISTS " + quoted,
+        "CREATE TABLE "
+            + quoted
+            + " (id INTEGER, c_timestamp TIMESTAMP, _lakeroute_run_id VARCHAR(128))",
+        "CREATE OR REPLACE FUNCTION "
+            + SCHEMA
+            + ".shift_one_hour() RETURNS trigger AS $$ BEGIN IF NEW.id = 3 THEN"
+            + " NEW.c_timestamp := NEW.c_timestamp + INTERVAL '1 hour'; END IF; RETURN NEW;"
+            + " END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER shift BEFORE INSERT ON "
+            + quoted
+            + " FOR EACH ROW EXECUTE FUNCTION "
+            + SCHEMA
+            + ".shift_one_hour()");
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT id, c_timestamp FROM " + RouteFixture.TRICKY + " ORDER BY id",
+                "--runId=r1"));
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        outcome.err(),
+        containsString(
+            "Values differ between the files of run r1 and postgres table \"sales\".\"shifted\""
+                + " (rows of run r1): c_timestamp"));
+    // 1970-01-01T00:00 is 0 microseconds; the trigger made it an hour later.
+    assertThat(
+        outcome.err(),
+        containsString(
+            "Rows (id, c_timestamp) in postgres table \"sales\".\"shifted\" (rows of run r1) but"
+                + " not in the files: ('3', '3600000000'); in the files but not in postgres table"
+                + " \"sales\".\"shifted\" (rows of run r1): ('3', '0')"));
+    assertThat(outcome.err(), containsString("is as it was"));
+    assertThat(count(table), equalTo(0L));
   }
 
   @Test

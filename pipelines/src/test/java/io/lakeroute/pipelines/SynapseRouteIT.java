@@ -99,6 +99,11 @@ class SynapseRouteIT {
     assertThat(result.queryRows(), equalTo(rows));
     assertThat(result.manifest().rowCount(), equalTo(rows));
     assertThat(result.rowsInWarehouse(), equalTo(rows));
+    // Every column's fingerprint in the H2 stand-in equals the files', except binary held as
+    // base64 text (CSV), which H2 cannot decode: left out, and counted so.
+    assertThat(
+        result.valuesInWarehouse(),
+        equalTo(TrickyRows.schema().getFieldCount() - (format.equals("csv") ? 1L : 0L)));
     assertSameRows(table, format);
 
     assertThat(run(args).rowsInWarehouse(), equalTo(rows));

@@ -5,6 +5,9 @@ import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableSchema;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintColumn;
+import io.lakeroute.fingerprint.FingerprintSql;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import java.nio.charset.StandardCharsets;
@@ -199,11 +202,37 @@ public final class BigQueryJobs {
   /** The table's rows, then the run's: {@code SELECT COUNT(*), COUNT(CASE … END) FROM …}. */
   public static String count(BigQueryTarget target, String runId) {
     return "SELECT COUNT(*), COUNT(CASE WHEN "
-        + identifier(RUN_ID_COLUMN)
-        + " = "
-        + literal(runId)
+        + runCondition(runId)
         + " THEN 1 END) FROM "
         + table(target);
+  }
+
+  /** The condition selecting the rows of run {@code runId}. */
+  public static String runCondition(String runId) {
+    return identifier(RUN_ID_COLUMN) + " = " + literal(runId);
+  }
+
+  /**
+   * The check of the run's values in BigQuery: every column of the run in its BigQuery type (TIME
+   * and BYTES are BigQuery's own, as the load job parsed them), without {@value #RUN_ID_COLUMN}.
+   */
+  public static ValuesCheck values(Manifest manifest) {
+    return ValuesCheck.of(
+        FingerprintSql.bigQuery(),
+        manifest.columns().stream().map(c -> FingerprintColumn.of(c.name(), c.type())).toList());
+  }
+
+  /** The rows of the run in the table, as {@link #count} counts them. */
+  public static ValuesCheck.Rows runRows(BigQueryTarget target, String runId) {
+    return new ValuesCheck.Rows(
+        "BigQuery table " + target.spec() + " (rows of run " + runId + ")",
+        table(target),
+        runCondition(runId));
+  }
+
+  /** The run's rows as the load job put them into the staging table. */
+  public static ValuesCheck.Rows stagedRows(TableReference staging) {
+    return new ValuesCheck.Rows("the staging table " + staging.getTableId(), table(staging), null);
   }
 
   /** {@code `project.dataset.table`}. */

@@ -9,9 +9,11 @@ import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableSchema;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +47,9 @@ public final class LoadBigQuery
   /** Gauge of the run's rows in the table after the load. */
   public static final String ROWS_IN_BIGQUERY = "rows_in_bigquery";
 
+  /** Gauge of the columns whose fingerprints BigQuery showed equal to the files'. */
+  public static final String VALUES_IN_BIGQUERY = "values_in_bigquery";
+
   /** How long a staging table left by a failed run is kept before BigQuery drops it. */
   private static final Duration STAGING_EXPIRY = Duration.ofDays(1);
 
@@ -55,7 +60,12 @@ public final class LoadBigQuery
    * in the table, and all of the table's rows.
    */
   public record Outcome(
-      String table, String runId, long rowsLoaded, long rowsOfRun, long rowsInTable)
+      String table,
+      String runId,
+      long rowsLoaded,
+      long rowsOfRun,
+      long rowsInTable,
+      ValuesCheck.Result values)
       implements Serializable {}
 
   private LoadBigQuery(BigQueryTarget target) {
@@ -159,7 +169,7 @@ public final class LoadBigQuery
                   new JobConfigurationQuery()
                       .setQuery(BigQueryJobs.apply(target, manifest, staging))
                       .setUseLegacySql(false)));
-      Outcome outcome = count(client, target, manifest, loaded);
+      Outcome outcome = count(client, target, manifest, loaded, staging);
       client.deleteTable(staging);
       return outcome;
     } catch (IOException e) {
@@ -176,7 +186,7 @@ public final class LoadBigQuery
    */
   public static Outcome counted(PipelineOptions options, BigQueryTarget target, Manifest manifest) {
     try {
-      return count(BigQueryClient.of(options), target, manifest, -1);
+      return count(BigQueryClient.of(options), target, manifest, -1, null);
     } catch (IOException e) {
       throw unreachable(target, e);
     } catch (InterruptedException e) {
@@ -185,8 +195,16 @@ public final class LoadBigQuery
     }
   }
 
+  /**
+   * Counts the run's rows in the table and proves their values; {@code staging}, when it still
+   * holds the run's rows as loaded, narrows a difference down.
+   */
   private static Outcome count(
-      BigQueryClient client, BigQueryTarget target, Manifest manifest, long loaded)
+      BigQueryClient client,
+      BigQueryTarget target,
+      Manifest manifest,
+      long loaded,
+      TableReference staging)
       throws IOException, InterruptedException {
     List<String> counts =
         client.query(target.project(), BigQueryJobs.count(target, manifest.runId())).get(0);
@@ -208,7 +226,32 @@ public final class LoadBigQuery
               + manifest.rowCount()
               + ". Another writer may have changed the table during the load.");
     }
-    return new Outcome(target.spec(), manifest.runId(), loaded, ofRun, inTable);
+    ValuesCheck.Result values =
+        BigQueryJobs.values(manifest)
+            .verify(
+                sql -> query(client, target, sql),
+                manifest,
+                ReconciliationException.Hop.WAREHOUSE,
+                BigQueryJobs.runRows(target, manifest.runId()),
+                staging == null ? null : BigQueryJobs.stagedRows(staging),
+                target.mergeKeys(),
+                "The table holds these values until the next run replaces them; the files and"
+                    + " manifest at "
+                    + manifest.location()
+                    + " are intact.");
+    values.report("BigQuery", VALUES_IN_BIGQUERY);
+    return new Outcome(target.spec(), manifest.runId(), loaded, ofRun, inTable, values);
+  }
+
+  /** A query of the values check; an interruption ends it as an I/O interruption. */
+  private static List<List<String>> query(BigQueryClient client, BigQueryTarget target, String sql)
+      throws IOException {
+    try {
+      return client.query(target.project(), sql);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while fingerprinting " + target.spec());
+    }
   }
 
   /**

@@ -5,6 +5,9 @@ import io.lakeroute.databricks.DatabricksTarget.Disposition;
 import io.lakeroute.databricks.DatabricksTarget.Load;
 import io.lakeroute.databricks.DatabricksTarget.Mode;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintColumn;
+import io.lakeroute.fingerprint.FingerprintSql;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.formats.ValueText;
@@ -242,12 +245,50 @@ public final class DatabricksSql {
    * sets the run id of every row it writes).
    */
   public String countRows() {
-    String sql = "SELECT COUNT(*) FROM " + target.table().quoted();
-    if (target.disposition() != Disposition.REPLACE) {
-      sql +=
-          " WHERE " + SqlText.identifier(RUN_ID_COLUMN) + " = " + SqlText.literal(manifest.runId());
+    String condition = runCondition();
+    return "SELECT COUNT(*) FROM "
+        + target.table().quoted()
+        + (condition == null ? "" : " WHERE " + condition);
+  }
+
+  /** The condition selecting this run's rows in the table; null when the table holds only them. */
+  private String runCondition() {
+    return target.disposition() == Disposition.REPLACE
+        ? null
+        : SqlText.identifier(RUN_ID_COLUMN) + " = " + SqlText.literal(manifest.runId());
+  }
+
+  /**
+   * The check of this run's values in the table: every column of the run as the table holds it,
+   * without {@value #RUN_ID_COLUMN}.
+   */
+  public ValuesCheck values() {
+    return ValuesCheck.of(
+        FingerprintSql.spark(),
+        manifest.columns().stream()
+            .map(c -> FingerprintColumn.inTable(c, manifest.format()))
+            .toList());
+  }
+
+  /** The rows {@link #countRows} counts. */
+  public ValuesCheck.Rows runRows() {
+    return new ValuesCheck.Rows(
+        "Databricks table "
+            + target.table()
+            + (runCondition() == null ? "" : " (rows of run " + manifest.runId() + ")"),
+        target.table().quoted(),
+        runCondition());
+  }
+
+  /**
+   * The run's rows as Databricks reads them from the files, where the load leaves them in the
+   * session (the temporary view an insert into a Delta table reads); null otherwise.
+   */
+  public ValuesCheck.Rows filesRows() {
+    if (target.mode() != Mode.DELTA || target.load() != Load.INSERT) {
+      return null;
     }
-    return sql;
+    return new ValuesCheck.Rows("the view " + viewName() + " over the files", viewName(), null);
   }
 
   private String deleteRun(String table, String runId) {

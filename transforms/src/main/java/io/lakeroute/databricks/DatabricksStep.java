@@ -1,6 +1,7 @@
 package io.lakeroute.databricks;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.sql.SqlClient;
 import io.lakeroute.validation.ReconciliationException;
 import java.sql.SQLException;
@@ -12,14 +13,15 @@ import java.util.Map;
 /**
  * Makes a published run visible in Databricks and proves it: checks the schema exists, creates the
  * table when missing, checks an existing table has the run's columns, loads exactly the manifest's
- * files, then counts the rows Databricks shows for this run. Every statement is idempotent: a
- * re-run neither fails on existing objects nor duplicates rows.
+ * files, then counts the rows Databricks shows for this run and, when the manifest has
+ * fingerprints, proves their values with Spark SQL's fingerprint query (docs/fingerprints.md).
+ * Every statement is idempotent: a re-run neither fails on existing objects nor duplicates rows.
  */
 public final class DatabricksStep {
   private DatabricksStep() {}
 
-  /** What Databricks shows after the step. */
-  public record Outcome(long rowsVisible, List<String> statements)
+  /** What Databricks shows after the step, and the fingerprint of the run's rows there. */
+  public record Outcome(long rowsVisible, List<String> statements, ValuesCheck.Result values)
       implements java.io.Serializable {}
 
   public static Outcome run(SqlClient client, DatabricksTarget target, Manifest manifest) {
@@ -73,7 +75,25 @@ public final class DatabricksStep {
                 visible - manifest.rowCount(),
                 manifest.location()));
       }
-      return new Outcome(visible, executed);
+      ValuesCheck values = sql.values();
+      statement = values.query(sql.runRows());
+      ValuesCheck.Result result =
+          values.verify(
+              client::query,
+              manifest,
+              ReconciliationException.Hop.DATABRICKS,
+              sql.runRows(),
+              sql.filesRows(),
+              target.mergeKeys(),
+              "The files and manifest at "
+                  + manifest.location()
+                  + " are intact; "
+                  + target.table()
+                  + " shows the values above until the next run replaces them.");
+      if (result.checked()) {
+        executed.add(statement);
+      }
+      return new Outcome(visible, executed, result);
     } catch (SQLException e) {
       throw new DatabricksException(
           "Databricks refused: "

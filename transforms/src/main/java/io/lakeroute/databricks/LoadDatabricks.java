@@ -27,6 +27,9 @@ public final class LoadDatabricks
   /** Gauge of the step's wall time, so that the run summary can tell it from the delivery's. */
   public static final String DATABRICKS_MILLIS = "databricks_millis";
 
+  /** Gauge of the columns whose fingerprints Databricks showed equal to the files'. */
+  public static final String VALUES_IN_DATABRICKS = "values_in_databricks";
+
   private final DatabricksTarget target;
   private final DatabricksConnection connection;
 
@@ -73,6 +76,7 @@ public final class LoadDatabricks
       DatabricksStep.Outcome outcome = DatabricksStep.run(client, target, manifest);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_DATABRICKS)
           .set(outcome.rowsVisible());
+      outcome.values().report("Databricks", VALUES_IN_DATABRICKS);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, DATABRICKS_MILLIS)
           .set((System.nanoTime() - start) / 1_000_000);
       return outcome;

@@ -40,6 +40,22 @@ final class BigQueryFingerprintSql extends EngineFingerprintSql {
     return "CONCAT(" + String.join(", ", texts) + ")";
   }
 
+  /** GoogleSQL names the set operation's kind. */
+  @Override
+  String except() {
+    return "EXCEPT DISTINCT";
+  }
+
+  /**
+   * BigQuery has no 32-bit float: a float column is FLOAT64, loaded from the float's shortest text,
+   * which is not the float's exact value (3.4028235E38 for Float.MAX_VALUE). Rounding that double
+   * to the nearest float gives the float back.
+   */
+  @Override
+  String floatValue(String x) {
+    return roundToFloat(x);
+  }
+
   /** NUMERIC holds 29 integer digits; BIGNUMERIC the 38 every sum fits in. */
   @Override
   String sumType() {

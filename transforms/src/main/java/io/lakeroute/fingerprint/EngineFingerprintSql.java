@@ -142,6 +142,51 @@ abstract class EngineFingerprintSql implements FingerprintSql {
         .toString();
   }
 
+  @Override
+  public String rowsNotIn(
+      String from,
+      String where,
+      String other,
+      String otherWhere,
+      List<FingerprintColumn> shown,
+      int limit) {
+    return limit(
+        canonicalRows(from, where, shown)
+            + " "
+            + except()
+            + " "
+            + canonicalRows(other, otherWhere, shown),
+        limit);
+  }
+
+  private String canonicalRows(String from, String where, List<FingerprintColumn> shown) {
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < shown.size(); i++) {
+      FingerprintColumn column = shown.get(i);
+      cells.add(
+          canonical(column, quote(column.name()))
+                  .orElseThrow(
+                      () -> new IllegalArgumentException(unsupported(column).orElseThrow()))
+              + " AS v"
+              + i);
+    }
+    return "SELECT "
+        + String.join(", ", cells)
+        + " FROM "
+        + from
+        + (where == null ? "" : " WHERE " + where);
+  }
+
+  /** The set difference without duplicates. */
+  String except() {
+    return "EXCEPT";
+  }
+
+  /** The first {@code limit} rows of {@code query}. */
+  String limit(String query, int limit) {
+    return "SELECT * FROM (" + query + ") differing LIMIT " + limit;
+  }
+
   /** The canonical text of the column's values (NULL for NULL), if the engine can render it. */
   Optional<String> canonical(FingerprintColumn column, String x) {
     Optional<String> text = nonNull(column, x);
@@ -157,6 +202,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
       case "decimal":
         return Optional.of(decimal(x, column.precision(), column.scale()));
       case "float":
+        return Optional.of(doubleText(floatValue(cast(x, doubleType()))));
       case "double":
         return Optional.of(doubleText(cast(x, doubleType())));
       case "boolean":
@@ -184,6 +230,75 @@ abstract class EngineFingerprintSql implements FingerprintSql {
   }
 
   /**
+   * The value of a {@code float} column as a double, {@code x} being the column as the engine's
+   * double: itself where the engine holds floats in a 32-bit type (widening is exact).
+   */
+  String floatValue(String x) {
+    return x;
+  }
+
+  /**
+   * The binary exponent E of a finite positive double {@code abs} (2^E ≤ abs < 2^(E+1)): a guess by
+   * logarithm, corrected by exact comparisons.
+   */
+  String exponent(String abs) {
+    String guess = clamp(integer("FLOOR(" + ln(abs) + " / " + ln("2") + ")"), -1074, 1023);
+    String scaled = abs + " / " + power2(guess);
+    return "("
+        + guess
+        + " + CASE WHEN "
+        + scaled
+        + " >= 2 THEN 1 WHEN "
+        + scaled
+        + " < 1 THEN -1 ELSE 0 END)";
+  }
+
+  /**
+   * A double {@code x} rounded to the nearest float (ties to even), as a double: what a 32-bit
+   * parser makes of the text a float was written as, for an engine that read it into a double. The
+   * unit of the float's last bit is 2^(E − 23), 2^-149 below the normal range; dividing by it and
+   * multiplying back are exact.
+   */
+  String roundToFloat(String x) {
+    String abs = "ABS(" + x + ")";
+    String unit = power2(integer("GREATEST(" + exponent(abs) + ", -126) - 23"));
+    String units = "(" + abs + " / " + unit + ")";
+    String floor = "FLOOR(" + units + ")";
+    String fraction = "(" + units + " - " + floor + ")";
+    String rounded =
+        "CASE WHEN "
+            + fraction
+            + " > 0.5 THEN "
+            + floor
+            + " + 1 WHEN "
+            + fraction
+            + " < 0.5 THEN "
+            + floor
+            + " ELSE "
+            + floor
+            + " + MOD("
+            + bigint(floor)
+            + ", 2) END";
+    StringBuilder special = new StringBuilder(isNaN(x)).append(" OR ").append(x).append(" = 0");
+    String plus = infinity(true);
+    if (plus != null) {
+      special.append(" OR ").append(x).append(" = ").append(plus);
+      special.append(" OR ").append(x).append(" = ").append(infinity(false));
+    }
+    return "CASE WHEN "
+        + special
+        + " THEN "
+        + x
+        + " ELSE CASE WHEN "
+        + x
+        + " < 0 THEN -1 ELSE 1 END * ("
+        + rounded
+        + ") * "
+        + unit
+        + " END";
+  }
+
+  /**
    * A double as {@code [-]Mp E} (see {@link Canonical}). Only the first guess of the binary
    * exponent uses a logarithm, which may be off by one near a power of two; the guess is then
    * corrected by exact comparisons, and dividing by a power of two and multiplying by 2^52 are
@@ -191,16 +306,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
    */
   String doubleText(String x) {
     String abs = "ABS(" + x + ")";
-    String guess = clamp(integer("FLOOR(" + ln(abs) + " / " + ln("2") + ")"), -1074, 1023);
-    String scaled = abs + " / " + power2(guess);
-    String exponent =
-        "("
-            + guess
-            + " + CASE WHEN "
-            + scaled
-            + " >= 2 THEN 1 WHEN "
-            + scaled
-            + " < 1 THEN -1 ELSE 0 END)";
+    String exponent = exponent(abs);
     String mantissa = bigint(abs + " / " + power2(exponent) + " * " + TWO_TO_52);
     StringBuilder text = new StringBuilder("CASE WHEN ").append(isNaN(x)).append(" THEN 'NaN'");
     String plus = infinity(true);

@@ -59,6 +59,26 @@ public record Fingerprint(
   }
 
   /**
+   * The fingerprint of only the columns {@code names}, in this fingerprint's order. The row sum
+   * covers every column and cannot be narrowed: a fingerprint of fewer columns carries a row sum of
+   * zero, so that two of them compare by their count and columns alone.
+   */
+  public Fingerprint select(List<String> names) {
+    List<Column> kept = columns.stream().filter(c -> names.contains(c.name)).toList();
+    if (kept.size() != names.size()) {
+      throw new IllegalArgumentException(
+          "A fingerprint of columns "
+              + columns.stream().map(Column::name).toList()
+              + " has no column among "
+              + names
+              + " for each name");
+    }
+    return kept.size() == columns.size()
+        ? this
+        : new Fingerprint(version, rows, BigInteger.ZERO, kept);
+  }
+
+  /**
    * The fingerprint with every sum taken modulo 2^64: what Beam counters (longs that wrap) carry.
    * Two fingerprints that are equal are equal modulo 2^64; a change in a value changes its sum by a
    * 60-bit amount, which is never a multiple of 2^64.

@@ -41,24 +41,53 @@ public interface FingerprintSql {
    */
   String query(String from, List<FingerprintColumn> columns, String where);
 
+  /**
+   * Up to {@code limit} rows of {@code from} (those where {@code where}, if not null) whose
+   * canonical texts of {@code shown} are not among those of the rows of {@code other} (where {@code
+   * otherWhere}): the rows that differ between two sets in one engine, each cell the canonical text
+   * of its value as this engine renders it (NULL for NULL), in the order of {@code shown}.
+   */
+  String rowsNotIn(
+      String from,
+      String where,
+      String other,
+      String otherWhere,
+      List<FingerprintColumn> shown,
+      int limit);
+
   /** The fingerprint in the result of {@link #query}. */
   static Fingerprint read(ResultSet result, List<FingerprintColumn> columns) throws SQLException {
     if (!result.next()) {
       throw new SQLException("a fingerprint query returned no row");
     }
+    List<String> cells = new ArrayList<>();
+    for (int i = 1; i <= 2 + 2 * columns.size(); i++) {
+      BigDecimal cell = result.getBigDecimal(i);
+      cells.add(cell == null ? null : cell.toPlainString());
+    }
+    return read(cells, columns);
+  }
+
+  /**
+   * The fingerprint in the one row of {@link #query}'s result, each cell as text (as {@code
+   * SqlClient} and BigQuery's API return them).
+   */
+  static Fingerprint read(List<String> row, List<FingerprintColumn> columns) {
     List<Fingerprint.Column> parts = new ArrayList<>(columns.size());
     for (int i = 0; i < columns.size(); i++) {
       parts.add(
           new Fingerprint.Column(
-              columns.get(i).name(), result.getLong(3 + 2 * i), sum(result, 4 + 2 * i)));
+              columns.get(i).name(),
+              sum(row.get(2 + 2 * i)).longValueExact(),
+              sum(row.get(3 + 2 * i))));
     }
-    return new Fingerprint(Canonical.VERSION, result.getLong(1), sum(result, 2), parts);
+    return new Fingerprint(
+        Canonical.VERSION, sum(row.get(0)).longValueExact(), sum(row.get(1)), parts);
   }
 
-  private static BigInteger sum(ResultSet result, int column) throws SQLException {
-    BigDecimal sum = result.getBigDecimal(column);
+  private static BigInteger sum(String cell) {
     // SUM over no rows (or only NULLs) is NULL in SQL: the sum of nothing.
-    return sum == null ? BigInteger.ZERO : sum.toBigIntegerExact();
+    return cell == null ? BigInteger.ZERO : new BigDecimal(cell.strip()).toBigIntegerExact();
   }
 
   static FingerprintSql postgres() {

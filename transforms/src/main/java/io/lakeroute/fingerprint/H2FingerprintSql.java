@@ -45,6 +45,12 @@ final class H2FingerprintSql extends EngineFingerprintSql {
     return "(" + String.join(" || ", texts) + ")";
   }
 
+  /** The SQL standard's form: H2 reads LIMIT only in some of its compatibility modes. */
+  @Override
+  String limit(String query, int limit) {
+    return "SELECT * FROM (" + query + ") differing FETCH FIRST " + limit + " ROWS ONLY";
+  }
+
   @Override
   String bytes(String x) {
     return "LOWER(RAWTOHEX(" + x + "))";

@@ -48,6 +48,12 @@ final class SqlServerFingerprintSql extends EngineFingerprintSql {
         + ")";
   }
 
+  /** T-SQL has no LIMIT. */
+  @Override
+  String limit(String query, int limit) {
+    return "SELECT TOP (" + limit + ") * FROM (" + query + ") differing";
+  }
+
   /** {@code +}, not CONCAT, which would turn a NULL into an empty string. */
   @Override
   String concat(List<String> texts) {

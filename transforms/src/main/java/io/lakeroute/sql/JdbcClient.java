@@ -60,16 +60,38 @@ public final class JdbcClient implements SqlClient {
 
   /** Runs the statements in one transaction: all of them take effect, or none. */
   public void inTransaction(List<String> statements) throws SQLException {
+    inTransaction(statements, () -> null);
+  }
+
+  /** What runs in a transaction after its statements, through this client, before the commit. */
+  @FunctionalInterface
+  public interface Check<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs the statements, then {@code check}, in one transaction: it commits only when {@code check}
+   * returns; when anything throws, nothing takes effect.
+   */
+  public <T> T inTransaction(List<String> statements, Check<T> check) throws SQLException {
     connection.setAutoCommit(false);
-    try (Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
+    boolean committed = false;
+    try {
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
+      } catch (SQLException e) {
+        throw scrubbed(e);
       }
+      T result = check.run();
       connection.commit();
-    } catch (SQLException e) {
-      connection.rollback();
-      throw scrubbed(e);
+      committed = true;
+      return result;
     } finally {
+      if (!committed) {
+        connection.rollback();
+      }
       connection.setAutoCommit(true);
     }
   }

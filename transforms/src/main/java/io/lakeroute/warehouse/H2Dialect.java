@@ -1,5 +1,6 @@
 package io.lakeroute.warehouse;
 
+import io.lakeroute.fingerprint.FingerprintSql;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,5 +45,10 @@ final class H2Dialect extends SynapseDialect {
   @Override
   public Optional<String> loadedCount(WarehouseSql sql) {
     return Optional.of("SELECT COUNT(*) FROM " + stagingTable(sql));
+  }
+
+  @Override
+  public FingerprintSql fingerprintSql() {
+    return FingerprintSql.h2();
   }
 }

@@ -28,6 +28,9 @@ public final class LoadWarehouse
   /** Gauge of this run's rows in the warehouse table. */
   public static final String ROWS_IN_WAREHOUSE = "rows_in_warehouse";
 
+  /** Gauge of the columns whose fingerprints the warehouse showed equal to the files'. */
+  public static final String VALUES_IN_WAREHOUSE = "values_in_warehouse";
+
   /** Gauge of the step's duration, so the run summary can time it apart from the delivery. */
   public static final String LOAD_MILLIS = "load_millis";
 
@@ -87,6 +90,7 @@ public final class LoadWarehouse
       WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, sql);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_WAREHOUSE)
           .set(outcome.rowsInTable());
+      outcome.values().report("the warehouse", VALUES_IN_WAREHOUSE);
       Metrics.gauge(PartitionReader.METRICS_NAMESPACE, LOAD_MILLIS)
           .set((System.nanoTime() - start) / 1_000_000);
       return outcome;

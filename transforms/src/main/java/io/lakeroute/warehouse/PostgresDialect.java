@@ -1,5 +1,6 @@
 package io.lakeroute.warehouse;
 
+import io.lakeroute.fingerprint.FingerprintSql;
 import java.util.Set;
 
 /**
@@ -21,5 +22,10 @@ final class PostgresDialect extends RedshiftDialect {
   @Override
   public WarehouseDialect warehouse() {
     return WarehouseDialect.REDSHIFT;
+  }
+
+  @Override
+  public FingerprintSql fingerprintSql() {
+    return FingerprintSql.postgres();
   }
 }

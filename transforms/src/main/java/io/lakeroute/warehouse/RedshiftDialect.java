@@ -1,6 +1,7 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintSql;
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.sql.ColumnTypes;
 import io.lakeroute.sql.JdbcClient;
@@ -240,5 +241,10 @@ class RedshiftDialect extends AbstractDialect {
 
   private static String jsonEscape(String text) {
     return text.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  @Override
+  public FingerprintSql fingerprintSql() {
+    return FingerprintSql.redshift();
   }
 }

@@ -1,6 +1,7 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintSql;
 import io.lakeroute.sql.ColumnTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,5 +211,10 @@ class SynapseDialect extends AbstractDialect {
   @Override
   int defaultPort() {
     return 1433;
+  }
+
+  @Override
+  public FingerprintSql fingerprintSql() {
+    return FingerprintSql.sqlServer();
   }
 }

@@ -2,6 +2,7 @@ package io.lakeroute.warehouse;
 
 import io.lakeroute.databricks.Federation;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintSql;
 import io.lakeroute.sql.JdbcClient;
 import java.io.IOException;
 import java.io.Serializable;
@@ -136,6 +137,12 @@ public interface WarehouseDialect extends Serializable {
    * table, run in one transaction: a failure leaves the table as it was.
    */
   List<String> apply(WarehouseSql sql);
+
+  /**
+   * The fingerprint SQL of this server (docs/fingerprints.md), which proves the values of the run's
+   * rows in the table: the warehouse's own, or, for a stand-in, its server's.
+   */
+  FingerprintSql fingerprintSql();
 
   /** Runs the load through {@code client}; returns the rows the server says it loaded. */
   long load(JdbcClient client, WarehouseSql sql) throws SQLException, IOException;

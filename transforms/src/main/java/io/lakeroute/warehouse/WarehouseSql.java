@@ -1,6 +1,8 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintColumn;
+import io.lakeroute.fingerprint.ValuesCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,6 +129,32 @@ public final class WarehouseSql {
     return "SELECT COUNT(*) FROM " + table() + " WHERE " + runIdEquals();
   }
 
+  /**
+   * The check of this run's values in the table: every column of the run as the table holds it,
+   * without {@value #RUN_ID_COLUMN}.
+   */
+  public ValuesCheck values() {
+    return ValuesCheck.of(
+        dialect.fingerprintSql(),
+        manifest.columns().stream()
+            .map(c -> FingerprintColumn.inTable(c, manifest.format()))
+            .toList());
+  }
+
+  /** This run's rows in the table, as {@link #countRun} counts them. */
+  public ValuesCheck.Rows runRows() {
+    return new ValuesCheck.Rows(
+        dialect.id() + " table " + table() + " (rows of run " + manifest.runId() + ")",
+        table(),
+        runIdEquals());
+  }
+
+  /** The run's rows as the load put them into the staging table, before the disposition. */
+  public ValuesCheck.Rows stagedRows() {
+    return new ValuesCheck.Rows(
+        "the staging table " + dialect.stagingTable(this), dialect.stagingTable(this), null);
+  }
+
   /** Every statement of the load, in the order the step runs them (columns to add aside). */
   public List<String> statements() {
     List<String> statements = new ArrayList<>();
@@ -138,6 +166,7 @@ public final class WarehouseSql {
     loadedCount().ifPresent(statements::add);
     statements.addAll(apply());
     statements.add(countRun());
+    statements.add(values().query(runRows()));
     statements.add(dropStaging());
     return statements;
   }
@@ -165,8 +194,8 @@ public final class WarehouseSql {
     return columns;
   }
 
-  /** {@value #RUN_ID_COLUMN} equals this run's id. */
-  String runIdEquals() {
+  /** {@value #RUN_ID_COLUMN} equals this run's id: the condition selecting this run's rows. */
+  public String runIdEquals() {
     return dialect.identifier(RUN_ID_COLUMN) + " = " + dialect.literal(manifest.runId());
   }
 

@@ -1,6 +1,7 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.sql.JdbcClient;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
@@ -14,15 +15,17 @@ import java.util.Map;
 /**
  * Loads a published run into a warehouse table and proves it: creates the table when missing,
  * checks an existing table has the run's columns, loads exactly the manifest's files into a staging
- * table, reconciles the rows the warehouse loaded with the manifest's, applies the write
- * disposition in one transaction, and counts this run's rows in the table. A rejected load or a
- * failed transaction leaves the table as it was and the files in place.
+ * table, reconciles the rows the warehouse loaded with the manifest's, then, in one transaction,
+ * applies the write disposition, counts this run's rows in the table and, when the manifest has
+ * fingerprints, proves their values with the warehouse's fingerprint query (docs/fingerprints.md).
+ * A rejected load, a failed transaction or a difference leaves the table as it was and the files in
+ * place.
  */
 public final class WarehouseStep {
   private WarehouseStep() {}
 
-  /** What the warehouse holds after the step. */
-  public record Outcome(String runId, long rowsLoaded, long rowsInTable)
+  /** What the warehouse holds after the step, and the fingerprint of its rows of the run. */
+  public record Outcome(String runId, long rowsLoaded, long rowsInTable, ValuesCheck.Result values)
       implements java.io.Serializable {}
 
   public static Outcome run(JdbcClient client, WarehouseConnection connection, WarehouseSql sql) {
@@ -70,24 +73,45 @@ public final class WarehouseStep {
       }
       List<String> apply = sql.apply();
       statement = String.join(";\n", apply);
-      client.inTransaction(apply);
-      statement = sql.countRun();
-      long inTable = Long.parseLong(client.query(statement).get(0).get(0));
-      if (inTable != manifest.rowCount()) {
-        throw new ReconciliationException(
-            ReconciliationException.Hop.WAREHOUSE,
-            String.format(
-                Locale.ROOT,
-                "Row counts differ: the files hold %d rows, %s shows %d of run %s in %s.",
-                manifest.rowCount(),
-                connection.dialect().id(),
-                inTable,
-                manifest.runId(),
-                sql.table()));
-      }
+      // The checks run before the commit: a difference leaves the table as it was.
+      Outcome outcome =
+          client.inTransaction(
+              apply,
+              () -> {
+                long inTable = Long.parseLong(client.query(sql.countRun()).get(0).get(0));
+                if (inTable != manifest.rowCount()) {
+                  throw new ReconciliationException(
+                      ReconciliationException.Hop.WAREHOUSE,
+                      String.format(
+                          Locale.ROOT,
+                          "Row counts differ: the files hold %d rows, %s shows %d of run %s in %s."
+                              + " The table is as it was; the files at %s are kept.",
+                          manifest.rowCount(),
+                          connection.dialect().id(),
+                          inTable,
+                          manifest.runId(),
+                          sql.table(),
+                          manifest.location()));
+                }
+                ValuesCheck.Result values =
+                    sql.values()
+                        .verify(
+                            client::query,
+                            manifest,
+                            ReconciliationException.Hop.WAREHOUSE,
+                            sql.runRows(),
+                            sql.stagedRows(),
+                            sql.target().mergeKeys(),
+                            "The table "
+                                + sql.table()
+                                + " is as it was; the files at "
+                                + manifest.location()
+                                + " are kept.");
+                return new Outcome(manifest.runId(), loaded, inTable, values);
+              });
       statement = sql.dropStaging();
       client.execute(statement);
-      return new Outcome(manifest.runId(), loaded, inTable);
+      return outcome;
     } catch (IllegalArgumentException e) {
       throw new WarehouseException(e.getMessage());
     } catch (SQLException | IOException e) {

@@ -57,6 +57,23 @@ class FingerprintSqlTest {
     Golden.check(getClass(), name + ".sql", query + "\n");
   }
 
+  /** The rows of a table that a staging table lacks, as each engine lists them. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"postgres", "redshift", "spark", "bigquery", "sqlserver", "h2"})
+  void rowsNotInMatchGolden(String name) throws IOException {
+    FingerprintSql sql = engine(name);
+    List<FingerprintColumn> columns = columns("parquet");
+    String query =
+        sql.rowsNotIn(
+            sql.quote("sales") + "." + sql.quote("orders"),
+            sql.quote("_lakeroute_run_id") + " = 'r1'",
+            sql.quote("orders_stage"),
+            null,
+            List.of(columns.get(0), columns.get(2)),
+            5);
+    Golden.check(getClass(), name + "-rows.sql", query + "\n");
+  }
+
   @Test
   void base64BinaryIsDecodedWhereTheEngineCan() {
     FingerprintColumn payload = columns("csv").get(8);

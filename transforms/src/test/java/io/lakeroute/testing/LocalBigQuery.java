@@ -126,6 +126,7 @@ public final class LocalBigQuery implements AutoCloseable {
       db =
           DriverManager.getConnection(
               "jdbc:h2:mem:localbigquery" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+      GoogleSqlFunctions.install(db);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

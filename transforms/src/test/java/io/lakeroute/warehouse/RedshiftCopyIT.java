@@ -206,6 +206,52 @@ class RedshiftCopyIT {
     assertThat(countTable(table), equalTo(0L));
   }
 
+  /**
+   * A timestamp shifted in the table after the load (a trigger on insert, as a warehouse default or
+   * rule might): the counts agree, the fingerprint of the run's rows does not. The check names the
+   * column, tells the load (the staging table holds the files' values) from the insert, shows the
+   * row on each side, and rolls the disposition back.
+   */
+  @Test
+  void aTimestampShiftedInTheTableFailsNamingColumnAndRow() throws Exception {
+    String table = "shifted";
+    postgres.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
+    WarehouseSql sql = sql(table, staged("parquet", "snappy", table));
+    postgres.execute(
+        sql.createTable(),
+        "CREATE OR REPLACE FUNCTION "
+            + SCHEMA
+            + ".shift_one_hour() RETURNS trigger AS $$ BEGIN IF NEW.id = 2 THEN"
+            + " NEW.c_timestamptz := NEW.c_timestamptz + INTERVAL '1 hour'; END IF; RETURN NEW;"
+            + " END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER shift BEFORE INSERT ON "
+            + SCHEMA
+            + "."
+            + table
+            + " FOR EACH ROW EXECUTE FUNCTION "
+            + SCHEMA
+            + ".shift_one_hour()");
+
+    ReconciliationException e = assertThrows(ReconciliationException.class, () -> load(sql));
+
+    assertThat(e.hop(), equalTo(ReconciliationException.Hop.WAREHOUSE));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "Values differ between the files of run r1 and postgres table \"copy_it\".\"shifted\""
+                + " (rows of run r1): c_timestamptz (fingerprints computed by PostgreSQL"));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "the staging table \"lakeroute_stage\" holds the files' values, so a statement after"
+                + " the load changed them. Rows (id, c_timestamptz) in postgres table"
+                + " \"copy_it\".\"shifted\" (rows of run r1) but not in the files: ('2',"
+                + " '-152387632876544'); in the files but not in postgres table"
+                + " \"copy_it\".\"shifted\" (rows of run r1): ('2', '-152391232876544')"));
+    assertThat(e.getMessage(), containsString("The table \"copy_it\".\"shifted\" is as it was"));
+    assertThat(countTable(table), equalTo(0L));
+  }
+
   @Test
   void aRejectedValueNamesLineColumnAndFileThroughStlLoadErrors() throws Exception {
     String table = "too_narrow";

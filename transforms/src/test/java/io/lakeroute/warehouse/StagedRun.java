@@ -1,6 +1,8 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.Fingerprint;
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.formats.CsvOptions;
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.formats.FormatFiles;
@@ -18,9 +20,10 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * A published run of {@link TrickyRows} for the warehouse load tests: the rows written by the
- * format's own sink into two files, put into an object store, and the manifest that lists them.
+ * format's own sink into two files, put into an object store, and the manifest that lists them,
+ * with the fingerprints of the rows as a run records them.
  */
-final class StagedRun {
+public final class StagedRun {
   private StagedRun() {}
 
   /**
@@ -28,7 +31,7 @@ final class StagedRun {
    * (a store URI ending in {@code /}), each handed to {@code put} with its name, and returns the
    * run's manifest.
    */
-  static Manifest trickyRows(
+  public static Manifest trickyRows(
       String format, String codec, String location, BiConsumer<String, byte[]> put)
       throws IOException {
     FormatSpec spec =
@@ -45,7 +48,11 @@ final class StagedRun {
       byte[] content = Files.readAllBytes(file);
       Files.delete(file);
       put.accept(name, content);
-      files.add(new Manifest.FileEntry(name, location + name, part.size(), content.length, ""));
+      FingerprintAccumulator fingerprint = FingerprintAccumulator.of(schema);
+      part.forEach(fingerprint::add);
+      files.add(
+          new Manifest.FileEntry(
+              name, location + name, part.size(), content.length, "", fingerprint.fingerprint()));
       bytes += content.length;
     }
     Files.delete(dir);
@@ -73,7 +80,10 @@ final class StagedRun {
         schema.getFields().stream()
             .map(f -> new Manifest.Column(f.getName(), Manifest.typeOf(f.getType()), ""))
             .toList(),
-        files);
+        files,
+        files.stream()
+            .map(Manifest.FileEntry::fingerprint)
+            .reduce(Fingerprint.empty(schema.getFieldNames()), Fingerprint::merge));
   }
 
   /** {@code manifest} listing only {@code files}, its counts unchanged: a manifest that lies. */
@@ -90,6 +100,7 @@ final class StagedRun {
         manifest.fileCount(),
         manifest.totalBytes(),
         manifest.columns(),
-        files);
+        files,
+        manifest.fingerprint());
   }
 }

@@ -22,6 +22,8 @@ public final class RouteResult {
   private final double seconds;
   private final String consistency;
   private final String cursor;
+  private final long valuesInWarehouse;
+  private final long valuesInDatabricks;
 
   RouteResult(
       Manifest manifest,
@@ -31,7 +33,11 @@ public final class RouteResult {
       long rowsInDatabricks,
       double seconds,
       String consistency,
-      String cursor) {
+      String cursor,
+      long valuesInWarehouse,
+      long valuesInDatabricks) {
+    this.valuesInWarehouse = valuesInWarehouse;
+    this.valuesInDatabricks = valuesInDatabricks;
     this.consistency = consistency;
     this.cursor = cursor;
     this.manifest = manifest;
@@ -77,6 +83,19 @@ public final class RouteResult {
   /** Rows Databricks showed for the run, or -1 without a Databricks step. */
   public long rowsInDatabricks() {
     return rowsInDatabricks;
+  }
+
+  /**
+   * The columns whose fingerprints the warehouse (or BigQuery) showed equal to the files', or -1
+   * when its values were not compared (no such step, a resumed run).
+   */
+  public long valuesInWarehouse() {
+    return valuesInWarehouse;
+  }
+
+  /** As {@link #valuesInWarehouse()}, in Databricks. */
+  public long valuesInDatabricks() {
+    return valuesInDatabricks;
   }
 
   public double seconds() {

@@ -1,5 +1,7 @@
 package io.lakeroute.pipelines.run;
 
+import io.lakeroute.bigquery.LoadBigQuery;
+import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.DeliveryException;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
@@ -22,6 +24,7 @@ import io.lakeroute.query.QueryPlan;
 import io.lakeroute.query.QueryPlanner;
 import io.lakeroute.query.SourceException;
 import io.lakeroute.query.SourceSnapshot;
+import io.lakeroute.warehouse.LoadWarehouse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -233,6 +236,13 @@ public final class RouteRunner {
           plan.laterSteps().contains(Step.LOAD) ? counts.inWarehouse() : null,
           counts.inDatabricks());
       markComplete();
+      // BigQuery's route loads BigQuery as its warehouse step, with a gauge of its own.
+      long valuesInWarehouse =
+          Math.max(
+              RouteResult.gauge(result, LoadWarehouse.VALUES_IN_WAREHOUSE),
+              RouteResult.gauge(result, LoadBigQuery.VALUES_IN_BIGQUERY));
+      long valuesInDatabricks = RouteResult.gauge(result, LoadDatabricks.VALUES_IN_DATABRICKS);
+      record.values(valuesInWarehouse, valuesInDatabricks);
       return new RouteResult(
           manifest,
           query.rowCount(),
@@ -241,7 +251,9 @@ public final class RouteRunner {
           counts.inDatabricks(),
           since(start),
           query.consistency(),
-          Incremental.describe(record.cursorStart(), query.cursorRange()));
+          Incremental.describe(record.cursorStart(), query.cursorRange()),
+          valuesInWarehouse,
+          valuesInDatabricks);
     } finally {
       closeQuietly(planned.snapshot());
     }
@@ -292,7 +304,16 @@ public final class RouteRunner {
         counts.inDatabricks() < 0 ? null : counts.inDatabricks());
     markComplete();
     return new RouteResult(
-        manifest, -1, -1, counts.inWarehouse(), counts.inDatabricks(), since(start), null, null);
+        manifest,
+        -1,
+        -1,
+        counts.inWarehouse(),
+        counts.inDatabricks(),
+        since(start),
+        null,
+        null,
+        -1,
+        -1);
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */

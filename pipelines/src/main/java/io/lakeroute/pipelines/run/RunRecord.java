@@ -38,6 +38,8 @@ public final class RunRecord {
   private Long queryRows;
   private Long databricksRows;
   private Long warehouseRows;
+  private long valuesInWarehouse = -1;
+  private long valuesInDatabricks = -1;
   private Manifest manifest;
   private String consistency;
   private RunFailure failure;
@@ -109,6 +111,15 @@ public final class RunRecord {
     if (this.failure == null) {
       failed(failure, failure.step(), 0);
     }
+  }
+
+  /**
+   * The columns whose fingerprints the warehouse and Databricks showed equal to the files' (-1: not
+   * compared there).
+   */
+  public void values(long inWarehouse, long inDatabricks) {
+    this.valuesInWarehouse = inWarehouse;
+    this.valuesInDatabricks = inDatabricks;
   }
 
   public void counts(Long queryRows, Long warehouseRows, Long databricksRows) {
@@ -210,11 +221,15 @@ public final class RunRecord {
     // The values of each hop: the run's fingerprint, which the rows read and every file matched
     // (a difference fails the run), as the manifest records it.
     if (manifest != null && manifest.fingerprint() != null) {
-      run.putObject("values")
-          .put("canonicalForm", manifest.fingerprint().version())
-          .put("verdict", "equal")
-          .put("hops", "read = files")
-          .set("fingerprint", JSON.valueToTree(manifest.fingerprint()));
+      ObjectNode values =
+          run.putObject("values")
+              .put("canonicalForm", manifest.fingerprint().version())
+              .put("verdict", "equal")
+              .put("hops", RunSummary.hops(valuesInWarehouse, valuesInDatabricks));
+      ObjectNode columnsEqual = values.putObject("columnsEqual");
+      putCount(columnsEqual, "warehouse", valuesInWarehouse);
+      putCount(columnsEqual, "databricks", valuesInDatabricks);
+      values.set("fingerprint", JSON.valueToTree(manifest.fingerprint()));
     } else {
       run.putNull("values");
     }

@@ -53,13 +53,17 @@ public final class RunSummary {
             seconds,
             seconds > 0 ? manifest.rowCount() / seconds : 0.0));
     if (manifest.fingerprint() != null && options.getFromStep().equals(Step.QUERY.id())) {
-      line(
-          text,
-          "values",
-          String.format(
-              Locale.ROOT,
-              "rows read = files: fingerprints of %d columns equal (docs/fingerprints.md)",
-              manifest.fingerprint().columns().size()));
+      int columns = manifest.fingerprint().columns().size();
+      StringBuilder values =
+          new StringBuilder(
+              "rows "
+                  + hops(result.valuesInWarehouse(), result.valuesInDatabricks())
+                  + ": fingerprints of "
+                  + columns
+                  + " columns equal");
+      leftOut(values, "warehouse", result.valuesInWarehouse(), columns);
+      leftOut(values, "databricks", result.valuesInDatabricks(), columns);
+      line(text, "values", values.append(" (docs/fingerprints.md)").toString());
     }
     line(text, "location", manifest.location());
     if (options.getWarehouseTable() != null) {
@@ -99,6 +103,27 @@ public final class RunSummary {
               options.getDatabricksDisposition()));
     }
     return text.toString();
+  }
+
+  /** The hops whose values were compared, e.g. {@code read = files = warehouse}. */
+  static String hops(long valuesInWarehouse, long valuesInDatabricks) {
+    return "read = files"
+        + (valuesInWarehouse >= 0 ? " = warehouse" : "")
+        + (valuesInDatabricks >= 0 ? " = databricks" : "");
+  }
+
+  /** Says how many columns a hop left out (its engine has no canonical form for them). */
+  private static void leftOut(StringBuilder values, String hop, long compared, int columns) {
+    if (compared >= 0 && compared < columns) {
+      values
+          .append("; ")
+          .append(hop)
+          .append(" compared ")
+          .append(compared)
+          .append(", left out ")
+          .append(columns - compared)
+          .append(" it cannot render canonically (named in the log)");
+    }
   }
 
   private static void line(StringBuilder text, String label, String value) {

@@ -182,10 +182,13 @@ public final class BigQueryRoute implements Route {
                   + target.spec()
                   + "): a load job of the manifest's files into "
                   + staging.getTableId()
-                  + ", then this GoogleSQL transaction, then the count",
+                  + ", then this GoogleSQL transaction, the count and the fingerprint of the"
+                  + " run's values",
               List.of(
                   BigQueryJobs.apply(target, planned, staging),
-                  BigQueryJobs.count(target, planned.runId()))));
+                  BigQueryJobs.count(target, planned.runId()),
+                  BigQueryJobs.values(planned)
+                      .query(BigQueryJobs.runRows(target, planned.runId())))));
       if (federation != null) {
         all.add(
             new Statements(

@@ -120,6 +120,7 @@ public final class FilesRoute implements Route {
       statements.add(sql.describeTable());
       statements.addAll(sql.load());
       statements.add(sql.countRows());
+      statements.add(sql.values().query(sql.runRows()));
       return List.of(
           new Statements(
               "SQL on Databricks (" + databricks.url() + ", token not shown)", statements));

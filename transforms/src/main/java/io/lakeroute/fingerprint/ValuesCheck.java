@@ -1,0 +1,298 @@
+package io.lakeroute.fingerprint;
+
+import io.lakeroute.delivery.Manifest;
+import io.lakeroute.query.PartitionReader;
+import io.lakeroute.validation.ReconciliationException;
+import java.io.Serializable;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves the values of one hop in the hop's own engine (docs/fingerprints.md): the fingerprint of
+ * the run's rows where the hop holds them, one {@link FingerprintSql#query}, against the run's
+ * fingerprint in the manifest. A column the engine cannot render canonically is left out and named,
+ * never fingerprinted wrongly; the row sum, which covers every column, is then not compared.
+ *
+ * <p>On a difference the check narrows it down where the engine also holds the run's rows as the
+ * hop's load read them from the files (a staging table, a view over the files): it fingerprints
+ * those too, which tells a load that changed values as it read the files from a later statement
+ * that changed them; in the latter case it lists up to {@value #SHOWN_ROWS} rows of each side that
+ * the other lacks, with the key columns and the differing columns as this engine renders them.
+ */
+public final class ValuesCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(ValuesCheck.class);
+
+  /** How many differing rows of each side a message shows. */
+  public static final int SHOWN_ROWS = 5;
+
+  /** The longest value text a message shows. */
+  private static final int SHOWN_TEXT = 80;
+
+  /** Runs one query in the hop's engine; every cell as text (null for NULL). */
+  @FunctionalInterface
+  public interface Engine<E extends Exception> {
+    List<List<String>> query(String sql) throws E;
+  }
+
+  /** Rows in the engine: a table (or view) and a condition selecting the run's, or null. */
+  public record Rows(String description, String from, String where) {}
+
+  /** What a hop showed: its engine, its fingerprint and the columns left out, with why. */
+  public record Result(String engine, Fingerprint fingerprint, Map<String, String> leftOut)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public Result {
+      leftOut = Map.copyOf(leftOut);
+    }
+
+    /** No fingerprint: the manifest has none (fingerprints were off when it was written). */
+    public static Result notChecked(String engine) {
+      return new Result(engine, null, Map.of());
+    }
+
+    /**
+     * Sets lakeroute gauge {@code gauge} to the number of columns found equal, when compared, so
+     * that the run summary can show it; warns of the columns left out.
+     */
+    public void report(String hop, String gauge) {
+      if (!checked()) {
+        return;
+      }
+      Metrics.gauge(PartitionReader.METRICS_NAMESPACE, gauge).set(fingerprint.columns().size());
+      if (!leftOut.isEmpty()) {
+        LOG.warn("Values at {}: {}", hop, summary());
+      }
+    }
+
+    /** Whether the values were compared (and so found equal). */
+    public boolean checked() {
+      return fingerprint != null;
+    }
+
+    /**
+     * One line for a run summary: {@code fingerprints of 12 columns equal} with the columns left
+     * out, or why nothing was compared.
+     */
+    public String summary() {
+      if (!checked()) {
+        return "values not compared: the manifest has no fingerprints";
+      }
+      String line = "fingerprints of " + fingerprint.columns().size() + " columns equal";
+      if (!leftOut.isEmpty()) {
+        line +=
+            "; left out: "
+                + leftOut.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", "));
+      }
+      return line;
+    }
+  }
+
+  private final FingerprintSql sql;
+  private final List<FingerprintColumn> fingerprinted = new ArrayList<>();
+  private final Map<String, String> leftOut = new LinkedHashMap<>();
+
+  private ValuesCheck(FingerprintSql sql, List<FingerprintColumn> columns) {
+    this.sql = sql;
+    for (FingerprintColumn column : columns) {
+      sql.unsupported(column)
+          .ifPresentOrElse(why -> leftOut.put(column.name(), why), () -> fingerprinted.add(column));
+    }
+  }
+
+  /** The check of the run's columns, in the manifest's order, as the hop's table holds them. */
+  public static ValuesCheck of(FingerprintSql sql, List<FingerprintColumn> columns) {
+    return new ValuesCheck(sql, columns);
+  }
+
+  /** The columns fingerprinted: every column the engine can render canonically. */
+  public List<FingerprintColumn> fingerprinted() {
+    return List.copyOf(fingerprinted);
+  }
+
+  /** The columns left out, each with why. */
+  public Map<String, String> leftOut() {
+    return Map.copyOf(leftOut);
+  }
+
+  /** The fingerprint query of {@code rows}. */
+  public String query(Rows rows) {
+    return sql.query(rows.from(), fingerprinted, rows.where());
+  }
+
+  /**
+   * Fingerprints {@code rows} in the engine and compares with {@code manifest}'s fingerprint.
+   *
+   * @param reference the run's rows as the load read them from the files, in the same engine, for
+   *     narrowing a difference down; null when the engine holds none
+   * @param keys the columns that identify a row (the merge keys), shown first for each differing
+   *     row; when there are none, the run's first column, which usually identifies a row
+   * @param consequence what a message adds after the difference: what was kept, what to do
+   * @throws ReconciliationException naming {@code hop}, the rows and the differing columns
+   */
+  public <E extends Exception> Result verify(
+      Engine<E> engine,
+      Manifest manifest,
+      ReconciliationException.Hop hop,
+      Rows rows,
+      Rows reference,
+      List<String> keys,
+      String consequence)
+      throws E {
+    if (manifest.fingerprint() == null) {
+      return Result.notChecked(sql.engine());
+    }
+    Fingerprint expected = comparable(manifest.fingerprint());
+    Fingerprint actual = fingerprint(engine, rows);
+    List<String> differences = expected.differences(comparable(actual));
+    if (differences.isEmpty()) {
+      return new Result(sql.engine(), actual, leftOut);
+    }
+    StringBuilder message =
+        new StringBuilder("Values differ between the files of run ")
+            .append(manifest.runId())
+            .append(" and ")
+            .append(rows.description())
+            .append(": ")
+            .append(String.join(", ", differences))
+            .append(" (fingerprints computed by ")
+            .append(sql.engine())
+            .append(", docs/fingerprints.md).");
+    if (reference != null) {
+      List<String> shownKeys = keys.isEmpty() ? List.of(manifest.columns().get(0).name()) : keys;
+      message.append(' ').append(narrow(engine, expected, differences, rows, reference, shownKeys));
+    }
+    if (!leftOut.isEmpty()) {
+      message
+          .append(" Not compared (no canonical form in ")
+          .append(sql.engine())
+          .append("): ")
+          .append(String.join(", ", leftOut.keySet()))
+          .append('.');
+    }
+    throw new ReconciliationException(hop, message.append(' ').append(consequence).toString());
+  }
+
+  private <E extends Exception> String narrow(
+      Engine<E> engine,
+      Fingerprint expected,
+      List<String> differences,
+      Rows rows,
+      Rows reference,
+      List<String> keys)
+      throws E {
+    List<String> loaded = expected.differences(comparable(fingerprint(engine, reference)));
+    if (!loaded.isEmpty()) {
+      return reference.description()
+          + " already differs from the files in "
+          + String.join(", ", loaded)
+          + ": the load changed the values as it read the files.";
+    }
+    List<FingerprintColumn> shown = shown(differences, keys);
+    String names = shown.stream().map(FingerprintColumn::name).collect(Collectors.joining(", "));
+    return reference.description()
+        + " holds the files' values, so a statement after the load changed them. Rows ("
+        + names
+        + ") in "
+        + rows.description()
+        + " but not in the files: "
+        + render(
+            engine.query(
+                sql.rowsNotIn(
+                    rows.from(),
+                    rows.where(),
+                    reference.from(),
+                    reference.where(),
+                    shown,
+                    SHOWN_ROWS)))
+        + "; in the files but not in "
+        + rows.description()
+        + ": "
+        + render(
+            engine.query(
+                sql.rowsNotIn(
+                    reference.from(),
+                    reference.where(),
+                    rows.from(),
+                    rows.where(),
+                    shown,
+                    SHOWN_ROWS)))
+        + " (canonical text; at most "
+        + SHOWN_ROWS
+        + " each).";
+  }
+
+  /** The key columns, then the differing ones (every column when only the rows differ). */
+  private List<FingerprintColumn> shown(List<String> differences, List<String> keys) {
+    List<FingerprintColumn> shown = new ArrayList<>();
+    for (String key : keys) {
+      fingerprinted.stream()
+          .filter(c -> c.name().equalsIgnoreCase(key))
+          .findFirst()
+          .ifPresent(shown::add);
+    }
+    List<FingerprintColumn> differing =
+        fingerprinted.stream().filter(c -> differences.contains(c.name())).toList();
+    for (FingerprintColumn column : differing.isEmpty() ? fingerprinted : differing) {
+      if (!shown.contains(column)) {
+        shown.add(column);
+      }
+    }
+    return shown;
+  }
+
+  private static String render(List<List<String>> rows) {
+    if (rows.isEmpty()) {
+      return "none";
+    }
+    return rows.stream()
+        .map(
+            row ->
+                row.stream()
+                    .map(ValuesCheck::renderValue)
+                    .collect(Collectors.joining(", ", "(", ")")))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String renderValue(String text) {
+    if (text == null) {
+      return "NULL";
+    }
+    String shown =
+        text.length() > SHOWN_TEXT
+            ? text.substring(0, SHOWN_TEXT) + "…(" + text.length() + ")"
+            : text;
+    return "'" + shown.replace("'", "''").replaceAll("\\p{Cntrl}", "?") + "'";
+  }
+
+  private <E extends Exception> Fingerprint fingerprint(Engine<E> engine, Rows rows) throws E {
+    List<List<String>> result = engine.query(query(rows));
+    if (result.size() != 1) {
+      throw new IllegalStateException(
+          sql.engine() + "'s fingerprint query returned " + result.size() + " rows, not one");
+    }
+    return FingerprintSql.read(result.get(0), fingerprinted);
+  }
+
+  /**
+   * {@code fingerprint} as it can be compared here: the fingerprinted columns only, and, when any
+   * is left out, without the row sum (which covers every column).
+   */
+  private Fingerprint comparable(Fingerprint fingerprint) {
+    Fingerprint kept =
+        fingerprint.select(fingerprinted.stream().map(FingerprintColumn::name).toList());
+    return leftOut.isEmpty()
+        ? kept
+        : new Fingerprint(kept.version(), kept.rows(), BigInteger.ZERO, kept.columns());
+  }
+}
