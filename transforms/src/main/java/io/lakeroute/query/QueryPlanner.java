@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.schemas.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,12 +93,22 @@ public final class QueryPlanner {
       throws SQLException {
     {
       SourceDialect dialect = source.dialect();
-      Schema schema = schemaOf(connection, sql, dialect);
+      if (cursor == null && CURSOR_FILTER.matcher(sql).find()) {
+        throw new IllegalArgumentException(
+            "The query uses {cursor_filter}, which stands for the rows past the cursor's mark:"
+                + " give a cursor column (Cursor.on), or take the placeholder out");
+      }
+      // Until the cursor's type is known, the placeholder holds every row.
+      Schema schema = schemaOf(connection, withCursorFilter(sql, null, dialect, null), dialect);
       String quote = identifierQuote(connection);
       Cursor.Range range = null;
       if (cursor != null) {
         range = cursorRange(connection, sql, schema, cursor, dialect, quote);
-        sql = "SELECT * FROM (" + sql + ") lakeroute_c" + cursorPredicate(range, dialect, quote);
+        sql =
+            "SELECT * FROM ("
+                + withCursorFilter(sql, range, dialect, quote)
+                + ") lakeroute_c"
+                + cursorPredicate(range, dialect, quote);
         if (!cursor.latestPer().isEmpty()) {
           sql = latestPerKey(sql, schema, cursor, quote);
         }
@@ -186,13 +198,15 @@ public final class QueryPlanner {
     String column = quoted(field.getName(), quote);
     String from =
         cursor.after() == null ? null : kind.minus(cursor.after(), cursor.lag(), field.getName());
+    // The maximum past the lower bound, with no upper bound yet: the placeholders hold that too.
+    Cursor.Range past = new Cursor.Range(field.getName(), kind.type, from, null);
     String maxSql =
         "SELECT MAX("
             + column
             + ") FROM ("
-            + sql
+            + withCursorFilter(sql, past, dialect, quote)
             + ") lakeroute_q"
-            + (from == null ? "" : " WHERE " + column + " > " + dialect.cursorLiteral(kind, from));
+            + cursorPredicate(past, dialect, quote);
     Object max;
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(maxSql)) {
@@ -211,15 +225,61 @@ public final class QueryPlanner {
    * cursors too (a first run reads every row); without either, every row.
    */
   static String cursorPredicate(Cursor.Range range, SourceDialect dialect, String quote) {
+    String condition = cursorCondition(quoted(range.column(), quote), range, dialect);
+    return condition == null ? "" : " WHERE " + condition;
+  }
+
+  /**
+   * The condition on {@code expression} that holds the rows of {@code range} (without {@code to},
+   * every row above {@code from}), or null for every row.
+   */
+  private static String cursorCondition(
+      String expression, Cursor.Range range, SourceDialect dialect) {
     Cursor.Kind kind = Cursor.Kind.of(range.type());
-    String column = quoted(range.column(), quote);
-    if (range.to() == null) {
-      return "";
+    if (range.from() == null) {
+      return range.to() == null
+          ? null
+          : expression
+              + " <= "
+              + dialect.cursorLiteral(kind, range.to())
+              + " OR "
+              + expression
+              + " IS NULL";
     }
-    String upTo = column + " <= " + dialect.cursorLiteral(kind, range.to());
-    return range.from() == null
-        ? " WHERE " + upTo + " OR " + column + " IS NULL"
-        : " WHERE " + column + " > " + dialect.cursorLiteral(kind, range.from()) + " AND " + upTo;
+    String above = expression + " > " + dialect.cursorLiteral(kind, range.from());
+    return range.to() == null
+        ? above
+        : above + " AND " + expression + " <= " + dialect.cursorLiteral(kind, range.to());
+  }
+
+  /**
+   * {@code {cursor_filter}} or {@code {cursor_filter:expression}} in a query: the condition that
+   * holds the run's cursor range, where the query wants it (inside a join, a union, an aggregate,
+   * where the wrapping condition would come too late for the source's planner).
+   */
+  static final Pattern CURSOR_FILTER = Pattern.compile("\\{cursor_filter(?::([^}]+))?}");
+
+  /**
+   * {@code sql} with each {@link #CURSOR_FILTER} replaced by the condition holding {@code range} on
+   * the cursor column, or on the expression the placeholder names (e.g. {@code o.updated_at} in a
+   * join); a null range holds every row. The placeholder is the whole condition rather than the
+   * bounds because a first run has no lower bound, and reads NULL cursors too.
+   */
+  static String withCursorFilter(
+      String sql, Cursor.Range range, SourceDialect dialect, String quote) {
+    Matcher matcher = CURSOR_FILTER.matcher(sql);
+    StringBuilder filled = new StringBuilder();
+    while (matcher.find()) {
+      String expression =
+          matcher.group(1) != null
+              ? matcher.group(1).strip()
+              : range == null ? null : quoted(range.column(), quote);
+      String condition = range == null ? null : cursorCondition(expression, range, dialect);
+      matcher.appendReplacement(
+          filled, Matcher.quoteReplacement(condition == null ? "1 = 1" : "(" + condition + ")"));
+    }
+    matcher.appendTail(filled);
+    return filled.toString();
   }
 
   /**

@@ -136,6 +136,43 @@ class CursorTest {
   }
 
   @Test
+  void theCursorFilterPlaceholderAppliesTheRangeInsideTheQuery() throws IOException {
+    // The count per row sees only the run's range: the condition sits inside the aggregate, where
+    // the wrapping condition cannot reach.
+    String query =
+        "SELECT e.id, e.seq, (SELECT COUNT(*) FROM events x WHERE {cursor_filter:x.seq}) AS in_run"
+            + " FROM events e WHERE {cursor_filter:e.seq}";
+    QueryPlan first = QueryPlanner.plan(SOURCE, query, Partitioning.none(), Cursor.on("seq"));
+    assertThat(first.cursorRange(), equalTo(new Cursor.Range("SEQ", "int64", null, "30")));
+    assertThat(ids(first), equalTo(List.of(1L, 2L, 3L, 4L)));
+    assertThat(inRun(first), equalTo(List.of(4L)));
+
+    QueryPlan later =
+        QueryPlanner.plan(SOURCE, query, Partitioning.none(), Cursor.on("seq").after("10"));
+    assertThat(later.cursorRange(), equalTo(new Cursor.Range("SEQ", "int64", "10", "30")));
+    assertThat(ids(later), equalTo(List.of(2L, 3L)));
+    assertThat(inRun(later), equalTo(List.of(2L)));
+    assertThat(later.query(), containsString("(x.seq > 10 AND x.seq <= 30)"));
+
+    QueryPlan plain =
+        QueryPlanner.plan(
+            SOURCE,
+            "SELECT * FROM events WHERE {cursor_filter}",
+            Partitioning.none(),
+            Cursor.on("seq").after("20"));
+    assertThat(plain.query(), containsString("WHERE (\"SEQ\" > 20 AND \"SEQ\" <= 30)"));
+    assertThat(ids(plain), equalTo(List.of(3L)));
+
+    IllegalArgumentException noCursor =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                QueryPlanner.plan(
+                    SOURCE, "SELECT * FROM events WHERE {cursor_filter}", Partitioning.none()));
+    assertThat(noCursor.getMessage(), containsString("give a cursor column (Cursor.on)"));
+  }
+
+  @Test
   void marksCompareByValueNotByText() {
     Cursor.Range nine = new Cursor.Range("seq", "int64", null, "9");
     Cursor.Range ten = new Cursor.Range("seq", "int64", "9", "10");
@@ -192,6 +229,14 @@ class CursorTest {
 
   private static QueryPlan plan(Cursor cursor) {
     return QueryPlanner.plan(SOURCE, QUERY, Partitioning.none(), cursor);
+  }
+
+  private static List<Long> inRun(QueryPlan plan) throws IOException {
+    List<Long> counts = new ArrayList<>();
+    for (QueryPartition partition : plan.partitions()) {
+      plan.reader().read(partition, row -> counts.add(row.getInt64("IN_RUN")));
+    }
+    return counts.stream().distinct().toList();
   }
 
   private static List<Long> ids(QueryPlan plan) throws IOException {
