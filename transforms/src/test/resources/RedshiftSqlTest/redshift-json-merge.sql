@@ -18,8 +18,10 @@ MAXERROR 0;
 
 SELECT pg_last_copy_count();
 
-DELETE FROM "sales"."customers" WHERE EXISTS (SELECT 1 FROM "lakeroute_stage" AS s WHERE s."id" = "sales"."customers"."id" AND s."n" = "sales"."customers"."n");
+SELECT COUNT(*) FROM "lakeroute_stage" WHERE "active" = TRUE;
 
-INSERT INTO "sales"."customers" ("id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'", "_lakeroute_run_id") SELECT "id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'", '20260101T000000Z' FROM "lakeroute_stage";
+DELETE FROM "sales"."customers" WHERE EXISTS (SELECT 1 FROM "lakeroute_stage" AS s WHERE (s."id" = "sales"."customers"."id" OR (s."id" IS NULL AND "sales"."customers"."id" IS NULL)) AND (s."n" = "sales"."customers"."n" OR (s."n" IS NULL AND "sales"."customers"."n" IS NULL)));
+
+INSERT INTO "sales"."customers" ("id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'", "_lakeroute_run_id") SELECT "id", "small", "n", "amount", "ratio", "score", "active", "name", "payload", "born", "at", "created", "seen", "odd ""name]'", '20260101T000000Z' FROM "lakeroute_stage" WHERE ("active" IS NULL OR NOT ("active" = TRUE));
 
 SELECT COUNT(*) FROM "sales"."customers" WHERE "_lakeroute_run_id" = '20260101T000000Z';

@@ -24,8 +24,10 @@ WITH (
 
 SELECT COUNT_BIG(*) FROM [dbo].[Customers__lakeroute_stage];
 
-DELETE FROM [dbo].[Customers] WHERE EXISTS (SELECT 1 FROM [dbo].[Customers__lakeroute_stage] AS s WHERE s.[id] = [dbo].[Customers].[id]);
+SELECT COUNT(*) FROM [dbo].[Customers__lakeroute_stage] WHERE [active] = 1;
 
-INSERT INTO [dbo].[Customers] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], [_lakeroute_run_id]) SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], N'20260101T000000Z' FROM [dbo].[Customers__lakeroute_stage];
+DELETE FROM [dbo].[Customers] WHERE EXISTS (SELECT 1 FROM [dbo].[Customers__lakeroute_stage] AS s WHERE (s.[id] = [dbo].[Customers].[id] OR (s.[id] IS NULL AND [dbo].[Customers].[id] IS NULL)));
+
+INSERT INTO [dbo].[Customers] ([id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], [_lakeroute_run_id]) SELECT [id], [small], [n], [amount], [ratio], [score], [active], [name], [payload], [born], [at], [created], [seen], [odd "name]]'], N'20260101T000000Z' FROM [dbo].[Customers__lakeroute_stage] WHERE ([active] IS NULL OR NOT ([active] = 1));
 
 SELECT COUNT(*) FROM [dbo].[Customers] WHERE [_lakeroute_run_id] = N'20260101T000000Z';

@@ -229,13 +229,15 @@ class BigQueryRouteIT {
           args(
               "DirectRunner",
               merged,
-              "--query=SELECT * FROM customers WHERE id <= " + step[1],
+              "--query=SELECT *, id % 10 = 0 AS gone FROM customers WHERE id <= " + step[1],
               destination(merged),
               "--runId=" + step[0],
               "--bigQueryDisposition=merge",
-              "--bigQueryMergeKeys=id"));
+              "--bigQueryMergeKeys=id",
+              "--softDeleteColumn=gone"));
     }
-    assertThat(ids(merged), equalTo(range(1, 150)));
+    // Every tenth id is deleted at the source: its row goes, and is never inserted.
+    assertThat(ids(merged), equalTo(range(1, 150).stream().filter(id -> id % 10 != 0).toList()));
     assertThat(
         rows(merged).stream().map(r -> r.get("_lakeroute_run_id")).distinct().toList(),
         equalTo(List.of("m2")));

@@ -493,17 +493,22 @@ class DatabricksRouteIT {
     String table = "merged";
     fixture.postgres.execute(
         "DROP TABLE IF EXISTS merge_source",
-        "CREATE TABLE merge_source (batch text, k int, region text, v text, at date)",
+        "CREATE TABLE merge_source (batch text, k int, region text, v text, at date, gone"
+            + " boolean)",
         "INSERT INTO merge_source VALUES"
-            + " ('d1', 1, 'north', 'one', '1000-03-01'),"
-            + " ('d1', 2, NULL, 'two', '2024-02-29'),"
-            + " ('d1', NULL, NULL, 'nulls', NULL),"
-            + " ('d2', 2, NULL, 'two, again', '1582-10-10'),"
-            + " ('d2', NULL, NULL, 'nulls, again', '0001-01-01'),"
-            + " ('d2', 3, 'south', 'three', '1899-12-31'),"
-            + " ('d3', 4, 'east', 'four', NULL),"
-            + " ('d3', 2, NULL, 'two, twice', NULL),"
-            + " ('d3', 2, NULL, 'two, thrice', NULL)");
+            + " ('d1', 1, 'north', 'one', '1000-03-01', NULL),"
+            + " ('d1', 2, NULL, 'two', '2024-02-29', NULL),"
+            + " ('d1', NULL, NULL, 'nulls', NULL, NULL),"
+            + " ('d2', 2, NULL, 'two, again', '1582-10-10', NULL),"
+            + " ('d2', NULL, NULL, 'nulls, again', '0001-01-01', NULL),"
+            + " ('d2', 3, 'south', 'three', '1899-12-31', false),"
+            + " ('d3', 4, 'east', 'four', NULL, NULL),"
+            + " ('d3', 2, NULL, 'two, twice', NULL, NULL),"
+            + " ('d3', 2, NULL, 'two, thrice', NULL, NULL),"
+            + " ('d4', 1, 'north', 'one, deleted', NULL, true),"
+            + " ('d4', NULL, NULL, 'nulls, deleted', NULL, true),"
+            + " ('d4', 5, 'west', 'five, deleted before it arrived', NULL, true),"
+            + " ('d4', 6, 'west', 'six', NULL, false)");
     List<String> afterD2 =
         List.of(
             "1|north|one|1000-03-01|d1",
@@ -520,13 +525,27 @@ class DatabricksRouteIT {
     assertThat(twice.err(), containsString("merge key (k, region) = ('2', NULL) in 2 rows"));
     assertThat(twice.err(), containsString("--databricksMergeKeys"));
     assertThat(mergedRows(table), equalTo(afterD2));
+
+    // Rows the source marks deleted delete their key's row (NULL keys too) and are not inserted.
+    List<String> d4 = mergeArgs(table, "d4");
+    d4.add("--softDeleteColumn=gone");
+    RouteResult deleted = run(d4);
+    assertThat(deleted.rowsInDatabricks(), equalTo(1L));
+    assertThat(deleted.valuesInDatabricks(), equalTo(5L));
+    assertThat(
+        mergedRows(table),
+        equalTo(
+            List.of(
+                "2|null|two, again|1582-10-10|d2",
+                "3|south|three|1899-12-31|d2",
+                "6|west|six|null|d4")));
   }
 
   private static List<String> mergeArgs(String table, String batch) {
     return args(
         "DirectRunner",
         table,
-        "--query=SELECT k, region, v, at FROM merge_source WHERE batch = '" + batch + "'",
+        "--query=SELECT k, region, v, at, gone FROM merge_source WHERE batch = '" + batch + "'",
         "--format=csv",
         "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
         "--runId=" + batch,

@@ -3,6 +3,7 @@ package io.lakeroute.pipelines;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
@@ -148,21 +149,29 @@ class RedshiftRouteIT {
     }
     assertThat(count(table), equalTo(2000L));
 
-    // Merge on id: ids 1001–2000 replace day2's 1001–1500 and add 1501–2000; twice, same result.
+    // Merge on id: ids 1001–2000 replace day2's 1001–1500 and add 1501–2000, less every tenth id,
+    // which the source marks deleted: its row goes and none is inserted; twice, same result.
     for (int i = 0; i < 2; i++) {
       RouteResult merged =
           run(
               args(
                   "DirectRunner",
                   table,
-                  "--query=SELECT * FROM customers WHERE id BETWEEN 1001 AND 2000",
+                  "--query=SELECT *, id % 10 = 0 AS gone FROM customers"
+                      + " WHERE id BETWEEN 1001 AND 2000",
                   "--runId=day3",
                   "--warehouseDisposition=merge",
-                  "--warehouseMergeKeys=id"));
-      assertThat(merged.rowsInWarehouse(), equalTo(1000L));
-      assertThat(count(table), equalTo(1000L + 500L + 1000L));
+                  "--warehouseMergeKeys=id",
+                  "--warehouseAddColumns=true",
+                  "--softDeleteColumn=gone"));
+      assertThat(merged.rowsInWarehouse(), equalTo(900L));
+      assertThat(merged.valuesInWarehouse(), greaterThan(0L));
+      assertThat(count(table), equalTo(1000L + 500L + 900L));
       assertThat(
-          warehouseLong("SELECT COUNT(DISTINCT id) FROM " + SCHEMA + "." + table), equalTo(2000L));
+          warehouseLong("SELECT COUNT(DISTINCT id) FROM " + SCHEMA + "." + table), equalTo(1900L));
+      assertThat(
+          warehouseLong("SELECT COUNT(*) FROM " + SCHEMA + "." + table + " WHERE gone"),
+          equalTo(0L));
     }
 
     RouteResult replaced =
@@ -170,7 +179,7 @@ class RedshiftRouteIT {
             args(
                 "DirectRunner",
                 table,
-                "--query=SELECT * FROM customers WHERE id <= 250",
+                "--query=SELECT *, FALSE AS gone FROM customers WHERE id <= 250",
                 "--runId=day4",
                 "--warehouseDisposition=replace"));
     assertThat(replaced.rowsInWarehouse(), equalTo(250L));

@@ -110,26 +110,44 @@ class SynapseRouteIT {
     assertThat(count(table), equalTo(rows));
   }
 
+  /**
+   * Merge on a key that is NULL in one row (id 1), which matches NULL, with a soft-delete column:
+   * the first run deletes nothing (NULL), the later ones delete every tenth id of 501–1500.
+   */
   @Test
   void mergeReplacesByKeyAndReplaceKeepsOnlyTheLast() throws Exception {
     String table = "customers_dispositions";
-    for (String ids : List.of("id <= 1000", "id BETWEEN 501 AND 1500", "id BETWEEN 501 AND 1500")) {
-      run(
-          args(
-              "DirectRunner",
-              table,
-              "--query=SELECT * FROM customers WHERE " + ids,
-              "--runId=" + ids.length(),
-              "--warehouseDisposition=merge",
-              "--warehouseMergeKeys=id"));
+    String first = "CAST(NULL AS BOOLEAN) AS gone FROM customers WHERE id <= 1000";
+    String later = "id % 10 = 0 AS gone FROM customers WHERE id = 1 OR id BETWEEN 501 AND 1500";
+    List<Long> inWarehouse = new ArrayList<>();
+    for (String rows : List.of(first, later, later)) {
+      RouteResult merged =
+          run(
+              args(
+                  "DirectRunner",
+                  table,
+                  "--query=SELECT NULLIF(id, 1) AS id, email, " + rows,
+                  "--runId=" + inWarehouse.size(),
+                  "--warehouseDisposition=merge",
+                  "--warehouseMergeKeys=id",
+                  "--softDeleteColumn=gone"));
+      inWarehouse.add(merged.rowsInWarehouse());
+      assertThat(merged.valuesInWarehouse(), equalTo(3L));
     }
-    assertThat(count(table), equalTo(1500L));
+    assertThat(inWarehouse, equalTo(List.of(1000L, 901L, 901L)));
+    // NULL, 2–500, and 501–1500 less 100 deleted ids.
+    assertThat(count(table), equalTo(1L + 499L + 900L));
+    assertThat(
+        warehouseLong("SELECT COUNT(*) FROM [dbo].[" + table + "] WHERE [id] IS NULL"),
+        equalTo(1L));
+    assertThat(
+        warehouseLong("SELECT COUNT(*) FROM [dbo].[" + table + "] WHERE [gone]"), equalTo(0L));
     RouteResult replaced =
         run(
             args(
                 "DirectRunner",
                 table,
-                "--query=SELECT * FROM customers WHERE id <= 100",
+                "--query=SELECT id, email, FALSE AS gone FROM customers WHERE id <= 100",
                 "--runId=last",
                 "--warehouseDisposition=replace"));
     assertThat(replaced.rowsInWarehouse(), equalTo(100L));
@@ -217,6 +235,15 @@ class SynapseRouteIT {
       for (String s : sql) {
         statement.execute(s);
       }
+    }
+  }
+
+  private static long warehouseLong(String sql) throws Exception {
+    try (Connection connection = DriverManager.getConnection(h2Url, "sa", "");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

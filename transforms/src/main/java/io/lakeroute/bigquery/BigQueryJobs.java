@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -182,7 +183,37 @@ public final class BigQueryJobs {
         + literal(manifest.runId())
         + " FROM "
         + from
+        + softDelete(target, manifest)
+            .map(c -> " WHERE (" + identifier(c) + " IS NULL OR " + identifier(c) + " = FALSE)")
+            .orElse("")
         + ";\nCOMMIT TRANSACTION;";
+  }
+
+  /** The target's soft-delete column as the query spells it, if it has one. */
+  static Optional<String> softDelete(BigQueryTarget target, Manifest manifest) {
+    return Optional.ofNullable(target.softDeleteColumn())
+        .map(
+            c ->
+                manifest.booleanColumn(c, "The soft-delete column (withBigQuerySoftDeleteColumn)"));
+  }
+
+  /**
+   * The staged rows that delete their key's row and are not inserted (the soft-delete column true);
+   * empty without a soft-delete column.
+   */
+  public static Optional<ValuesCheck.Rows> stagedDeletes(
+      BigQueryTarget target, Manifest manifest, TableReference staging) {
+    return softDelete(target, manifest)
+        .map(
+            c ->
+                new ValuesCheck.Rows(
+                    "the staging table "
+                        + staging.getTableId()
+                        + " (rows deleting their key by "
+                        + c
+                        + ")",
+                    table(staging),
+                    identifier(c) + " IS TRUE"));
   }
 
   /** Fails, naming the key, unless every merge key is one of the run's columns. */
@@ -230,9 +261,26 @@ public final class BigQueryJobs {
         runCondition(runId));
   }
 
-  /** The run's rows as the load job put them into the staging table. */
-  public static ValuesCheck.Rows stagedRows(TableReference staging) {
-    return new ValuesCheck.Rows("the staging table " + staging.getTableId(), table(staging), null);
+  /**
+   * The run's rows as the load job put them into the staging table; with a soft-delete column,
+   * those the merge inserts.
+   */
+  public static ValuesCheck.Rows stagedRows(
+      BigQueryTarget target, Manifest manifest, TableReference staging) {
+    return softDelete(target, manifest)
+        .map(
+            c ->
+                new ValuesCheck.Rows(
+                    "the staging table "
+                        + staging.getTableId()
+                        + " (rows not deleted by "
+                        + c
+                        + ")",
+                    table(staging),
+                    identifier(c) + " IS NOT TRUE"))
+        .orElse(
+            new ValuesCheck.Rows(
+                "the staging table " + staging.getTableId(), table(staging), null));
   }
 
   /** {@code `project.dataset.table`}. */

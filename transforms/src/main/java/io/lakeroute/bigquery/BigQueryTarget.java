@@ -12,7 +12,12 @@ import java.util.regex.Pattern;
  * it already holds, and for a merge the key columns.
  */
 public record BigQueryTarget(
-    String project, String dataset, String table, Disposition disposition, List<String> mergeKeys)
+    String project,
+    String dataset,
+    String table,
+    Disposition disposition,
+    List<String> mergeKeys,
+    String softDeleteColumn)
     implements Serializable {
 
   /** What a load does to the table's existing rows; each is one BigQuery transaction. */
@@ -56,6 +61,19 @@ public record BigQueryTarget(
           "Merge keys (withBigQueryMergeKeys) are only used with the merge disposition"
               + " (withBigQueryDisposition)");
     }
+    if (softDeleteColumn != null) {
+      if (!COLUMN.matcher(softDeleteColumn).matches()) {
+        throw new IllegalArgumentException(
+            "The soft-delete column (withBigQuerySoftDeleteColumn) '"
+                + softDeleteColumn.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a column name: letters, digits and underscores");
+      }
+      if (disposition != Disposition.MERGE) {
+        throw new IllegalArgumentException(
+            "A soft-delete column (withBigQuerySoftDeleteColumn) deletes rows in a merge: use it with the"
+                + " merge disposition (withBigQueryDisposition)");
+      }
+    }
     String spec = project + ":" + dataset + "." + table;
     if (!SPEC.matcher(spec).matches()) {
       throw new IllegalArgumentException(
@@ -63,6 +81,24 @@ public record BigQueryTarget(
               + spec
               + " is not a table: use project:dataset.table");
     }
+  }
+
+  /** A target without soft deletes. */
+  public BigQueryTarget(
+      String project,
+      String dataset,
+      String table,
+      Disposition disposition,
+      List<String> mergeKeys) {
+    this(project, dataset, table, disposition, mergeKeys, null);
+  }
+
+  /**
+   * This target deleting, in a merge, the rows whose keys match a row of the run with {@code
+   * column} true; those rows are not inserted. Null: no soft deletes.
+   */
+  public BigQueryTarget withBigQuerySoftDeleteColumn(String column) {
+    return new BigQueryTarget(project, dataset, table, disposition, mergeKeys, column);
   }
 
   /** Parses {@code project:dataset.table} (or {@code project.dataset.table}). */

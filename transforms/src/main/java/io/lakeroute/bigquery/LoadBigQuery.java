@@ -9,6 +9,7 @@ import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableSchema;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.FingerprintSql;
 import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.validation.ReconciliationException;
@@ -17,6 +18,7 @@ import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -161,6 +163,21 @@ public final class LoadBigQuery
                 + target.spec()
                 + " was not changed.");
       }
+      Optional<ValuesCheck.Rows> deletes = BigQueryJobs.stagedDeletes(target, manifest, staging);
+      long deleted = 0;
+      if (deletes.isPresent()) {
+        deleted =
+            Long.parseLong(
+                client
+                    .query(
+                        target.project(),
+                        "SELECT COUNT(*) FROM "
+                            + deletes.get().from()
+                            + " WHERE "
+                            + deletes.get().where())
+                    .get(0)
+                    .get(0));
+      }
       client.run(
           target.project(),
           "lakeroute_apply",
@@ -169,7 +186,7 @@ public final class LoadBigQuery
                   new JobConfigurationQuery()
                       .setQuery(BigQueryJobs.apply(target, manifest, staging))
                       .setUseLegacySql(false)));
-      Outcome outcome = count(client, target, manifest, loaded, staging);
+      Outcome outcome = count(client, target, manifest, loaded, staging, deleted);
       client.deleteTable(staging);
       return outcome;
     } catch (IOException e) {
@@ -186,7 +203,7 @@ public final class LoadBigQuery
    */
   public static Outcome counted(PipelineOptions options, BigQueryTarget target, Manifest manifest) {
     try {
-      return count(BigQueryClient.of(options), target, manifest, -1, null);
+      return count(BigQueryClient.of(options), target, manifest, -1, null, -1);
     } catch (IOException e) {
       throw unreachable(target, e);
     } catch (InterruptedException e) {
@@ -197,21 +214,35 @@ public final class LoadBigQuery
 
   /**
    * Counts the run's rows in the table and proves their values; {@code staging}, when it still
-   * holds the run's rows as loaded, narrows a difference down.
+   * holds the run's rows as loaded, narrows a difference down and holds the rows a soft-delete
+   * merge kept out of the table ({@code deleted} of them; -1: unknown, when resumed without it).
    */
   private static Outcome count(
       BigQueryClient client,
       BigQueryTarget target,
       Manifest manifest,
       long loaded,
-      TableReference staging)
+      TableReference staging,
+      long deleted)
       throws IOException, InterruptedException {
     List<String> counts =
         client.query(target.project(), BigQueryJobs.count(target, manifest.runId())).get(0);
     long inTable = Long.parseLong(counts.get(0));
     long ofRun = Long.parseLong(counts.get(1));
     Metrics.gauge(PartitionReader.METRICS_NAMESPACE, ROWS_IN_BIGQUERY).set(ofRun);
-    if (ofRun != manifest.rowCount()) {
+    if (staging == null && target.softDeleteColumn() != null) {
+      // The rows the merge deleted are known only from the staging table, gone once the load
+      // committed, after proving the values: a resumed run reports the table as it is.
+      return new Outcome(
+          target.spec(),
+          manifest.runId(),
+          loaded,
+          ofRun,
+          inTable,
+          ValuesCheck.Result.notChecked(FingerprintSql.bigQuery().engine()));
+    }
+    long kept = manifest.rowCount() - Math.max(deleted, 0);
+    if (ofRun != kept) {
       throw new ReconciliationException(
           ReconciliationException.Hop.WAREHOUSE,
           "BigQuery table "
@@ -224,21 +255,28 @@ public final class LoadBigQuery
               + manifest.location()
               + " lists "
               + manifest.rowCount()
+              + (deleted > 0
+                  ? ", less " + deleted + " that delete their key by " + target.softDeleteColumn()
+                  : "")
               + ". Another writer may have changed the table during the load.");
     }
+    ValuesCheck check = BigQueryJobs.values(manifest);
+    if (staging != null) {
+      check =
+          BigQueryJobs.stagedDeletes(target, manifest, staging).map(check::without).orElse(check);
+    }
     ValuesCheck.Result values =
-        BigQueryJobs.values(manifest)
-            .verify(
-                sql -> query(client, target, sql),
-                manifest,
-                ReconciliationException.Hop.WAREHOUSE,
-                BigQueryJobs.runRows(target, manifest.runId()),
-                staging == null ? null : BigQueryJobs.stagedRows(staging),
-                target.mergeKeys(),
-                "The table holds these values until the next run replaces them; the files and"
-                    + " manifest at "
-                    + manifest.location()
-                    + " are intact.");
+        check.verify(
+            sql -> query(client, target, sql),
+            manifest,
+            ReconciliationException.Hop.WAREHOUSE,
+            BigQueryJobs.runRows(target, manifest.runId()),
+            staging == null ? null : BigQueryJobs.stagedRows(target, manifest, staging),
+            target.mergeKeys(),
+            "The table holds these values until the next run replaces them; the files and"
+                + " manifest at "
+                + manifest.location()
+                + " are intact.");
     values.report("BigQuery", VALUES_IN_BIGQUERY);
     return new Outcome(target.spec(), manifest.runId(), loaded, ofRun, inTable, values);
   }

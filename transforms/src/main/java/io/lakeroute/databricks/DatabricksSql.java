@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -39,10 +40,17 @@ public final class DatabricksSql {
 
   private final DatabricksTarget target;
   private final Manifest manifest;
+  private final String softDelete;
 
   public DatabricksSql(DatabricksTarget target, Manifest manifest) {
     this.target = target;
     this.manifest = manifest;
+    this.softDelete =
+        target.softDeleteColumn() == null
+            ? null
+            : manifest.booleanColumn(
+                target.softDeleteColumn(),
+                "The soft-delete column (withDatabricksSoftDeleteColumn)");
     if (manifest.format().equals("csv") && manifest.csv() != null) {
       checkCsv(manifest.csv().quoteMode(), manifest.csv().nullString());
     }
@@ -237,7 +245,39 @@ public final class DatabricksSql {
         + keyColumns().stream()
             .map(k -> target + "." + k + " <=> " + source + "." + k)
             .collect(Collectors.joining(" AND "))
-        + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *";
+        + (softDelete == null
+            ? " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+            : " WHEN MATCHED AND "
+                + deletes(source + "." + SqlText.identifier(softDelete))
+                + " THEN DELETE WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED AND NOT "
+                + deletes(source + "." + SqlText.identifier(softDelete))
+                + " THEN INSERT *");
+  }
+
+  /** The condition that a soft-delete column deletes its row: true, NULL counting as false. */
+  private static String deletes(String column) {
+    return "(" + column + " <=> TRUE)";
+  }
+
+  /**
+   * The run's rows in the files that delete their key's row and are not inserted (the soft-delete
+   * column true); empty without a soft-delete column or a view over the files.
+   */
+  public Optional<ValuesCheck.Rows> filesDeletes() {
+    if (softDelete == null || filesRows() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ValuesCheck.Rows(
+            "the view " + viewName() + " (rows deleting their key by " + softDelete + ")",
+            viewName(),
+            deletes(SqlText.identifier(softDelete))));
+  }
+
+  /** The count of {@link #filesDeletes()}. */
+  public Optional<String> countDeletes() {
+    return filesDeletes()
+        .map(rows -> "SELECT COUNT(*) FROM " + rows.from() + " WHERE " + rows.where());
   }
 
   /**
@@ -288,7 +328,12 @@ public final class DatabricksSql {
     if (target.mode() != Mode.DELTA || target.load() != Load.INSERT) {
       return null;
     }
-    return new ValuesCheck.Rows("the view " + viewName() + " over the files", viewName(), null);
+    return softDelete == null
+        ? new ValuesCheck.Rows("the view " + viewName() + " over the files", viewName(), null)
+        : new ValuesCheck.Rows(
+            "the view " + viewName() + " over the files (rows not deleted by " + softDelete + ")",
+            viewName(),
+            "NOT " + deletes(SqlText.identifier(softDelete)));
   }
 
   private String deleteRun(String table, String runId) {

@@ -59,23 +59,37 @@ public final class DatabricksStep {
         }
         executed.add(statement);
       }
+      long deletes = 0;
+      if (sql.countDeletes().isPresent()) {
+        statement = sql.countDeletes().get();
+        deletes = Long.parseLong(client.query(statement).get(0).get(0));
+        executed.add(statement);
+      }
+      long kept = manifest.rowCount() - deletes;
       statement = sql.countRows();
       long visible = Long.parseLong(client.query(statement).get(0).get(0));
       executed.add(statement);
-      if (visible != manifest.rowCount()) {
+      if (visible != kept) {
         throw new ReconciliationException(
             ReconciliationException.Hop.DATABRICKS,
             String.format(
                 Locale.ROOT,
-                "Row counts differ: the query returned and the files hold %d rows, Databricks"
+                "Row counts differ: the query returned and the files hold %d rows%s, Databricks"
                     + " shows %d in %s (difference %d). The files and manifest at %s are intact.",
                 manifest.rowCount(),
+                deletes == 0
+                    ? ""
+                    : String.format(
+                        Locale.ROOT,
+                        " (less %d that delete their key by %s)",
+                        deletes,
+                        target.softDeleteColumn()),
                 visible,
                 target.table(),
-                visible - manifest.rowCount(),
+                visible - kept,
                 manifest.location()));
       }
-      ValuesCheck values = sql.values();
+      ValuesCheck values = sql.filesDeletes().map(sql.values()::without).orElse(sql.values());
       statement = values.query(sql.runRows());
       ValuesCheck.Result result =
           values.verify(

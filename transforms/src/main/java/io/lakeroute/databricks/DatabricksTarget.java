@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * Where and how a run becomes queryable in Databricks: the table, the way (an external table over
  * the run's files, or a managed Delta table loaded from exactly those files), the write disposition
- * with its merge keys, the SQL dialect of the server (real Databricks, or the open-source Spark
- * stand-in) and the statement a Delta load uses.
+ * with its merge keys and optional soft-delete column, the SQL dialect of the server (real
+ * Databricks, or the open-source Spark stand-in) and the statement a Delta load uses.
  */
 public record DatabricksTarget(
     DatabricksTable table,
@@ -17,7 +17,8 @@ public record DatabricksTarget(
     Disposition disposition,
     Dialect dialect,
     List<String> mergeKeys,
-    Load load)
+    Load load,
+    String softDeleteColumn)
     implements Serializable {
 
   /** How the data becomes visible. */
@@ -91,6 +92,15 @@ public record DatabricksTarget(
               + disposition.name().toLowerCase(Locale.ROOT)
               + " runs");
     }
+    if (softDeleteColumn != null) {
+      SqlText.checkIdentifier(
+          softDeleteColumn, "the soft-delete column (withDatabricksSoftDeleteColumn)");
+      if (disposition != Disposition.MERGE) {
+        throw new IllegalArgumentException(
+            "A soft-delete column (withDatabricksSoftDeleteColumn) deletes rows in a merge: use it with the"
+                + " merge disposition (withDatabricksDisposition)");
+      }
+    }
     if (load == Load.COPY_INTO) {
       if (mode != Mode.DELTA || disposition != Disposition.APPEND) {
         throw new IllegalArgumentException(
@@ -110,7 +120,26 @@ public record DatabricksTarget(
   /** A target loading with {@link Load#INSERT}, without merge keys. */
   public DatabricksTarget(
       DatabricksTable table, Mode mode, Disposition disposition, Dialect dialect) {
-    this(table, mode, disposition, dialect, List.of(), Load.INSERT);
+    this(table, mode, disposition, dialect, List.of(), Load.INSERT, null);
+  }
+
+  /** A target without soft deletes. */
+  public DatabricksTarget(
+      DatabricksTable table,
+      Mode mode,
+      Disposition disposition,
+      Dialect dialect,
+      List<String> mergeKeys,
+      Load load) {
+    this(table, mode, disposition, dialect, mergeKeys, load, null);
+  }
+
+  /**
+   * This target deleting, in a merge, the rows whose keys match a row of the run with {@code
+   * column} true; those rows are not inserted. Null: no soft deletes.
+   */
+  public DatabricksTarget withDatabricksSoftDeleteColumn(String column) {
+    return new DatabricksTarget(table, mode, disposition, dialect, mergeKeys, load, column);
   }
 
   /**

@@ -10,8 +10,15 @@ import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.query.Cursor;
 import io.lakeroute.query.SqlTypeMapping;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.logicaltypes.FixedPrecisionNumeric;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
@@ -167,6 +174,35 @@ public record Manifest(
     return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /**
+   * The name of the run's boolean column {@code name} (matched without case) as the query spells
+   * it; otherwise fails with a message that starts with {@code what}, the setting that named it.
+   */
+  public String booleanColumn(String name, String what) {
+    Column column =
+        columns.stream()
+            .filter(c -> c.name().equalsIgnoreCase(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        what
+                            + " names "
+                            + name
+                            + ", which is not a column of the query: "
+                            + columns.stream().map(Column::name).toList()));
+    if (!column.type().equals("boolean")) {
+      throw new IllegalArgumentException(
+          what
+              + " names "
+              + column.name()
+              + ", a "
+              + column.type()
+              + " column: it must be a boolean column, true for a row deleted at the source");
+    }
+    return column.name();
+  }
+
   /** The Beam schema the files were written from, rebuilt from the columns' types. */
   public Schema schema() {
     Schema.Builder builder = Schema.builder();
@@ -240,5 +276,24 @@ public record Manifest(
 
   public static Manifest fromJson(String json) throws IOException {
     return JSON.readValue(json, Manifest.class);
+  }
+
+  /** The manifest at {@code manifest}, through Beam's file systems. */
+  public static Manifest read(ResourceId manifest) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(manifest))) {
+      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * The manifest of {@code layout}'s run when that run was published completely (its done marker
+   * exists); empty otherwise.
+   */
+  public static Optional<Manifest> published(Layout layout) throws IOException {
+    MatchResult marker = FileSystems.match(layout.doneMarker().toString());
+    if (marker.status() != MatchResult.Status.OK || marker.metadata().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(read(layout.manifest()));
   }
 }

@@ -58,6 +58,18 @@ public record Fingerprint(
     return new Fingerprint(version, rows + other.rows, rowSum.add(other.rowSum), merged);
   }
 
+  /** The fingerprint of these rows without {@code other}'s, which are among them. */
+  public Fingerprint minus(Fingerprint other) {
+    checkComparable(other);
+    List<Column> left = new ArrayList<>(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      Column a = columns.get(i);
+      Column b = other.columns.get(i);
+      left.add(new Column(a.name, a.nulls - b.nulls, a.sum.subtract(b.sum)));
+    }
+    return new Fingerprint(version, rows - other.rows, rowSum.subtract(other.rowSum), left);
+  }
+
   /**
    * The fingerprint of only the columns {@code names}, in this fingerprint's order. The row sum
    * covers every column and cannot be narrowed: a fingerprint of fewer columns carries a row sum of

@@ -160,7 +160,7 @@ abstract class AbstractDialect implements WarehouseDialect {
                 + staging
                 + " AS s WHERE "
                 + sql.target().mergeKeys().stream()
-                    .map(k -> "s." + identifier(k) + " = " + table + "." + identifier(k))
+                    .map(k -> keysEqual("s." + identifier(k), table + "." + identifier(k)))
                     .collect(Collectors.joining(" AND "))
                 + ")");
         break;
@@ -177,8 +177,17 @@ abstract class AbstractDialect implements WarehouseDialect {
             + ", "
             + literal(sql.manifest().runId())
             + " FROM "
-            + staging);
+            + staging
+            + sql.softDelete().map(c -> " WHERE " + sql.notDeleted(identifier(c))).orElse(""));
     return statements;
+  }
+
+  /**
+   * Two key values that match: equal, or both NULL (a key column that holds NULL still identifies
+   * one row). Spelled out, as neither Redshift nor Synapse has {@code IS NOT DISTINCT FROM}.
+   */
+  private static String keysEqual(String a, String b) {
+    return "(" + a + " = " + b + " OR (" + a + " IS NULL AND " + b + " IS NULL))";
   }
 
   /** The connection type Databricks federates this warehouse with. */

@@ -1,6 +1,7 @@
 package io.lakeroute.warehouse;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.sql.JdbcClient;
 import java.sql.SQLException;
@@ -95,17 +96,47 @@ public final class LoadWarehouse
           .set((System.nanoTime() - start) / 1_000_000);
       return outcome;
     } catch (SQLException e) {
-      throw new WarehouseException(
-          "Cannot reach "
-              + connection.dialect().id()
-              + " at "
-              + connection.url()
-              + ": "
-              + connection.scrub(e.getMessage())
-              + ". Check the warehouse JDBC URL (withJdbcUrl), user (withUser) and password"
-              + " (withPassword). The files and manifest at "
-              + manifest.location()
-              + " are intact.");
+      throw unreachable(connection, manifest, e);
     }
+  }
+
+  /**
+   * The run's rows as the table holds them, without loading: what a run resumed after the load
+   * reads (the load proved their values before it committed; a merge's soft deletes make them fewer
+   * than the manifest's).
+   */
+  public static WarehouseStep.Outcome counted(
+      WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
+    WarehouseSql sql;
+    try {
+      sql = connection.sql(target, manifest);
+    } catch (IllegalArgumentException e) {
+      throw new WarehouseException(e.getMessage());
+    }
+    try (JdbcClient client = connection.open()) {
+      long rows = Long.parseLong(client.query(sql.countRun()).get(0).get(0));
+      return new WarehouseStep.Outcome(
+          manifest.runId(),
+          -1,
+          rows,
+          ValuesCheck.Result.notChecked(connection.dialect().fingerprintSql().engine()));
+    } catch (SQLException e) {
+      throw unreachable(connection, manifest, e);
+    }
+  }
+
+  private static WarehouseException unreachable(
+      WarehouseConnection connection, Manifest manifest, Exception e) {
+    return new WarehouseException(
+        "Cannot reach "
+            + connection.dialect().id()
+            + " at "
+            + connection.url()
+            + ": "
+            + connection.scrub(e.getMessage())
+            + ". Check the warehouse JDBC URL (withJdbcUrl), user (withUser) and password"
+            + " (withPassword). The files and manifest at "
+            + manifest.location()
+            + " are intact.");
   }
 }

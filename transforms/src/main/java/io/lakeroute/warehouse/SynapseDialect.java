@@ -56,6 +56,11 @@ class SynapseDialect extends AbstractDialect {
   }
 
   @Override
+  public String isTrue(String column) {
+    return column + " = 1";
+  }
+
+  @Override
   public String literal(String text) {
     return "N" + plain(text);
   }

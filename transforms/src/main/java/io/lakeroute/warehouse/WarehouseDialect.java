@@ -79,6 +79,11 @@ public interface WarehouseDialect extends Serializable {
   /** A quoted identifier: nothing in {@code name} can end it early. */
   String identifier(String name);
 
+  /** The condition that a boolean column holds true (SQL Server has no boolean expressions). */
+  default String isTrue(String column) {
+    return column + " = TRUE";
+  }
+
   /** A quoted string literal; text that generated SQL cannot carry safely is refused. */
   String literal(String text);
 

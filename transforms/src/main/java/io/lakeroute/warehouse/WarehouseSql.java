@@ -27,6 +27,7 @@ public final class WarehouseSql {
   private final WarehouseTarget target;
   private final Manifest manifest;
   private final String storageCredential;
+  private final String softDelete;
 
   /**
    * @param storageCredential what the warehouse reads the staged files with (see {@link
@@ -52,6 +53,11 @@ public final class WarehouseSql {
                 + names);
       }
     }
+    softDelete =
+        target.softDeleteColumn() == null
+            ? null
+            : manifest.booleanColumn(
+                target.softDeleteColumn(), "The soft-delete column (withSoftDeleteColumn)");
     if (names.stream().anyMatch(RUN_ID_COLUMN::equalsIgnoreCase)) {
       throw new IllegalArgumentException(
           "The query has a column named " + RUN_ID_COLUMN + ", which lakeroute adds itself");
@@ -149,10 +155,52 @@ public final class WarehouseSql {
         runIdEquals());
   }
 
-  /** The run's rows as the load put them into the staging table, before the disposition. */
+  /**
+   * The run's rows as the load put them into the staging table, before the disposition; with a
+   * soft-delete column, those the merge inserts (the column not true).
+   */
   public ValuesCheck.Rows stagedRows() {
-    return new ValuesCheck.Rows(
-        "the staging table " + dialect.stagingTable(this), dialect.stagingTable(this), null);
+    String staging = dialect.stagingTable(this);
+    return softDelete == null
+        ? new ValuesCheck.Rows("the staging table " + staging, staging, null)
+        : new ValuesCheck.Rows(
+            "the staging table " + staging + " (rows not deleted by " + softDelete + ")",
+            staging,
+            notDeleted(dialect.identifier(softDelete)));
+  }
+
+  /**
+   * The staged rows that delete their key's row and are not inserted (the soft-delete column true);
+   * empty without a soft-delete column.
+   */
+  public Optional<ValuesCheck.Rows> stagedDeletes() {
+    String staging = dialect.stagingTable(this);
+    return Optional.ofNullable(softDelete)
+        .map(
+            column ->
+                new ValuesCheck.Rows(
+                    "the staging table " + staging + " (rows deleting their key by " + column + ")",
+                    staging,
+                    dialect.isTrue(dialect.identifier(column))));
+  }
+
+  /** The count of {@link #stagedDeletes()}. */
+  public Optional<String> countDeletes() {
+    return stagedDeletes()
+        .map(rows -> "SELECT COUNT(*) FROM " + rows.from() + " WHERE " + rows.where());
+  }
+
+  /**
+   * The condition that {@code column}, the soft-delete column as a statement names it, does not
+   * delete the row: NULL or false.
+   */
+  String notDeleted(String column) {
+    return "(" + column + " IS NULL OR NOT (" + dialect.isTrue(column) + "))";
+  }
+
+  /** The soft-delete column as the query spells it, if any. */
+  Optional<String> softDelete() {
+    return Optional.ofNullable(softDelete);
   }
 
   /** Every statement of the load, in the order the step runs them (columns to add aside). */
@@ -164,6 +212,7 @@ public final class WarehouseSql {
     statements.add(createStaging());
     statements.add(load());
     loadedCount().ifPresent(statements::add);
+    countDeletes().ifPresent(statements::add);
     statements.addAll(apply());
     statements.add(countRun());
     statements.add(values().query(runRows()));

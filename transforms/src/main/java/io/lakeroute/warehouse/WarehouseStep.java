@@ -71,6 +71,20 @@ public final class WarehouseStep {
                 sql.table(),
                 manifest.location()));
       }
+      long deletes = 0;
+      if (sql.countDeletes().isPresent()) {
+        statement = sql.countDeletes().get();
+        deletes = Long.parseLong(client.query(statement).get(0).get(0));
+      }
+      long kept = manifest.rowCount() - deletes;
+      String deleted =
+          deletes == 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " (less %d that delete their key by %s)",
+                  deletes,
+                  target.softDeleteColumn());
       List<String> apply = sql.apply();
       statement = String.join(";\n", apply);
       // The checks run before the commit: a difference leaves the table as it was.
@@ -79,22 +93,26 @@ public final class WarehouseStep {
               apply,
               () -> {
                 long inTable = Long.parseLong(client.query(sql.countRun()).get(0).get(0));
-                if (inTable != manifest.rowCount()) {
+                if (inTable != kept) {
                   throw new ReconciliationException(
                       ReconciliationException.Hop.WAREHOUSE,
                       String.format(
                           Locale.ROOT,
-                          "Row counts differ: the files hold %d rows, %s shows %d of run %s in %s."
-                              + " The table is as it was; the files at %s are kept.",
+                          "Row counts differ: the files hold %d rows%s, %s shows %d of run %s in"
+                              + " %s. The table is as it was; the files at %s are kept.",
                           manifest.rowCount(),
+                          deleted,
                           connection.dialect().id(),
                           inTable,
                           manifest.runId(),
                           sql.table(),
                           manifest.location()));
                 }
+                ValuesCheck check = sql.values();
                 ValuesCheck.Result values =
-                    sql.values()
+                    sql.stagedDeletes()
+                        .map(check::without)
+                        .orElse(check)
                         .verify(
                             client::query,
                             manifest,

@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The warehouse table a run becomes: schema, table, write disposition, for a merge the key columns,
+ * The warehouse table a run becomes: schema, table, write disposition, for a merge the key columns
+ * and optionally a soft-delete column (a boolean column of the run: true deletes the key's row),
  * and whether columns the run has and an existing table lacks are added (else the load fails,
  * naming them). Names are validated here, so generated SQL can always quote them.
  */
@@ -15,7 +16,8 @@ public record WarehouseTarget(
     String table,
     Disposition disposition,
     List<String> mergeKeys,
-    boolean addColumns)
+    boolean addColumns,
+    String softDeleteColumn)
     implements Serializable {
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
@@ -48,12 +50,38 @@ public record WarehouseTarget(
           "Merge keys (withMergeKeys) are only used with the merge disposition"
               + " (withWarehouseDisposition)");
     }
+    if (softDeleteColumn != null) {
+      checkName(softDeleteColumn, "the soft-delete column (withSoftDeleteColumn)");
+      if (disposition != Disposition.MERGE) {
+        throw new IllegalArgumentException(
+            "A soft-delete column (withSoftDeleteColumn) deletes rows in a merge: use it with the"
+                + " merge disposition (withWarehouseDisposition)");
+      }
+    }
+  }
+
+  /** A target that never deletes rows by a soft-delete column. */
+  public WarehouseTarget(
+      String schema,
+      String table,
+      Disposition disposition,
+      List<String> mergeKeys,
+      boolean addColumns) {
+    this(schema, table, disposition, mergeKeys, addColumns, null);
+  }
+
+  /**
+   * This target deleting, in a merge, the rows whose keys match a row of the run with {@code
+   * column} true; those rows are not inserted. Null: no soft deletes.
+   */
+  public WarehouseTarget withSoftDeleteColumn(String column) {
+    return new WarehouseTarget(schema, table, disposition, mergeKeys, addColumns, column);
   }
 
   /** A target that never alters an existing table. */
   public WarehouseTarget(
       String schema, String table, Disposition disposition, List<String> mergeKeys) {
-    this(schema, table, disposition, mergeKeys, false);
+    this(schema, table, disposition, mergeKeys, false, null);
   }
 
   public static Disposition disposition(String value) {

@@ -71,6 +71,7 @@ public final class Golden {
     all.add(sql.createStaging());
     all.add(load);
     sql.loadedCount().ifPresent(all::add);
+    sql.countDeletes().ifPresent(all::add);
     all.addAll(sql.apply());
     all.add(sql.countRun());
     return String.join(";\n\n", all) + ";\n";

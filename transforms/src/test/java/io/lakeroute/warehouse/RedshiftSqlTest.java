@@ -26,10 +26,12 @@ class RedshiftSqlTest {
 
   private static WarehouseTarget target(Disposition disposition) {
     return new WarehouseTarget(
-        "sales",
-        "customers",
-        disposition,
-        disposition == Disposition.MERGE ? List.of("id", "n") : List.of());
+            "sales",
+            "customers",
+            disposition,
+            disposition == Disposition.MERGE ? List.of("id", "n") : List.of())
+        // The merges delete by a soft-delete column too: the fixtures' boolean column.
+        .withSoftDeleteColumn(disposition == Disposition.MERGE ? "active" : null);
   }
 
   private static WarehouseSql redshift(WarehouseTarget target, Manifest manifest, String role) {

@@ -23,10 +23,12 @@ class SynapseSqlTest {
 
   private static WarehouseTarget target(Disposition disposition) {
     return new WarehouseTarget(
-        "dbo",
-        "Customers",
-        disposition,
-        disposition == Disposition.MERGE ? List.of("id") : List.of());
+            "dbo",
+            "Customers",
+            disposition,
+            disposition == Disposition.MERGE ? List.of("id") : List.of())
+        // The merges delete by a soft-delete column too: the fixtures' boolean column.
+        .withSoftDeleteColumn(disposition == Disposition.MERGE ? "active" : null);
   }
 
   private static WarehouseSql synapse(WarehouseTarget target, Manifest manifest, String sas) {

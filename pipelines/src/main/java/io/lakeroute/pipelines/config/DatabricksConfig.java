@@ -19,16 +19,22 @@ public final class DatabricksConfig {
     if (options.getDatabricksTable() == null) {
       return null;
     }
-    return new DatabricksTarget(
-        new DatabricksTable(
-            options.getDatabricksCatalog(),
-            options.getDatabricksSchema(),
-            options.getDatabricksTable()),
-        DatabricksTarget.mode(options.getDatabricksMode()),
-        DatabricksTarget.disposition(options.getDatabricksDisposition()),
-        DatabricksTarget.dialect(options.getDatabricksDialect()),
-        DatabricksTarget.mergeKeys(options.getDatabricksMergeKeys()),
-        DatabricksTarget.load(options.getDatabricksLoad()));
+    DatabricksTarget target =
+        new DatabricksTarget(
+            new DatabricksTable(
+                options.getDatabricksCatalog(),
+                options.getDatabricksSchema(),
+                options.getDatabricksTable()),
+            DatabricksTarget.mode(options.getDatabricksMode()),
+            DatabricksTarget.disposition(options.getDatabricksDisposition()),
+            DatabricksTarget.dialect(options.getDatabricksDialect()),
+            DatabricksTarget.mergeKeys(options.getDatabricksMergeKeys()),
+            DatabricksTarget.load(options.getDatabricksLoad()));
+    // A Databricks table that reads a warehouse's (routes 2, 4 and 5) sees the warehouse's merge,
+    // soft deletes included; only a table merging the files deletes by the column itself.
+    return target.disposition() == DatabricksTarget.Disposition.MERGE
+        ? target.withDatabricksSoftDeleteColumn(options.getSoftDeleteColumn())
+        : target;
   }
 
   /** The variable a service principal's client id is read from without --databricksClientId. */

@@ -72,6 +72,7 @@ public final class FlagVocabulary {
     flags.put("WarehouseTarget.withWarehouseTable", "--warehouseTable");
     flags.put("WarehouseTarget.withWarehouseDisposition", "--warehouseDisposition");
     flags.put("WarehouseTarget.withMergeKeys", "--warehouseMergeKeys");
+    flags.put("WarehouseTarget.withSoftDeleteColumn", "--softDeleteColumn");
     flags.put("WarehouseTarget.withAddColumns", "--warehouseAddColumns");
     flags.put("WarehouseConnection.withJdbcUrl", "--warehouseJdbcUrl");
     flags.put("WarehouseConnection.withUser", "--warehouseUser");
@@ -88,6 +89,7 @@ public final class FlagVocabulary {
     flags.put("DatabricksTarget.withDatabricksDisposition", "--databricksDisposition");
     flags.put("DatabricksTarget.withDatabricksDialect", "--databricksDialect");
     flags.put("DatabricksTarget.withDatabricksMergeKeys", "--databricksMergeKeys");
+    flags.put("DatabricksTarget.withDatabricksSoftDeleteColumn", "--softDeleteColumn");
     flags.put("DatabricksTarget.withDatabricksLoad", "--databricksLoad");
     flags.put("DatabricksConnection.withHost", "--databricksHost");
     flags.put("DatabricksConnection.withHttpPath", "--databricksHttpPath");
@@ -101,6 +103,7 @@ public final class FlagVocabulary {
     flags.put("BigQueryTarget.withBigQueryTable", "--bigQueryTable");
     flags.put("BigQueryTarget.withBigQueryDisposition", "--bigQueryDisposition");
     flags.put("BigQueryTarget.withBigQueryMergeKeys", "--bigQueryMergeKeys");
+    flags.put("BigQueryTarget.withBigQuerySoftDeleteColumn", "--softDeleteColumn");
     return Collections.unmodifiableMap(flags);
   }
 

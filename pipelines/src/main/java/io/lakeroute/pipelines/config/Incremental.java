@@ -7,9 +7,6 @@ import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.Step;
 import io.lakeroute.query.Cursor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +15,6 @@ import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
-import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * Where an incremental run starts (docs/incremental.md). There is no state store to lose: a run's
@@ -200,11 +196,7 @@ public final class Incremental {
   /** This run id's manifest when it was published completely before. */
   private static Optional<Manifest> ownPublished(Layout layout) {
     try {
-      MatchResult marker = FileSystems.match(layout.doneMarker().toString());
-      if (marker.status() != MatchResult.Status.OK || marker.metadata().isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(read(layout.manifest()));
+      return Manifest.published(layout);
     } catch (IOException e) {
       throw unreadable(layout.manifest().toString(), e);
     }
@@ -220,7 +212,7 @@ public final class Incremental {
       }
       for (MatchResult.Metadata marker : markers.metadata()) {
         manifests.add(
-            read(
+            Manifest.read(
                 marker
                     .resourceId()
                     .getCurrentDirectory()
@@ -229,12 +221,6 @@ public final class Incremental {
       return manifests;
     } catch (IOException e) {
       throw unreadable(layout.completeMarkers(), e);
-    }
-  }
-
-  private static Manifest read(ResourceId manifest) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(manifest))) {
-      return Manifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 

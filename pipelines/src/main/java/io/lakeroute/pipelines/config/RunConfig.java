@@ -115,6 +115,12 @@ public record RunConfig(
   }
 
   private static Cursor cursor(RouteOptions options) {
+    if (options.getSoftDeleteColumn() != null && mergeKeysByFlag(options).isEmpty()) {
+      throw new IllegalArgumentException(
+          "--softDeleteColumn deletes rows in a merge, and no table of this run merges: set"
+              + " --warehouseDisposition, --bigQueryDisposition or --databricksDisposition to merge"
+              + " with its merge keys, or leave --softDeleteColumn out");
+    }
     if (options.getCursorColumn() == null) {
       if (options.getCursorLag() != null || options.getFullRefresh()) {
         throw new IllegalArgumentException(
@@ -133,6 +139,19 @@ public record RunConfig(
    * key, the latest by its cursor, so that a source holding a key twice still merges.
    */
   private static List<String> mergeKeys(RouteOptions options) {
+    Map<String, List<String>> byFlag = mergeKeysByFlag(options);
+    if (new HashSet<>(byFlag.values()).size() > 1) {
+      throw new IllegalArgumentException(
+          "An incremental run (--cursorColumn) keeps the latest row per merge key, and the merge"
+              + " keys differ: "
+              + byFlag
+              + ". Give every merge the same keys");
+    }
+    return byFlag.values().stream().findFirst().orElse(List.of());
+  }
+
+  /** The keys of each merging hop, by the flag that gives them. */
+  private static Map<String, List<String>> mergeKeysByFlag(RouteOptions options) {
     Map<String, List<String>> byFlag = new LinkedHashMap<>();
     putKeys(
         byFlag,
@@ -149,14 +168,7 @@ public record RunConfig(
         "--databricksMergeKeys",
         options.getDatabricksDisposition(),
         options.getDatabricksMergeKeys());
-    if (new HashSet<>(byFlag.values()).size() > 1) {
-      throw new IllegalArgumentException(
-          "An incremental run (--cursorColumn) keeps the latest row per merge key, and the merge"
-              + " keys differ: "
-              + byFlag
-              + ". Give every merge the same keys");
-    }
-    return byFlag.values().stream().findFirst().orElse(List.of());
+    return byFlag;
   }
 
   private static void putKeys(

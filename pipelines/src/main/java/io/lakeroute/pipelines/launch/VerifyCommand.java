@@ -8,14 +8,9 @@ import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RunFailure;
 import io.lakeroute.validation.VerifyPublished;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Function;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * {@code lakeroute verify --destination=… --runId=…}: re-checks a published run, with the same
@@ -79,18 +74,15 @@ final class VerifyCommand {
 
   private static Manifest published(Layout layout) {
     try {
-      MatchResult marker = FileSystems.match(layout.doneMarker().toString());
-      if (marker.status() != MatchResult.Status.OK || marker.metadata().isEmpty()) {
-        throw RunFailure.usage(
-            "No published run at "
-                + layout.runDirectory()
-                + " (no "
-                + Layout.DONE_MARKER
-                + "): check --destination and --runId");
-      }
-      try (InputStream in = Channels.newInputStream(FileSystems.open(layout.manifest()))) {
-        return Manifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
+      return Manifest.published(layout)
+          .orElseThrow(
+              () ->
+                  RunFailure.usage(
+                      "No published run at "
+                          + layout.runDirectory()
+                          + " (no "
+                          + Layout.DONE_MARKER
+                          + "): check --destination and --runId"));
     } catch (IOException e) {
       throw new RunFailure(
           ExitCode.DELIVERY,

@@ -100,4 +100,12 @@ public interface SourceOptions extends PipelineOptions {
   boolean getFullRefresh();
 
   void setFullRefresh(boolean value);
+
+  @Description(
+      "A boolean column of the query, true for a row deleted at the source: every merge of the"
+          + " run (--warehouseDisposition, --bigQueryDisposition or --databricksDisposition=merge)"
+          + " deletes the row of that key and inserts none (docs/incremental.md).")
+  String getSoftDeleteColumn();
+
+  void setSoftDeleteColumn(String value);
 }

@@ -26,9 +26,6 @@ import io.lakeroute.query.SourceException;
 import io.lakeroute.query.SourceSnapshot;
 import io.lakeroute.warehouse.LoadWarehouse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -470,19 +467,15 @@ public final class RouteRunner {
   /** The run's manifest when the run was published completely (its done marker exists). */
   private Optional<Manifest> readPublished() {
     try {
-      MatchResult marker = FileSystems.match(layout.doneMarker().toString());
-      if (marker.status() != MatchResult.Status.OK || marker.metadata().isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(readManifest());
-    } catch (IOException | RunFailure e) {
+      return Manifest.published(layout);
+    } catch (IOException e) {
       return Optional.empty();
     }
   }
 
   private Manifest readManifest() {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(layout.manifest()))) {
-      return Manifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    try {
+      return Manifest.read(layout.manifest());
     } catch (IOException e) {
       throw new RunFailure(
           ExitCode.DELIVERY, "The published manifest " + layout.manifest() + " cannot be read", e);

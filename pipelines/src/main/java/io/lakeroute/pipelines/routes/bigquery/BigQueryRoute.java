@@ -82,14 +82,15 @@ public final class BigQueryRoute implements Route {
     BigQueryJobs.checkLoadable(run.format().csv());
     BigQueryTarget target =
         BigQueryTarget.parse(
-            options.getBigQueryTable(),
-            BigQueryTarget.disposition(options.getBigQueryDisposition()),
-            options.getBigQueryMergeKeys() == null
-                ? List.of()
-                : Arrays.stream(options.getBigQueryMergeKeys().split(","))
-                    .map(String::strip)
-                    .filter(k -> !k.isEmpty())
-                    .toList());
+                options.getBigQueryTable(),
+                BigQueryTarget.disposition(options.getBigQueryDisposition()),
+                options.getBigQueryMergeKeys() == null
+                    ? List.of()
+                    : Arrays.stream(options.getBigQueryMergeKeys().split(","))
+                        .map(String::strip)
+                        .filter(k -> !k.isEmpty())
+                        .toList())
+            .withBigQuerySoftDeleteColumn(options.getSoftDeleteColumn());
     Federation federation = null;
     DatabricksConnection databricks = null;
     if (options.getDatabricksForeignCatalog() != null) {

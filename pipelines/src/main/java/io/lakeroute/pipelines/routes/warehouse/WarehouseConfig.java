@@ -74,11 +74,12 @@ public record WarehouseConfig(
                 .toList();
     WarehouseTarget target =
         new WarehouseTarget(
-            schema,
-            options.getWarehouseTable(),
-            WarehouseTarget.disposition(options.getWarehouseDisposition()),
-            keys,
-            options.getWarehouseAddColumns());
+                schema,
+                options.getWarehouseTable(),
+                WarehouseTarget.disposition(options.getWarehouseDisposition()),
+                keys,
+                options.getWarehouseAddColumns())
+            .withSoftDeleteColumn(options.getSoftDeleteColumn());
     String password =
         options.getWarehousePasswordFile() != null
             ? Secrets.file(options.getWarehousePasswordFile(), "--warehousePasswordFile")

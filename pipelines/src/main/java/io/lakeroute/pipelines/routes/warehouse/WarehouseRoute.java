@@ -5,7 +5,6 @@ import io.lakeroute.databricks.DatabricksTarget;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
-import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.pipelines.config.DatabricksConfig;
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
@@ -173,13 +172,7 @@ public final class WarehouseRoute implements Route {
                 () -> LoadWarehouse.load(warehouse.connection(), warehouse.target(), manifest));
       } else {
         steps.skipped("load");
-        loaded =
-            new WarehouseStep.Outcome(
-                manifest.runId(),
-                -1,
-                manifest.rowCount(),
-                ValuesCheck.Result.notChecked(
-                    warehouse.connection().dialect().fingerprintSql().engine()));
+        loaded = LoadWarehouse.counted(warehouse.connection(), warehouse.target(), manifest);
       }
       long inDatabricks = -1;
       if (target != null) {
