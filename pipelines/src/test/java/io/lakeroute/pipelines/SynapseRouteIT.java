@@ -10,6 +10,7 @@ import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalAzurite;
 import io.lakeroute.testing.LocalDatabricks;
+import io.lakeroute.testing.LocalH2;
 import io.lakeroute.testing.TrickyRows;
 import io.lakeroute.testing.WarehouseRows;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,15 +29,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Route synapse end to end on the local cloud: PostgreSQL 15 source → CSV or Parquet → staged on
  * Azurite through Beam's azfs filesystem → the Synapse stand-in, H2 2.2 in {@code MODE=MSSQLServer}
- * ({@code --warehouseDialect=h2}), whose Synapse {@code COPY INTO} is executed by the tests' driver
- * ({@link CopyExecutingDriver}), reading each listed blob from Azurite with the run's SAS token.
- * The Databricks stand-in cannot reach an embedded H2, so Databricks reading Synapse is proven as
- * text only (federation, golden).
+ * ({@code --warehouseDialect=h2}) served over TCP on loopback ({@link LocalH2}), whose Synapse
+ * {@code COPY INTO} is executed by the tests' driver ({@link CopyExecutingDriver}), reading each
+ * listed blob from Azurite with the run's SAS token → the Databricks stand-in (Spark 3.5.4 Thrift
+ * server, through the Databricks JDBC driver) reading the warehouse table through a {@code USING
+ * JDBC} table over H2; the values compared in the warehouse and in Databricks. Real Databricks
+ * reads Synapse through federation {@code TYPE sqldw}, golden-tested only.
  */
 class SynapseRouteIT {
   private static final String CONTAINER = "lakeroute-synapse-it";
+  private static final String DATABRICKS_SCHEMA = "lakeroute_synapse_it";
   private static RouteFixture fixture;
   private static LocalAzurite azurite;
+  private static LocalDatabricks databricks;
+  private static Path tokenFile;
   private static String h2Url;
   private static Path sasFile;
 
@@ -47,10 +52,15 @@ class SynapseRouteIT {
     fixture.createTrickyTable();
     azurite = LocalAzurite.shared();
     azurite.createContainer(CONTAINER);
-    Path dir = Files.createTempDirectory("lakeroute-synapse");
-    h2Url = "jdbc:h2:file:" + dir.resolve("synapse") + ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE";
+    // Over TCP, so that the Databricks stand-in's JVM reaches the tables too.
+    h2Url = LocalH2.shared().synapseUrl("synapse");
     warehouse("CREATE SCHEMA IF NOT EXISTS [dbo]");
     sasFile = azurite.secretFile("sas", azurite.accountSas("rl"));
+    databricks = LocalDatabricks.shared();
+    databricks.execute("CREATE SCHEMA IF NOT EXISTS " + DATABRICKS_SCHEMA);
+    tokenFile = Files.createTempFile("databricks", ".token");
+    Files.writeString(tokenFile, LocalDatabricks.TOKEN + "\n");
+    tokenFile.toFile().deleteOnExit();
   }
 
   /** Staged on Azurite, as route 4 stages on Azure Blob Storage. */
@@ -73,6 +83,19 @@ class SynapseRouteIT {
     return args;
   }
 
+  /** Databricks (the stand-in) reads the loaded table as {@code table} in its test schema. */
+  private static List<String> withDatabricks(List<String> args, String table) {
+    args.addAll(
+        List.of(
+            "--databricksJdbcUrl=" + databricks.jdbcUrlWithoutCredentials(),
+            "--databricksTokenFile=" + tokenFile,
+            "--databricksDialect=spark",
+            "--databricksCatalog=spark_catalog",
+            "--databricksSchema=" + DATABRICKS_SCHEMA,
+            "--databricksTable=" + table));
+    return args;
+  }
+
   private static RouteResult run(List<String> args) {
     return Lakeroute.run(Lakeroute.parse(RouteFixture.array(args)));
   }
@@ -83,30 +106,39 @@ class SynapseRouteIT {
     "SparkRunner, csv, none",
     "DirectRunner, parquet, snappy",
   })
-  void trickyRowsLandExactlyInTheSynapseStandIn(String runner, String format, String codec)
-      throws Exception {
+  void trickyRowsLandExactlyInTheSynapseStandInAndDatabricksReadsThem(
+      String runner, String format, String codec) throws Exception {
     String table = "Tricky_" + runner + "_" + format;
     List<String> args =
-        args(
-            runner,
-            table,
-            "--query=SELECT * FROM " + RouteFixture.TRICKY,
-            "--compression=" + codec,
-            "--runId=r1");
+        withDatabricks(
+            args(
+                runner,
+                table,
+                "--query=SELECT * FROM " + RouteFixture.TRICKY,
+                "--compression=" + codec,
+                "--runId=r1"),
+            table);
     args.replaceAll(a -> a.equals("--format=csv") ? "--format=" + format : a);
     RouteResult result = run(args);
     long rows = TrickyRows.ROW_COUNT;
     assertThat(result.queryRows(), equalTo(rows));
     assertThat(result.manifest().rowCount(), equalTo(rows));
     assertThat(result.rowsInWarehouse(), equalTo(rows));
+    assertThat(result.rowsInDatabricks(), equalTo(rows));
     // Every column's fingerprint in the H2 stand-in equals the files', except binary held as
     // base64 text (CSV), which H2 cannot decode: left out, and counted so.
     assertThat(
         result.valuesInWarehouse(),
         equalTo(TrickyRows.schema().getFieldCount() - (format.equals("csv") ? 1L : 0L)));
     assertSameRows(table, format);
+    // The last hop: every value as Spark computes it, read from H2 through Spark's JDBC source.
+    try (Connection connection = databricks.connect()) {
+      DatabricksRows.assertTrickyRows(connection, DATABRICKS_SCHEMA + "." + table, format, "r1");
+    }
 
-    assertThat(run(args).rowsInWarehouse(), equalTo(rows));
+    RouteResult again = run(args);
+    assertThat(again.rowsInWarehouse(), equalTo(rows));
+    assertThat(again.rowsInDatabricks(), equalTo(rows));
     assertThat(count(table), equalTo(rows));
   }
 
@@ -179,43 +211,42 @@ class SynapseRouteIT {
   }
 
   /**
-   * Issue 14 item 6: a run that fails after its warehouse load (here: the Databricks stand-in
-   * cannot reach the embedded H2), the same run again, and retries of it after it succeeded end
-   * with exactly one copy of the run's rows in the warehouse.
+   * Issue 14 item 6: a run that fails after its warehouse load (Databricks cannot read the table),
+   * the same run again, and retries of it after it succeeded (as the cron wrapper does on exit 75)
+   * end with exactly one copy of the run's rows, in the warehouse and in Databricks.
    */
   @Test
   void aRunFailingAfterTheLoadItsRerunAndRetriesAfterSuccessLeaveOneCopy() throws Exception {
     String table = "Rerun";
+    String inDatabricks = DATABRICKS_SCHEMA + ".synapse_rerun";
     warehouse("DROP TABLE IF EXISTS [dbo].[" + table + "]");
+    // A Databricks table of that name without the run id column: the Databricks step fails.
+    databricks.execute("DROP TABLE IF EXISTS " + inDatabricks);
+    databricks.execute("CREATE TABLE " + inDatabricks + " (x INT) USING parquet");
     List<String> args =
-        args(
-            "DirectRunner",
-            table,
-            "--query=SELECT * FROM " + RouteFixture.TRICKY,
-            "--format=parquet",
-            "--runId=r1");
+        withDatabricks(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT * FROM " + RouteFixture.TRICKY,
+                "--format=parquet",
+                "--runId=r1"),
+            "synapse_rerun");
     args.remove("--format=csv");
-    LocalDatabricks databricks = LocalDatabricks.shared();
-    Path token = Files.createTempFile("databricks", ".token");
-    Files.writeString(token, LocalDatabricks.TOKEN + "\n");
-    List<String> withDatabricks = new ArrayList<>(args);
-    withDatabricks.addAll(
-        List.of(
-            "--databricksJdbcUrl=" + databricks.jdbcUrlWithoutCredentials(),
-            "--databricksTokenFile=" + token,
-            "--databricksDialect=spark",
-            "--databricksCatalog=spark_catalog",
-            "--databricksSchema=default",
-            "--databricksTable=synapse_rerun"));
     for (int attempt = 0; attempt < 2; attempt++) {
-      RouteFixture.Outcome failed = RouteFixture.launch(withDatabricks);
+      RouteFixture.Outcome failed = RouteFixture.launch(args);
       assertThat(failed.err(), failed.code(), equalTo(ExitCode.DATABRICKS));
       assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
     }
-    Files.delete(token);
+    databricks.execute("DROP TABLE " + inDatabricks);
     for (int attempt = 0; attempt < 2; attempt++) {
-      assertThat(run(args).rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
+      RouteResult result = run(args);
+      assertThat(result.rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
+      assertThat(result.rowsInDatabricks(), equalTo((long) TrickyRows.ROW_COUNT));
       assertSameRows(table, "parquet");
+      try (Connection connection = databricks.connect()) {
+        DatabricksRows.assertTrickyRows(connection, inDatabricks, "parquet", "r1");
+      }
     }
   }
 

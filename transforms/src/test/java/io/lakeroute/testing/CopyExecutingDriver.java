@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *
  * <p>It takes the stand-in's own JDBC URL with one more parameter, {@code lakerouteStore}: the
  * object store's endpoint. Any other reader of that URL (the Databricks stand-in's Spark reading
- * the PostgreSQL table) ignores the parameter and connects to the database as it is. {@link
+ * the PostgreSQL or H2 table) ignores the parameter and connects to the database as it is. {@link
  * #redshift} and {@link #synapse} build such URLs.
  */
 public final class CopyExecutingDriver implements Driver {
@@ -50,10 +50,11 @@ public final class CopyExecutingDriver implements Driver {
 
   /**
    * The URL of the Synapse stand-in on {@code h2Url} whose {@code COPY INTO} reads from {@code
-   * azurite}.
+   * azurite}. H2 refuses settings it does not know, so the URL tells it to ignore them: the
+   * Databricks stand-in's Spark connects with H2's own driver to this URL as it is.
    */
   public static String synapse(String h2Url, LocalAzurite azurite) {
-    return h2Url + ";" + marker(azurite.blobEndpoint());
+    return h2Url + ";IGNORE_UNKNOWN_SETTINGS=TRUE;" + marker(azurite.blobEndpoint());
   }
 
   private static String marker(String endpoint) {

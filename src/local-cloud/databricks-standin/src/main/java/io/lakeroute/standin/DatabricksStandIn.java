@@ -74,6 +74,8 @@ public final class DatabricksStandIn {
     // Derby writes its log to the working directory unless told otherwise.
     System.setProperty("derby.stream.error.file", dir.resolve("derby.log").toString());
 
+    // USING JDBC tables over the Synapse stand-in read H2's dates and timestamps as they are.
+    H2LegacyTypes.register();
     SparkSession spark = session(dir, hivePort, options);
     // The metastore is created on first use (~10 s): pay for it before READY, not in a test.
     spark.sql("SHOW DATABASES").collect();
