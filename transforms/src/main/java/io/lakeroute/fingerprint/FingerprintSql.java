@@ -42,6 +42,15 @@ public interface FingerprintSql {
   String query(String from, List<FingerprintColumn> columns, String where);
 
   /**
+   * The canonical text of {@code column}'s values (NULL for NULL), an expression over the column of
+   * that name: what a check shows of a differing row.
+   *
+   * @throws IllegalArgumentException when the engine cannot render the column ({@link
+   *     #unsupported})
+   */
+  String canonical(FingerprintColumn column);
+
+  /**
    * Up to {@code limit} rows of {@code from} (those where {@code where}, if not null) whose
    * canonical texts of {@code shown} are not among those of the rows of {@code other} (where {@code
    * otherWhere}): the rows that differ between two sets in one engine, each cell the canonical text
@@ -114,5 +123,19 @@ public interface FingerprintSql {
 
   static FingerprintSql h2() {
     return new H2FingerprintSql();
+  }
+
+  /**
+   * PostgreSQL as the source of a query: a string column may be of any type its reader takes as
+   * text ({@code char(n)}, {@code uuid}, {@code json}), rendered as the driver's {@code getString}
+   * returns it.
+   */
+  static FingerprintSql postgresSource() {
+    return new PostgresFingerprintSql.Source();
+  }
+
+  /** H2 as the source of a query; as {@link #postgresSource()}. */
+  static FingerprintSql h2Source() {
+    return new H2FingerprintSql.Source();
   }
 }

@@ -259,12 +259,16 @@ public final class ValuesCheck {
         .map(
             row ->
                 row.stream()
-                    .map(ValuesCheck::renderValue)
+                    .map(ValuesCheck::shownValue)
                     .collect(Collectors.joining(", ", "(", ")")))
         .collect(Collectors.joining(", "));
   }
 
-  private static String renderValue(String text) {
+  /**
+   * A canonical text as a message shows it: quoted, NULL bare, control characters as {@code ?}, cut
+   * after {@value #SHOWN_TEXT} characters.
+   */
+  public static String shownValue(String text) {
     if (text == null) {
       return "NULL";
     }
