@@ -22,6 +22,7 @@ public final class RouteResult {
   private final double seconds;
   private final String consistency;
   private final String cursor;
+  private final long valuesInSource;
   private final long valuesInWarehouse;
   private final long valuesInDatabricks;
 
@@ -34,8 +35,10 @@ public final class RouteResult {
       double seconds,
       String consistency,
       String cursor,
+      long valuesInSource,
       long valuesInWarehouse,
       long valuesInDatabricks) {
+    this.valuesInSource = valuesInSource;
     this.valuesInWarehouse = valuesInWarehouse;
     this.valuesInDatabricks = valuesInDatabricks;
     this.consistency = consistency;
@@ -91,6 +94,14 @@ public final class RouteResult {
    */
   public long valuesInWarehouse() {
     return valuesInWarehouse;
+  }
+
+  /**
+   * The columns whose fingerprints the source computed equal to the rows read (--verifySource), or
+   * -1 when the source did not fingerprint its rows.
+   */
+  public long valuesInSource() {
+    return valuesInSource;
   }
 
   /** As {@link #valuesInWarehouse()}, in Databricks. */

@@ -242,7 +242,8 @@ public final class RouteRunner {
               RouteResult.gauge(result, LoadWarehouse.VALUES_IN_WAREHOUSE),
               RouteResult.gauge(result, LoadBigQuery.VALUES_IN_BIGQUERY));
       long valuesInDatabricks = RouteResult.gauge(result, LoadDatabricks.VALUES_IN_DATABRICKS);
-      record.values(valuesInWarehouse, valuesInDatabricks);
+      long valuesInSource = RouteResult.gauge(result, PartitionReader.VALUES_IN_SOURCE);
+      record.values(valuesInSource, valuesInWarehouse, valuesInDatabricks);
       return new RouteResult(
           manifest,
           query.rowCount(),
@@ -252,6 +253,7 @@ public final class RouteRunner {
           since(start),
           query.consistency(),
           Incremental.describe(record.cursorStart(), query.cursorRange()),
+          valuesInSource,
           valuesInWarehouse,
           valuesInDatabricks);
     } finally {
@@ -312,6 +314,7 @@ public final class RouteRunner {
         since(start),
         null,
         null,
+        -1,
         -1,
         -1);
   }

@@ -57,7 +57,10 @@ public final class RunSummary {
       StringBuilder values =
           new StringBuilder(
               "rows "
-                  + hops(result.valuesInWarehouse(), result.valuesInDatabricks())
+                  + hops(
+                      result.valuesInSource(),
+                      result.valuesInWarehouse(),
+                      result.valuesInDatabricks())
                   + ": fingerprints of "
                   + columns
                   + " columns equal");
@@ -105,9 +108,10 @@ public final class RunSummary {
     return text.toString();
   }
 
-  /** The hops whose values were compared, e.g. {@code read = files = warehouse}. */
-  static String hops(long valuesInWarehouse, long valuesInDatabricks) {
-    return "read = files"
+  /** The hops whose values were compared, e.g. {@code source = read = files = warehouse}. */
+  static String hops(long valuesInSource, long valuesInWarehouse, long valuesInDatabricks) {
+    return (valuesInSource >= 0 ? "source = " : "")
+        + "read = files"
         + (valuesInWarehouse >= 0 ? " = warehouse" : "")
         + (valuesInDatabricks >= 0 ? " = databricks" : "");
   }
