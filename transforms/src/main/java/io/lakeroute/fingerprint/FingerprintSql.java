@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The fingerprint of a table's rows computed by the engine that holds them: one {@code SELECT},
@@ -63,6 +64,23 @@ public interface FingerprintSql {
       String otherWhere,
       List<FingerprintColumn> shown,
       int limit);
+
+  /**
+   * One row, one cell: how many values of {@code keys} occur more than once among the rows of
+   * {@code from} (where {@code where}, if not null). A key that is not unique cannot tell the rows
+   * a check lists apart.
+   */
+  default String duplicateKeys(String from, String where, List<String> keys) {
+    String columns = keys.stream().map(this::quote).collect(Collectors.joining(", "));
+    return "SELECT COUNT(*) FROM (SELECT "
+        + columns
+        + " FROM "
+        + from
+        + (where == null ? "" : " WHERE " + where)
+        + " GROUP BY "
+        + columns
+        + " HAVING COUNT(*) > 1) duplicated";
+  }
 
   /** The fingerprint in the result of {@link #query}. */
   static Fingerprint read(ResultSet result, List<FingerprintColumn> columns) throws SQLException {

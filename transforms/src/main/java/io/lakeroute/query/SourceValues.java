@@ -200,7 +200,32 @@ final class SourceValues {
         + ValuesCheck.SHOWN_ROWS
         + "): "
         + String.join("; ", found)
-        + ".";
+        + "."
+        + notUnique(connection, partition, key.name());
+  }
+
+  /** A sentence saying the key repeats among the partition's rows; nothing when it does not. */
+  private String notUnique(Connection connection, QueryPartition partition, String key)
+      throws SQLException {
+    long repeated;
+    try (PreparedStatement statement =
+        connection.prepareStatement(sql.duplicateKeys(from(partition), null, List.of(key)))) {
+      PartitionReader.bind(statement, partition.parameters());
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        repeated = result.getLong(1);
+      }
+    }
+    return repeated == 0
+        ? ""
+        : " The key "
+            + key
+            + " is not unique: "
+            + repeated
+            + " of its values occur more than once in "
+            + partition
+            + ", so the rows above cannot be told apart by it; make the query's first column one"
+            + " that identifies a row.";
   }
 
   private String canonical(int column, Object value) {

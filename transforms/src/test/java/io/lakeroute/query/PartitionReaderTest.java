@@ -298,7 +298,8 @@ class PartitionReaderTest {
   /**
    * A driver that reads dates through java.sql.Date (the JDBC API's own type, in the hybrid
    * Julian/Gregorian calendar) moves dates before 1582-10-15 and keeps the count: only the source's
-   * own fingerprint sees it, and the failure names the hop, the column and the key.
+   * own fingerprint sees it, and the failure names the hop, the column and the key, and says that
+   * the key (the query's first column) repeats.
    */
   @Test
   void aDateTheDriverMovesFailsNamingTheColumnAndTheKey() throws Exception {
@@ -306,7 +307,7 @@ class PartitionReaderTest {
       statement.execute("CREATE TABLE calendar (id INT, birthday DATE)");
       statement.execute(
           "INSERT INTO calendar VALUES (1, DATE '2024-02-29'), (2, DATE '1582-10-10'),"
-              + " (3, NULL)");
+              + " (3, NULL), (2, DATE '2000-01-01')");
     }
     Schema schema = schemaOf("SELECT * FROM calendar");
 
@@ -326,7 +327,10 @@ class PartitionReaderTest {
             containsString(
                 "Rows by ID (canonical text, at most 5): ID '2': BIRTHDAY '1582-10-10' in H2, '"),
             containsString("Nothing was published"),
-            containsString("(BIRTHDAY DATE)")));
+            containsString("(BIRTHDAY DATE)"),
+            containsString(
+                "The key ID is not unique: 1 of its values occur more than once in partition"
+                    + " 1/1")));
     assertThat(e.getMessage(), not(containsString("ID '1'")));
   }
 

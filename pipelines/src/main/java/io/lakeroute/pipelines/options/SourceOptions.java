@@ -100,15 +100,4 @@ public interface SourceOptions extends PipelineOptions {
   boolean getFullRefresh();
 
   void setFullRefresh(boolean value);
-
-  @Description(
-      "Also fingerprint the query's rows in the source database itself, in each partition's own"
-          + " transaction (the run's snapshot), and compare with the rows as read: catches a value"
-          + " the JDBC driver or the type mapping changed, which every later hop would copy; a"
-          + " difference exits 7 naming the column and the rows by the query's first column. One"
-          + " more scan of each partition in the source. PostgreSQL and H2 (docs/fingerprints.md).")
-  @Default.Boolean(false)
-  boolean getVerifySource();
-
-  void setVerifySource(boolean value);
 }

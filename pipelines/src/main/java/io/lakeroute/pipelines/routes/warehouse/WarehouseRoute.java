@@ -93,7 +93,10 @@ public final class WarehouseRoute implements Route {
     checkDestination(run.destination(), config.connection().dialect());
     DatabricksTarget target = DatabricksConfig.target(options);
     return new Plan(
-        config, target, target == null ? null : DatabricksConfig.connection(options, env));
+        config,
+        target,
+        target == null ? null : DatabricksConfig.connection(options, env),
+        options.getVerifyStrict() ? run.format().format().id() : null);
   }
 
   /**
@@ -106,10 +109,32 @@ public final class WarehouseRoute implements Route {
     Destinations.check(id, destination, allowed);
   }
 
-  /** The run's warehouse table and, if any, the Databricks table that reads it. */
+  /**
+   * The run's warehouse table and, if any, the Databricks table that reads it.
+   *
+   * @param strictFormat with --verifyStrict, the files' format; null without
+   */
   private record Plan(
-      WarehouseConfig warehouse, DatabricksTarget target, DatabricksConnection databricks)
+      WarehouseConfig warehouse,
+      DatabricksTarget target,
+      DatabricksConnection databricks,
+      String strictFormat)
       implements RoutePlan {
+    /**
+     * With --verifyStrict, refuses before any data moves a query with a column the warehouse cannot
+     * fingerprint as its table will hold it.
+     */
+    @Override
+    public void beforeDelivery(QueryPlan query) {
+      if (strictFormat != null) {
+        Checks.fingerprintable(
+            "the warehouse",
+            warehouse.connection().dialect().fingerprintSql(),
+            query.schema(),
+            strictFormat);
+      }
+    }
+
     @Override
     public Set<Step> laterSteps() {
       return target == null ? Set.of(Step.LOAD) : Set.of(Step.LOAD, Step.DATABRICKS);
