@@ -243,7 +243,7 @@ public final class ValuesCheck {
    * A sentence saying that {@code keys} do not identify a row of {@code rows}, or nothing when they
    * do: rows listed by a key that repeats cannot be told apart by it.
    */
-  public <E extends Exception> String notUnique(Engine<E> engine, Rows rows, List<String> keys)
+  private <E extends Exception> String notUnique(Engine<E> engine, Rows rows, List<String> keys)
       throws E {
     if (keys.isEmpty()) {
       return "";

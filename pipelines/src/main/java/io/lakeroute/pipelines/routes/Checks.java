@@ -59,16 +59,16 @@ public final class Checks {
    * @param hop the hop the engine is, for the message
    */
   public static void fingerprintable(String hop, FingerprintSql sql, Schema schema, String format) {
-    List<FingerprintColumn> columns =
-        schema.getFields().stream()
-            .map(
-                f ->
-                    FingerprintColumn.inTable(
+    Map<String, String> leftOut =
+        leftOut(
+            sql,
+            schema.getFields().stream()
+                .map(
+                    f ->
                         new Manifest.Column(
-                            f.getName(), Manifest.typeOf(f.getType()), f.getDescription()),
-                        format))
-            .toList();
-    Map<String, String> leftOut = ValuesCheck.of(sql, columns).leftOut();
+                            f.getName(), Manifest.typeOf(f.getType()), f.getDescription()))
+                .toList(),
+            format);
     if (!leftOut.isEmpty()) {
       throw RunFailure.usage(
           "--verifyStrict: "
@@ -80,10 +80,21 @@ public final class Checks {
                   .collect(Collectors.joining(", "))
               + " with --format="
               + format
-              + ". Nothing was read. Deliver --format=parquet or avro, whose binary stays binary"
+              + ". Nothing was delivered. Deliver --format=parquet or avro, whose binary stays binary"
               + " in the table, or run without --verifyStrict to compare every other column and"
               + " name these in the summary (docs/fingerprints.md).");
     }
+  }
+
+  /**
+   * The columns {@code sql}'s engine cannot fingerprint as a table over {@code format} files holds
+   * them, each with why, in column order.
+   */
+  public static Map<String, String> leftOut(
+      FingerprintSql sql, List<Manifest.Column> columns, String format) {
+    return ValuesCheck.of(
+            sql, columns.stream().map(c -> FingerprintColumn.inTable(c, format)).toList())
+        .leftOut();
   }
 
   /**

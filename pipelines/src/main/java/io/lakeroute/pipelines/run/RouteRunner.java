@@ -31,6 +31,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -243,7 +244,9 @@ public final class RouteRunner {
               RouteResult.gauge(result, LoadBigQuery.VALUES_IN_BIGQUERY));
       long valuesInDatabricks = RouteResult.gauge(result, LoadDatabricks.VALUES_IN_DATABRICKS);
       long valuesInSource = RouteResult.gauge(result, PartitionReader.VALUES_IN_SOURCE);
-      record.values(valuesInSource, valuesInWarehouse, valuesInDatabricks);
+      Map<String, String> leftOut =
+          valuesInWarehouse >= 0 ? plan.valuesLeftOut(manifest) : Map.of();
+      record.values(valuesInSource, valuesInWarehouse, valuesInDatabricks, leftOut);
       return new RouteResult(
           manifest,
           query.rowCount(),
@@ -255,7 +258,8 @@ public final class RouteRunner {
           Incremental.describe(record.cursorStart(), query.cursorRange()),
           valuesInSource,
           valuesInWarehouse,
-          valuesInDatabricks);
+          valuesInDatabricks,
+          leftOut);
     } finally {
       closeQuietly(planned.snapshot());
     }
@@ -316,7 +320,8 @@ public final class RouteRunner {
         null,
         -1,
         -1,
-        -1);
+        -1,
+        Map.of());
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */

@@ -39,6 +39,7 @@ public final class RunRecord {
   private Long databricksRows;
   private Long warehouseRows;
   private long valuesInSource = -1;
+  private Map<String, String> valuesLeftOut = Map.of();
   private long valuesInWarehouse = -1;
   private long valuesInDatabricks = -1;
   private Manifest manifest;
@@ -116,10 +117,13 @@ public final class RunRecord {
 
   /**
    * The columns whose fingerprints the source showed equal to the rows read, and the warehouse and
-   * Databricks to the files' (-1: not compared there).
+   * Databricks to the files' (-1: not compared there), and the columns the warehouse left out, each
+   * with why.
    */
-  public void values(long inSource, long inWarehouse, long inDatabricks) {
+  public void values(
+      long inSource, long inWarehouse, long inDatabricks, Map<String, String> leftOut) {
     this.valuesInSource = inSource;
+    this.valuesLeftOut = Map.copyOf(leftOut);
     this.valuesInWarehouse = inWarehouse;
     this.valuesInDatabricks = inDatabricks;
   }
@@ -232,6 +236,10 @@ public final class RunRecord {
       putCount(columnsEqual, "source", valuesInSource);
       putCount(columnsEqual, "warehouse", valuesInWarehouse);
       putCount(columnsEqual, "databricks", valuesInDatabricks);
+      ObjectNode leftOut = values.putObject("leftOut");
+      valuesLeftOut.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(e -> leftOut.put(e.getKey(), e.getValue()));
       values.set("fingerprint", JSON.valueToTree(manifest.fingerprint()));
     } else {
       run.putNull("values");

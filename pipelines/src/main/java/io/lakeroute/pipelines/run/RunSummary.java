@@ -3,6 +3,8 @@ package io.lakeroute.pipelines.run;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The one-screen summary printed at the end of a run. Holds no secret: the URL is redacted. */
 public final class RunSummary {
@@ -64,7 +66,18 @@ public final class RunSummary {
                   + ": fingerprints of "
                   + columns
                   + " columns equal");
-      leftOut(values, "warehouse", result.valuesInWarehouse(), columns);
+      if (!result.valuesLeftOut().isEmpty()) {
+        values
+            .append("; the warehouse left out ")
+            .append(
+                result.valuesLeftOut().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", ")))
+            .append(", which --verifyStrict refuses");
+      } else {
+        leftOut(values, "warehouse", result.valuesInWarehouse(), columns);
+      }
       leftOut(values, "databricks", result.valuesInDatabricks(), columns);
       line(text, "values", values.append(" (docs/fingerprints.md)").toString());
     }

@@ -36,7 +36,7 @@ class ChecksTest {
             containsString("--verifyStrict: the warehouse cannot fingerprint payload"),
             containsString("cannot render a bytes held as text canonically"),
             containsString("--format=csv"),
-            containsString("Nothing was read")));
+            containsString("Nothing was delivered")));
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.PipelineResult;
@@ -96,7 +97,8 @@ public final class WarehouseRoute implements Route {
         config,
         target,
         target == null ? null : DatabricksConfig.connection(options, env),
-        options.getVerifyStrict() ? run.format().format().id() : null);
+        run.format().format().id(),
+        options.getVerifyStrict());
   }
 
   /**
@@ -112,13 +114,15 @@ public final class WarehouseRoute implements Route {
   /**
    * The run's warehouse table and, if any, the Databricks table that reads it.
    *
-   * @param strictFormat with --verifyStrict, the files' format; null without
+   * @param format the files' format, which decides how the table holds binary
+   * @param strict --verifyStrict
    */
   private record Plan(
       WarehouseConfig warehouse,
       DatabricksTarget target,
       DatabricksConnection databricks,
-      String strictFormat)
+      String format,
+      boolean strict)
       implements RoutePlan {
     /**
      * With --verifyStrict, refuses before any data moves a query with a column the warehouse cannot
@@ -126,13 +130,19 @@ public final class WarehouseRoute implements Route {
      */
     @Override
     public void beforeDelivery(QueryPlan query) {
-      if (strictFormat != null) {
+      if (strict) {
         Checks.fingerprintable(
             "the warehouse",
             warehouse.connection().dialect().fingerprintSql(),
             query.schema(),
-            strictFormat);
+            format);
       }
+    }
+
+    @Override
+    public Map<String, String> valuesLeftOut(Manifest manifest) {
+      return Checks.leftOut(
+          warehouse.connection().dialect().fingerprintSql(), manifest.columns(), manifest.format());
     }
 
     @Override
