@@ -88,7 +88,7 @@ public final class Checks {
 
   /**
    * The columns {@code sql}'s engine cannot fingerprint as a table over {@code format} files holds
-   * them, each with why, in column order.
+   * them, each with why.
    */
   public static Map<String, String> leftOut(
       FingerprintSql sql, List<Manifest.Column> columns, String format) {
