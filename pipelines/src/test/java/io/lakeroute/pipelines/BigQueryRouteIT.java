@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -287,6 +288,47 @@ class BigQueryRouteIT {
         RouteFixture.launch(how.equals("retry") ? args : with(args, "--" + how));
     assertThat(retried.err(), retried.code(), equalTo(ExitCode.OK));
     assertThat(ids(table), equalTo(range(1, 100)));
+  }
+
+  /**
+   * Another writer shifts a timestamp of the run's rows by an hour right after the load's
+   * transaction committed: the count is equal, the values check fails the run with exit 7 naming
+   * the table, the column and the row as BigQuery renders it on each side.
+   */
+  @Test
+  void aTimestampShiftedAfterTheLoadExits7NamingColumnAndKey() {
+    String table = LocalBigQuery.table("shifted");
+    bigQuery.afterNextCommit(
+        "UPDATE \""
+            + LocalBigQuery.PROJECT
+            + "."
+            + DATASET
+            + "\".\""
+            + table
+            + "\" SET \"signup_ts\" = DATEADD(HOUR, 1, \"signup_ts\") WHERE \"id\" = 7");
+
+    RouteFixture.Outcome outcome =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT id, signup_ts, city FROM customers WHERE id <= 10",
+                destination(table),
+                "--runId=v1"));
+
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        outcome.err(),
+        allOf(
+            containsString(
+                "FAILED (rows or values differ between the published files and the warehouse;"
+                    + " the files and manifest stay published"),
+            containsString("Values differ between the files of run v1 and BigQuery table"),
+            containsString(": signup_ts (fingerprints computed by BigQuery"),
+            containsString("Rows (id, signup_ts) in BigQuery table"),
+            containsString("('7', '"),
+            containsString("The table holds these values until the next run replaces them")));
+    assertThat(ids(table), equalTo(range(1, 10)));
   }
 
   @Test

@@ -118,9 +118,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
     StringBuilder outer = new StringBuilder("SELECT COUNT(*) AS row_count");
     for (int i = 0; i < columns.size(); i++) {
       FingerprintColumn column = columns.get(i);
-      String value =
-          canonical(column, quote(column.name()))
-              .orElseThrow(() -> new IllegalArgumentException(unsupported(column).orElseThrow()));
+      String value = canonical(column);
       digests.add("\n    " + digest(value) + " AS d" + i);
       rowParts.add("COALESCE(" + hex("d" + i) + ", '-')");
     }
@@ -162,13 +160,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
   private String canonicalRows(String from, String where, List<FingerprintColumn> shown) {
     List<String> cells = new ArrayList<>();
     for (int i = 0; i < shown.size(); i++) {
-      FingerprintColumn column = shown.get(i);
-      cells.add(
-          canonical(column, quote(column.name()))
-                  .orElseThrow(
-                      () -> new IllegalArgumentException(unsupported(column).orElseThrow()))
-              + " AS v"
-              + i);
+      cells.add(canonical(shown.get(i)) + " AS v" + i);
     }
     return "SELECT "
         + String.join(", ", cells)
@@ -185,6 +177,12 @@ abstract class EngineFingerprintSql implements FingerprintSql {
   /** The first {@code limit} rows of {@code query}. */
   String limit(String query, int limit) {
     return "SELECT * FROM (" + query + ") differing LIMIT " + limit;
+  }
+
+  @Override
+  public String canonical(FingerprintColumn column) {
+    return canonical(column, quote(column.name()))
+        .orElseThrow(() -> new IllegalArgumentException(unsupported(column).orElseThrow()));
   }
 
   /** The canonical text of the column's values (NULL for NULL), if the engine can render it. */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The fingerprint of a table's rows computed by the engine that holds them: one {@code SELECT},
@@ -42,6 +43,15 @@ public interface FingerprintSql {
   String query(String from, List<FingerprintColumn> columns, String where);
 
   /**
+   * The canonical text of {@code column}'s values (NULL for NULL), an expression over the column of
+   * that name: what a check shows of a differing row.
+   *
+   * @throws IllegalArgumentException when the engine cannot render the column ({@link
+   *     #unsupported})
+   */
+  String canonical(FingerprintColumn column);
+
+  /**
    * Up to {@code limit} rows of {@code from} (those where {@code where}, if not null) whose
    * canonical texts of {@code shown} are not among those of the rows of {@code other} (where {@code
    * otherWhere}): the rows that differ between two sets in one engine, each cell the canonical text
@@ -54,6 +64,23 @@ public interface FingerprintSql {
       String otherWhere,
       List<FingerprintColumn> shown,
       int limit);
+
+  /**
+   * One row, one cell: how many values of {@code keys} occur more than once among the rows of
+   * {@code from} (where {@code where}, if not null). A key that is not unique cannot tell the rows
+   * a check lists apart.
+   */
+  default String duplicateKeys(String from, String where, List<String> keys) {
+    String columns = keys.stream().map(this::quote).collect(Collectors.joining(", "));
+    return "SELECT COUNT(*) FROM (SELECT "
+        + columns
+        + " FROM "
+        + from
+        + (where == null ? "" : " WHERE " + where)
+        + " GROUP BY "
+        + columns
+        + " HAVING COUNT(*) > 1) duplicated";
+  }
 
   /** The fingerprint in the result of {@link #query}. */
   static Fingerprint read(ResultSet result, List<FingerprintColumn> columns) throws SQLException {
@@ -114,5 +141,19 @@ public interface FingerprintSql {
 
   static FingerprintSql h2() {
     return new H2FingerprintSql();
+  }
+
+  /**
+   * PostgreSQL as the source of a query: a string column may be of any type its reader takes as
+   * text ({@code char(n)}, {@code uuid}, {@code json}), rendered as the driver's {@code getString}
+   * returns it.
+   */
+  static FingerprintSql postgresSource() {
+    return new PostgresFingerprintSql.Source();
+  }
+
+  /** H2 as the source of a query; as {@link #postgresSource()}. */
+  static FingerprintSql h2Source() {
+    return new H2FingerprintSql.Source();
   }
 }

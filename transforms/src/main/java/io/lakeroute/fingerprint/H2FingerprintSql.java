@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** H2 2.x (the Synapse stand-in). */
-final class H2FingerprintSql extends EngineFingerprintSql {
+class H2FingerprintSql extends EngineFingerprintSql {
   @Override
   public String engine() {
     return "H2";
@@ -77,10 +77,25 @@ final class H2FingerprintSql extends EngineFingerprintSql {
     return text("DATEDIFF(MICROSECOND, TIMESTAMP '1970-01-01 00:00:00', " + x + ")");
   }
 
+  /**
+   * H2's DATEDIFF counts between two TIMESTAMP WITH TIME ZONE values on their wall clocks, ignoring
+   * their offsets: the value is first moved to UTC and its offset dropped.
+   */
   @Override
   String timestampTz(String x) {
-    return text(
-        "DATEDIFF(MICROSECOND, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00:00', " + x + ")");
+    return timestamp("CAST(" + x + " AT TIME ZONE 'UTC' AS TIMESTAMP)");
+  }
+
+  /**
+   * H2 as a query's source: a {@code UUID} or {@code JSON} column is read as text, and H2's MD5
+   * would hash a UUID's 16 bytes and a JSON's encoding; as text they hash as the driver returns
+   * them.
+   */
+  static final class Source extends H2FingerprintSql {
+    @Override
+    String string(String x) {
+      return text(x);
+    }
   }
 
   @Override

@@ -87,6 +87,18 @@ class PostgresFingerprintSql extends EngineFingerprintSql {
     return timestamp(x);
   }
 
+  /**
+   * PostgreSQL as a query's source. {@code CONCAT} renders any type by its output function, which
+   * is the text pgjdbc's {@code getString} returns: a {@code char(n)} keeps its padding (a cast to
+   * text would strip it), a {@code uuid} or {@code json} is its text (MD5 takes text only).
+   */
+  static final class Source extends PostgresFingerprintSql {
+    @Override
+    String string(String x) {
+      return "CONCAT(" + x + ")";
+    }
+  }
+
   @Override
   String doubleType() {
     return "DOUBLE PRECISION";

@@ -246,7 +246,38 @@ public final class ValuesCheck {
                     SHOWN_ROWS)))
         + " (canonical text; at most "
         + SHOWN_ROWS
-        + " each).";
+        + " each)."
+        + notUnique(
+            engine,
+            rows,
+            shown.stream()
+                .map(FingerprintColumn::name)
+                .filter(name -> keys.stream().anyMatch(name::equalsIgnoreCase))
+                .toList());
+  }
+
+  /**
+   * A sentence saying that {@code keys} do not identify a row of {@code rows}, or nothing when they
+   * do: rows listed by a key that repeats cannot be told apart by it.
+   */
+  private <E extends Exception> String notUnique(Engine<E> engine, Rows rows, List<String> keys)
+      throws E {
+    if (keys.isEmpty()) {
+      return "";
+    }
+    List<List<String>> result = engine.query(sql.duplicateKeys(rows.from(), rows.where(), keys));
+    long repeated = result.isEmpty() ? 0 : Long.parseLong(result.get(0).get(0).strip());
+    if (repeated == 0) {
+      return "";
+    }
+    return " The key ("
+        + String.join(", ", keys)
+        + ") is not unique: "
+        + repeated
+        + " of its values occur more than once in "
+        + rows.description()
+        + ", so the rows above cannot be told apart by it; give key columns that identify a row"
+        + " (the merge keys, or a query whose first column is unique).";
   }
 
   /** The key columns, then the differing ones (every column when only the rows differ). */
@@ -276,12 +307,16 @@ public final class ValuesCheck {
         .map(
             row ->
                 row.stream()
-                    .map(ValuesCheck::renderValue)
+                    .map(ValuesCheck::shownValue)
                     .collect(Collectors.joining(", ", "(", ")")))
         .collect(Collectors.joining(", "));
   }
 
-  private static String renderValue(String text) {
+  /**
+   * A canonical text as a message shows it: quoted, NULL bare, control characters as {@code ?}, cut
+   * after {@value #SHOWN_TEXT} characters.
+   */
+  public static String shownValue(String text) {
     if (text == null) {
       return "NULL";
     }

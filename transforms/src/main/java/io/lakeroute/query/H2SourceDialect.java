@@ -1,8 +1,10 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.FingerprintSql;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 
 /**
@@ -25,6 +27,11 @@ enum H2SourceDialect implements SourceDialect {
       return FieldType.STRING;
     }
     return SqlTypeMapping.standardType(column, typeName, metadata, i);
+  }
+
+  @Override
+  public Optional<FingerprintSql> fingerprintSql() {
+    return Optional.of(FingerprintSql.h2Source());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.validation.ReconciliationException;
 import java.io.IOException;
@@ -40,6 +41,12 @@ public final class PartitionReader implements Serializable {
 
   /** Counter of rows read from the source, over all partitions. */
   public static final String ROWS_READ = "rows_read";
+
+  /**
+   * Gauge of the columns whose fingerprints the source computed equal to the rows read ({@link
+   * JdbcSource#withVerifySource}).
+   */
+  public static final String VALUES_IN_SOURCE = "values_in_source";
 
   private final JdbcSource source;
   private final Schema schema;
@@ -93,6 +100,18 @@ public final class PartitionReader implements Serializable {
         if (dialect.consistency() == SourceDialect.Consistency.ONE_READER) {
           checkSnapshotCount(connection, partition, dialect);
         }
+        // The source's own fingerprint, in the transaction (and so the snapshot) the rows are
+        // read in; compared with theirs once they are read.
+        SourceValues sourceValues =
+            source.verifySource()
+                ? new SourceValues(dialect.fingerprintSql().orElseThrow(), schema)
+                : null;
+        Fingerprint inSource =
+            sourceValues == null ? null : sourceValues.fingerprint(connection, partition);
+        FingerprintAccumulator read =
+            sourceValues != null && fingerprint == null
+                ? FingerprintAccumulator.of(schema)
+                : fingerprint;
         try (PreparedStatement statement =
             connection.prepareStatement(
                 partition.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -109,8 +128,8 @@ public final class PartitionReader implements Serializable {
                   throw unreadable(schema.getField(c), resultSet, c + 1, e);
                 }
               }
-              if (fingerprint != null) {
-                fingerprint.add(values);
+              if (read != null) {
+                read.add(values);
               }
               consumer.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
               rows++;
@@ -120,6 +139,11 @@ public final class PartitionReader implements Serializable {
               }
             }
           }
+        }
+        if (sourceValues != null) {
+          sourceValues.compare(
+              connection, partition, inSource, read.fingerprint(), columns, dialect.database());
+          Metrics.gauge(METRICS_NAMESPACE, VALUES_IN_SOURCE).set(sourceValues.columns());
         }
       } catch (SQLException | IOException | RuntimeException e) {
         rollbackAfter(connection, e);
@@ -143,8 +167,7 @@ public final class PartitionReader implements Serializable {
     return rows;
   }
 
-  private static void bind(PreparedStatement statement, List<Serializable> parameters)
-      throws SQLException {
+  static void bind(PreparedStatement statement, List<Serializable> parameters) throws SQLException {
     for (int i = 0; i < parameters.size(); i++) {
       statement.setObject(i + 1, parameters.get(i));
     }

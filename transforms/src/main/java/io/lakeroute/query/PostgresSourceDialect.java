@@ -1,11 +1,13 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.FingerprintSql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
@@ -51,6 +53,11 @@ enum PostgresSourceDialect implements SourceDialect {
       default:
         return SqlTypeMapping.standardType(column, typeName, metadata, i);
     }
+  }
+
+  @Override
+  public Optional<FingerprintSql> fingerprintSql() {
+    return Optional.of(FingerprintSql.postgresSource());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.FingerprintSql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -12,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 
@@ -92,6 +94,15 @@ public interface SourceDialect {
   }
 
   Consistency consistency();
+
+  /**
+   * The fingerprint query in the database's own SQL (docs/fingerprints.md), with which a run can
+   * prove the rows it read against the source itself ({@link JdbcSource#withVerifySource}); empty
+   * where lakeroute has none.
+   */
+  default Optional<FingerprintSql> fingerprintSql() {
+    return Optional.empty();
+  }
 
   /**
    * The SQL literal of a cursor value ({@link Cursor}), given as its text: the SQL standard's typed

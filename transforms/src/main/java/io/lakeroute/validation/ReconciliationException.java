@@ -4,6 +4,8 @@ package io.lakeroute.validation;
 public final class ReconciliationException extends RuntimeException {
   /** Where the difference was found. */
   public enum Hop {
+    /** The source database's own values against the rows read from it. */
+    SOURCE,
     /** The published files. */
     FILES,
     /** The warehouse table. */

@@ -34,6 +34,10 @@ class FingerprintSqlTest {
         return FingerprintSql.sqlServer();
       case "h2":
         return FingerprintSql.h2();
+      case "postgres-source":
+        return FingerprintSql.postgresSource();
+      case "h2-source":
+        return FingerprintSql.h2Source();
       default:
         throw new IllegalArgumentException(name);
     }
@@ -46,7 +50,16 @@ class FingerprintSqlTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"postgres", "redshift", "spark", "bigquery", "sqlserver", "h2"})
+  @CsvSource({
+    "postgres",
+    "redshift",
+    "spark",
+    "bigquery",
+    "sqlserver",
+    "h2",
+    "postgres-source",
+    "h2-source"
+  })
   void queryMatchesGolden(String name) throws IOException {
     FingerprintSql sql = engine(name);
     String query =

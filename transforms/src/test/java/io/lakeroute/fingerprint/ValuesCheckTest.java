@@ -166,8 +166,8 @@ class ValuesCheckTest {
                 + " changed the values as it read the files."));
   }
 
-  @Test
-  void aStatementAfterTheLoadIsNarrowedToTheRows() {
+  /** The message of a statement after the load, the key repeating {@code repeated} times. */
+  private static String narrowed(String repeated) {
     ValuesCheck check = ValuesCheck.of(FingerprintSql.postgres(), COLUMNS);
     List<FingerprintColumn> shown = COLUMNS.subList(0, 2);
     FingerprintSql sql = FingerprintSql.postgres();
@@ -180,18 +180,37 @@ class ValuesCheckTest {
                 List.of(List.of("3", "Bob")))
             .answer(
                 sql.rowsNotIn(STAGED.from(), null, TABLE.from(), TABLE.where(), shown, 5),
-                List.of(List.of("3", "Bob 'B' ")));
-    ReconciliationException e =
-        assertThrows(
-            ReconciliationException.class, () -> verify(check, engine, manifest(FILES), STAGED));
+                List.of(List.of("3", "Bob 'B' ")))
+            .answer(
+                sql.duplicateKeys(TABLE.from(), TABLE.where(), List.of("id")),
+                List.of(List.of(repeated)));
+    return assertThrows(
+            ReconciliationException.class, () -> verify(check, engine, manifest(FILES), STAGED))
+        .getMessage();
+  }
+
+  @Test
+  void aStatementAfterTheLoadIsNarrowedToTheRows() {
+    String message = narrowed("0");
     assertThat(
-        e.getMessage(),
+        message,
         containsString(
             "the staging table \"stage\" holds the files' values, so a statement after the load"
                 + " changed them. Rows (id, name) in postgres table \"s\".\"t\" (rows of run r1)"
                 + " but not in the files: ('3', 'Bob'); in the files but not in postgres table"
                 + " \"s\".\"t\" (rows of run r1): ('3', 'Bob ''B'' ') (canonical text; at most 5"
-                + " each)."));
+                + " each). The table is as it was."));
+  }
+
+  /** Rows listed by a key that repeats cannot be told apart: the message says so. */
+  @Test
+  void aKeyThatIsNotUniqueIsSaid() {
+    assertThat(
+        narrowed("2"),
+        containsString(
+            "(canonical text; at most 5 each). The key (id) is not unique: 2 of its values occur"
+                + " more than once in postgres table \"s\".\"t\" (rows of run r1), so the rows"
+                + " above cannot be told apart by it"));
   }
 
   @Test

@@ -118,6 +118,7 @@ public final class LocalBigQuery implements AutoCloseable {
   private ExecutorService executor;
   private int port;
   private volatile boolean goAwayAfterCommit;
+  private volatile String afterCommit;
 
   /** A server reading load sources from {@code gcs}; {@link #close()} it when done. */
   public LocalBigQuery(LocalGcs gcs) {
@@ -193,6 +194,15 @@ public final class LocalBigQuery implements AutoCloseable {
    */
   public void goAwayAfterNextCommit() {
     goAwayAfterCommit = true;
+  }
+
+  /**
+   * Runs {@code h2Sql} on the tables right after the next query job commits a transaction, before
+   * the client's next call: another writer (a scheduled query, a second pipeline) changing a run's
+   * rows between its load and its values check. {@code "project.dataset"."table"} names a table.
+   */
+  public void afterNextCommit(String h2Sql) {
+    afterCommit = h2Sql;
   }
 
   /** {@code http://127.0.0.1:port}, the root URL of the REST API. */
@@ -562,6 +572,11 @@ public final class LocalBigQuery implements AutoCloseable {
         load(project, job, config.getLoad());
       } else if (config.getQuery() != null) {
         committed = query(project, job, config.getQuery().getQuery(), config.getQuery());
+        String writer = afterCommit;
+        if (committed && writer != null) {
+          afterCommit = null;
+          execute(writer);
+        }
       } else {
         throw new IllegalArgumentException(
             "LocalBigQuery models load and query jobs only: " + config.keySet());

@@ -15,6 +15,7 @@ import io.lakeroute.pipelines.options.RunOptions;
 import io.lakeroute.pipelines.options.S3StoreOptions;
 import io.lakeroute.pipelines.options.SourceOptions;
 import io.lakeroute.pipelines.options.SynapseOptions;
+import io.lakeroute.pipelines.options.VerifyOptions;
 import io.lakeroute.pipelines.options.WarehouseOptions;
 import io.lakeroute.pipelines.routes.Routes;
 import io.lakeroute.pipelines.run.ExitCode;
@@ -65,6 +66,7 @@ public final class Help {
                 .map(r -> String.format(Locale.ROOT, "  %-11s %s", r.id(), r.description()))
                 .toList()),
         new Section("Source", SourceOptions.class, false, List.of()),
+        new Section("Values (fingerprints)", VerifyOptions.class, false, List.of()),
         new Section("Format", FormatOptions.class, false, List.of()),
         new Section("Delivery", DeliveryOptions.class, false, List.of()),
         new Section("Run identity and scheduling", RunOptions.class, false, List.of()),

@@ -90,7 +90,7 @@ public final class Launcher {
       onFatal =
           error -> {
             RunFailure failure = unexpected(error, scrubbing);
-            err.println("lakeroute: FAILED (" + failure.exitCode().meaning() + ")");
+            err.println("lakeroute: FAILED (" + failure.headline() + ")");
             err.println("  " + failure.getMessage());
             if (!records.isEmpty()) {
               records.get(records.size() - 1).failedUnlessRecorded(failure);
@@ -114,7 +114,7 @@ public final class Launcher {
       }
     } catch (RuntimeException | OutOfMemoryError e) {
       RunFailure failure = unexpected(e, args);
-      err.println("lakeroute: FAILED (" + failure.exitCode().meaning() + ")");
+      err.println("lakeroute: FAILED (" + failure.headline() + ")");
       err.println("  " + failure.getMessage().replace("\n", "\n  "));
       exit = failure.exitCode();
       if (!records.isEmpty()) {
@@ -204,8 +204,7 @@ public final class Launcher {
         runTable(table.name(), table.args(), out, err, env, records);
       } catch (RuntimeException e) {
         RunFailure failure = unexpected(e, table.args());
-        err.println(
-            "lakeroute: table " + table.name() + " FAILED (" + failure.exitCode().meaning() + ")");
+        err.println("lakeroute: table " + table.name() + " FAILED (" + failure.headline() + ")");
         err.println("  " + failure.getMessage().replace("\n", "\n  "));
         RunRecord last = records.isEmpty() ? null : records.get(records.size() - 1);
         if (last == null || !table.name().equals(last.table())) {

@@ -6,6 +6,7 @@ import org.apache.beam.sdk.options.Description;
 /** Every option of a lakeroute run: the route, then one interface per concern. */
 public interface RouteOptions
     extends SourceOptions,
+        VerifyOptions,
         FormatOptions,
         DeliveryOptions,
         RunOptions,

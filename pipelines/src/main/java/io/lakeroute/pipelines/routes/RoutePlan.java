@@ -7,6 +7,7 @@ import io.lakeroute.pipelines.run.Step;
 import io.lakeroute.pipelines.run.Steps;
 import io.lakeroute.query.QueryPlan;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.values.PCollection;
@@ -30,6 +31,15 @@ public interface RoutePlan {
 
   /** Checks that need the query's schema (an existing table's columns), before any data moves. */
   default void beforeDelivery(QueryPlan plan) {}
+
+  /**
+   * The columns of {@code manifest} that the warehouse step's engine cannot fingerprint as its
+   * table holds them, each with why: left out of that hop's values comparison, and named in the run
+   * summary (docs/fingerprints.md). Empty for routes without such a step.
+   */
+  default Map<String, String> valuesLeftOut(Manifest manifest) {
+    return Map.of();
+  }
 
   /** Adds the later steps to the pipeline, after the publish that {@code published} comes from. */
   void expand(PCollection<Manifest> published, QueryPlan plan, Layout layout);

@@ -14,7 +14,8 @@ public enum ExitCode {
   DELIVERY(4, "object store: destination not writable, or a file not as verified"),
   LOAD(5, "warehouse load: connection, credentials, a rejected row or a table schema"),
   DATABRICKS(6, "Databricks: connection, token, catalog or schema, table schema, or a statement"),
-  RECONCILIATION(7, "rows or values differ between hops; nothing was published"),
+  RECONCILIATION(
+      7, "rows or values differ between hops; the message names the hop and what was published"),
   TRANSIENT(
       75,
       "a service that answered at the start went away mid-run (connection lost or refused), or"

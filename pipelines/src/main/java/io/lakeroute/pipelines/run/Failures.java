@@ -103,7 +103,7 @@ public final class Failures {
 
   private static String stepOf(ReconciliationException.Hop hop) {
     return switch (hop) {
-      case FILES -> "deliver";
+      case SOURCE, FILES -> "deliver";
       case WAREHOUSE -> "load";
       case DATABRICKS -> "databricks";
     };

@@ -4,6 +4,7 @@ import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.warehouse.LoadWarehouse;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.GaugeResult;
@@ -22,6 +23,8 @@ public final class RouteResult {
   private final double seconds;
   private final String consistency;
   private final String cursor;
+  private final long valuesInSource;
+  private final Map<String, String> valuesLeftOut;
   private final long valuesInWarehouse;
   private final long valuesInDatabricks;
 
@@ -34,8 +37,12 @@ public final class RouteResult {
       double seconds,
       String consistency,
       String cursor,
+      long valuesInSource,
       long valuesInWarehouse,
-      long valuesInDatabricks) {
+      long valuesInDatabricks,
+      Map<String, String> valuesLeftOut) {
+    this.valuesInSource = valuesInSource;
+    this.valuesLeftOut = Map.copyOf(valuesLeftOut);
     this.valuesInWarehouse = valuesInWarehouse;
     this.valuesInDatabricks = valuesInDatabricks;
     this.consistency = consistency;
@@ -91,6 +98,22 @@ public final class RouteResult {
    */
   public long valuesInWarehouse() {
     return valuesInWarehouse;
+  }
+
+  /**
+   * The columns whose fingerprints the source computed equal to the rows read (--verifySource), or
+   * -1 when the source did not fingerprint its rows.
+   */
+  public long valuesInSource() {
+    return valuesInSource;
+  }
+
+  /**
+   * The columns the warehouse left out of its values comparison, each with why (its engine cannot
+   * fingerprint them as its table holds them); empty when it compared every column.
+   */
+  public Map<String, String> valuesLeftOut() {
+    return valuesLeftOut;
   }
 
   /** As {@link #valuesInWarehouse()}, in Databricks. */

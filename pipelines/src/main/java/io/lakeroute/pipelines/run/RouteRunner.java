@@ -28,6 +28,7 @@ import io.lakeroute.warehouse.LoadWarehouse;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -239,7 +240,10 @@ public final class RouteRunner {
               RouteResult.gauge(result, LoadWarehouse.VALUES_IN_WAREHOUSE),
               RouteResult.gauge(result, LoadBigQuery.VALUES_IN_BIGQUERY));
       long valuesInDatabricks = RouteResult.gauge(result, LoadDatabricks.VALUES_IN_DATABRICKS);
-      record.values(valuesInWarehouse, valuesInDatabricks);
+      long valuesInSource = RouteResult.gauge(result, PartitionReader.VALUES_IN_SOURCE);
+      Map<String, String> leftOut =
+          valuesInWarehouse >= 0 ? plan.valuesLeftOut(manifest) : Map.of();
+      record.values(valuesInSource, valuesInWarehouse, valuesInDatabricks, leftOut);
       return new RouteResult(
           manifest,
           query.rowCount(),
@@ -249,8 +253,10 @@ public final class RouteRunner {
           since(start),
           query.consistency(),
           Incremental.describe(record.cursorStart(), query.cursorRange()),
+          valuesInSource,
           valuesInWarehouse,
-          valuesInDatabricks);
+          valuesInDatabricks,
+          leftOut);
     } finally {
       closeQuietly(planned.snapshot());
     }
@@ -310,7 +316,9 @@ public final class RouteRunner {
         null,
         null,
         -1,
-        -1);
+        -1,
+        -1,
+        Map.of());
   }
 
   /** Plans without a shared snapshot: for a dry run, which holds nothing open. */

@@ -42,6 +42,32 @@ public final class RunFailure extends RuntimeException {
     return exitCode;
   }
 
+  /**
+   * The failure's class in a line, for {@code FAILED (…)}: the exit code's meaning, and for a
+   * difference between hops what its step means for the destination. The files are published before
+   * the warehouse and Databricks steps run, so a difference found there leaves them published; only
+   * one found in the deliver step (source, rows read, files) publishes nothing.
+   */
+  public String headline() {
+    if (exitCode != ExitCode.RECONCILIATION || step == null) {
+      return exitCode.meaning();
+    }
+    return switch (step) {
+      case "deliver" ->
+          "rows or values differ between the source, the rows read and the files; nothing was"
+              + " published";
+      case "load" ->
+          "rows or values differ between the published files and the warehouse; the files and"
+              + " manifest stay published, later steps did not run, the message says what the"
+              + " table holds";
+      case "databricks" ->
+          "rows or values differ between the published files and Databricks; the files (and any"
+              + " warehouse load) stay published, the message says what the Databricks table"
+              + " holds";
+      default -> exitCode.meaning();
+    };
+  }
+
   /** Only a connection lost mid-run is worth an automatic retry. */
   public boolean retryable() {
     return exitCode == ExitCode.TRANSIENT;

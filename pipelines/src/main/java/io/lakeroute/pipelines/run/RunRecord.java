@@ -38,6 +38,8 @@ public final class RunRecord {
   private Long queryRows;
   private Long databricksRows;
   private Long warehouseRows;
+  private long valuesInSource = -1;
+  private Map<String, String> valuesLeftOut = Map.of();
   private long valuesInWarehouse = -1;
   private long valuesInDatabricks = -1;
   private Manifest manifest;
@@ -114,10 +116,14 @@ public final class RunRecord {
   }
 
   /**
-   * The columns whose fingerprints the warehouse and Databricks showed equal to the files' (-1: not
-   * compared there).
+   * The columns whose fingerprints the source showed equal to the rows read, and the warehouse and
+   * Databricks to the files' (-1: not compared there), and the columns the warehouse left out, each
+   * with why.
    */
-  public void values(long inWarehouse, long inDatabricks) {
+  public void values(
+      long inSource, long inWarehouse, long inDatabricks, Map<String, String> leftOut) {
+    this.valuesInSource = inSource;
+    this.valuesLeftOut = Map.copyOf(leftOut);
     this.valuesInWarehouse = inWarehouse;
     this.valuesInDatabricks = inDatabricks;
   }
@@ -225,10 +231,15 @@ public final class RunRecord {
           run.putObject("values")
               .put("canonicalForm", manifest.fingerprint().version())
               .put("verdict", "equal")
-              .put("hops", RunSummary.hops(valuesInWarehouse, valuesInDatabricks));
+              .put("hops", RunSummary.hops(valuesInSource, valuesInWarehouse, valuesInDatabricks));
       ObjectNode columnsEqual = values.putObject("columnsEqual");
+      putCount(columnsEqual, "source", valuesInSource);
       putCount(columnsEqual, "warehouse", valuesInWarehouse);
       putCount(columnsEqual, "databricks", valuesInDatabricks);
+      ObjectNode leftOut = values.putObject("leftOut");
+      valuesLeftOut.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(e -> leftOut.put(e.getKey(), e.getValue()));
       values.set("fingerprint", JSON.valueToTree(manifest.fingerprint()));
     } else {
       run.putNull("values");

@@ -3,6 +3,8 @@ package io.lakeroute.pipelines.run;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.options.RouteOptions;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The one-screen summary printed at the end of a run. Holds no secret: the URL is redacted. */
 public final class RunSummary {
@@ -57,11 +59,25 @@ public final class RunSummary {
       StringBuilder values =
           new StringBuilder(
               "rows "
-                  + hops(result.valuesInWarehouse(), result.valuesInDatabricks())
+                  + hops(
+                      result.valuesInSource(),
+                      result.valuesInWarehouse(),
+                      result.valuesInDatabricks())
                   + ": fingerprints of "
                   + columns
                   + " columns equal");
-      leftOut(values, "warehouse", result.valuesInWarehouse(), columns);
+      if (!result.valuesLeftOut().isEmpty()) {
+        values
+            .append("; the warehouse left out ")
+            .append(
+                result.valuesLeftOut().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", ")))
+            .append(", which --verifyStrict refuses");
+      } else {
+        leftOut(values, "warehouse", result.valuesInWarehouse(), columns);
+      }
       leftOut(values, "databricks", result.valuesInDatabricks(), columns);
       line(text, "values", values.append(" (docs/fingerprints.md)").toString());
     }
@@ -105,9 +121,10 @@ public final class RunSummary {
     return text.toString();
   }
 
-  /** The hops whose values were compared, e.g. {@code read = files = warehouse}. */
-  static String hops(long valuesInWarehouse, long valuesInDatabricks) {
-    return "read = files"
+  /** The hops whose values were compared, e.g. {@code source = read = files = warehouse}. */
+  static String hops(long valuesInSource, long valuesInWarehouse, long valuesInDatabricks) {
+    return (valuesInSource >= 0 ? "source = " : "")
+        + "read = files"
         + (valuesInWarehouse >= 0 ? " = warehouse" : "")
         + (valuesInDatabricks >= 0 ? " = databricks" : "");
   }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.pipelines.run.ExitCode;
+import io.lakeroute.testing.LegacyDatesDriver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -156,5 +157,64 @@ class VerifyCommandTest {
     Outcome missing = launch("verify", "--destination=" + destination, "--runId=nope");
     assertThat(missing.code(), equalTo(ExitCode.USAGE));
     assertThat(missing.err(), containsString("No published run at"));
+  }
+
+  /**
+   * With --verifySource, H2 fingerprints the query's rows itself, equal to the rows read; the
+   * summary names the source among the hops whose values were compared.
+   */
+  @Test
+  void theSourceFingerprintsItsOwnRowsWithVerifySource() throws Exception {
+    Outcome run =
+        launch(
+            "--route=s3",
+            "--jdbcUrl=" + URL,
+            "--jdbcUser=sa",
+            "--query=SELECT * FROM customers",
+            "--format=parquet",
+            "--verifySource",
+            "--destination=" + destination,
+            "--runId=r1",
+            "--summaryPath=" + summary);
+
+    assertThat(run.err(), run.code(), equalTo(ExitCode.OK));
+    assertThat(
+        run.out(), containsString("rows source = read = files: fingerprints of 4 columns equal"));
+    JsonNode values =
+        new ObjectMapper().readTree(Files.readString(summary)).path("runs").path(0).path("values");
+    assertThat(values.path("hops").asText(), equalTo("source = read = files"));
+    assertThat(values.path("columnsEqual").path("source").asLong(), equalTo(4L));
+  }
+
+  /**
+   * A driver that reads dates through java.sql.Date (LegacyDatesDriver) moves Bob's 1582-10-10: the
+   * count is equal, the run exits 7 at the source naming the column and the key, and nothing is
+   * published.
+   */
+  @Test
+  void aValueTheDriverChangesExits7NamingTheSourceColumnAndKey() throws Exception {
+    Outcome run =
+        launch(
+            "--route=s3",
+            "--jdbcUrl=" + LegacyDatesDriver.url(URL),
+            "--jdbcUser=sa",
+            "--query=SELECT id, name, CAST(seen AS DATE) AS seen_day FROM customers",
+            "--format=csv",
+            "--verifySource",
+            "--destination=" + destination,
+            "--runId=r2",
+            "--summaryPath=" + summary);
+
+    assertThat(run.err(), run.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        run.err(),
+        allOf(
+            containsString("Values differ between the source and the rows read from it"),
+            containsString("SEEN_DAY (fingerprints computed by H2"),
+            containsString("ID '2': SEEN_DAY '1582-10-10' in H2, '"),
+            containsString("Nothing was published")));
+    assertThat(Files.exists(destination.resolve("r2").resolve("_manifest.json")), equalTo(false));
+    JsonNode failure = new ObjectMapper().readTree(Files.readString(summary)).path("runs").path(0);
+    assertThat(failure.toString(), containsString("deliver"));
   }
 }

@@ -3,6 +3,7 @@ package io.lakeroute.pipelines.run;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.databricks.DatabricksException;
 import io.lakeroute.delivery.DeliveryException;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** How failures inside a pipeline become exit codes, and which are worth a retry. */
 class FailuresTest {
@@ -104,5 +107,29 @@ class FailuresTest {
     assertThat(load.step(), equalTo("load"));
     assertThat(load.exitCode(), equalTo(ExitCode.LOAD));
     assertThat(load.retryable(), equalTo(false));
+  }
+
+  /**
+   * Exit 7 says what its hop means for the destination: a difference at the source or the files
+   * publishes nothing; one at the warehouse, BigQuery or Databricks is found after the files were
+   * published, and the headline says they stay.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "SOURCE, deliver, nothing was published",
+    "FILES, deliver, nothing was published",
+    "WAREHOUSE, load, the files and manifest stay published",
+    "DATABRICKS, databricks, the files (and any warehouse load) stay published"
+  })
+  void aDifferenceSaysPerHopWhatWasPublished(
+      ReconciliationException.Hop hop, String step, String published) {
+    RunFailure failure =
+        Failures.classify(
+            new RuntimeException(new ReconciliationException(hop, "Values differ")), "deliver");
+
+    assertThat(failure.exitCode(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(failure.step(), equalTo(step));
+    assertThat(failure.headline(), containsString(published));
+    assertThat(ExitCode.RECONCILIATION.meaning(), not(containsString("nothing was published")));
   }
 }

@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.PipelineResult;
@@ -92,7 +93,11 @@ public final class WarehouseRoute implements Route {
     checkDestination(run.destination(), config.connection().dialect());
     DatabricksTarget target = DatabricksConfig.target(options);
     return new Plan(
-        config, target, target == null ? null : DatabricksConfig.connection(options, env));
+        config,
+        target,
+        target == null ? null : DatabricksConfig.connection(options, env),
+        run.format().format().id(),
+        options.getVerifyStrict());
   }
 
   /**
@@ -105,10 +110,40 @@ public final class WarehouseRoute implements Route {
     Destinations.check(id, destination, allowed);
   }
 
-  /** The run's warehouse table and, if any, the Databricks table that reads it. */
+  /**
+   * The run's warehouse table and, if any, the Databricks table that reads it.
+   *
+   * @param format the files' format, which decides how the table holds binary
+   * @param strict --verifyStrict
+   */
   private record Plan(
-      WarehouseConfig warehouse, DatabricksTarget target, DatabricksConnection databricks)
+      WarehouseConfig warehouse,
+      DatabricksTarget target,
+      DatabricksConnection databricks,
+      String format,
+      boolean strict)
       implements RoutePlan {
+    /**
+     * With --verifyStrict, refuses before any data moves a query with a column the warehouse cannot
+     * fingerprint as its table will hold it.
+     */
+    @Override
+    public void beforeDelivery(QueryPlan query) {
+      if (strict) {
+        Checks.fingerprintable(
+            "the warehouse",
+            warehouse.connection().dialect().fingerprintSql(),
+            query.schema(),
+            format);
+      }
+    }
+
+    @Override
+    public Map<String, String> valuesLeftOut(Manifest manifest) {
+      return Checks.leftOut(
+          warehouse.connection().dialect().fingerprintSql(), manifest.columns(), manifest.format());
+    }
+
     @Override
     public Set<Step> laterSteps() {
       return target == null ? Set.of(Step.LOAD) : Set.of(Step.LOAD, Step.DATABRICKS);
