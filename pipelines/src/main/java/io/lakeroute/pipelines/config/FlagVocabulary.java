@@ -50,6 +50,7 @@ public final class FlagVocabulary {
     // Source and query (io.lakeroute.query).
     flags.put("JdbcSource.withFetchSize", "--fetchSize");
     flags.put("JdbcSource.withStallTimeout", "--stallTimeoutSeconds");
+    flags.put("JdbcSource.withZeroDate", "--mariaDbZeroDate");
     flags.put("Partitioning.onColumn", "--partitionColumn");
     flags.put("Partitioning.withPartitions", "--partitions");
     flags.put("Partitioning.withMaxRowsPerFile", "--maxRowsPerFile");

@@ -87,7 +87,8 @@ public record RunConfig(
         JdbcSource.of(
                 options.getJdbcUrl(), options.getJdbcDriver(), options.getJdbcUser(), password)
             .withFetchSize(options.getFetchSize())
-            .withStallTimeout(stallTimeout(options));
+            .withStallTimeout(stallTimeout(options))
+            .withZeroDate(options.getMariaDbZeroDate());
     Partitioning partitioning =
         (options.getPartitionColumn() == null
                 ? Partitioning.none()
