@@ -204,6 +204,7 @@ class ReportingIT {
     JsonNode lineage = summaryRun().get("lineage");
     assertThat(lineage.get("delivered").asInt(), equalTo(2));
     assertThat(lineage.get("failed").asInt(), equalTo(0));
+    assertThat(outcome.out(), containsString("lineage    2 events delivered to " + url + "\n"));
     assertThat(lineage.get("runId").asText(), equalTo(start.getRun().getRunId().toString()));
   }
 
@@ -274,6 +275,13 @@ class ReportingIT {
     JsonNode lineage = summaryRun().get("lineage");
     assertThat(lineage.get("delivered").asInt(), equalTo(0));
     assertThat(lineage.get("failed").asInt(), equalTo(2));
+    assertThat(
+        outcome.out(),
+        containsString(
+            "lineage    NOT delivered: 2 of 2 events to http://127.0.0.1:"
+                + closed
+                + " failed (last: COMPLETE to http://127.0.0.1:"));
+    assertThat(outcome.out(), containsString("); the data run is unaffected\n"));
   }
 
   @Test

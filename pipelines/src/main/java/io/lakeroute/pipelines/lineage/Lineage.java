@@ -185,6 +185,29 @@ public final class Lineage implements AutoCloseable {
     return report;
   }
 
+  /**
+   * The printed summary's line: what reached the transports, or that events were lost and the data
+   * run is unaffected; null without transports.
+   */
+  public String summaryLine() {
+    if (!enabled()) {
+      return null;
+    }
+    String to = String.join(", ", sinks.stream().map(Sink::name).toList());
+    if (lost == 0) {
+      return sent + " events delivered to " + to;
+    }
+    return "NOT delivered: "
+        + lost
+        + " of "
+        + (sent + lost)
+        + " events to "
+        + to
+        + " failed (last: "
+        + error
+        + "); the data run is unaffected";
+  }
+
   @Override
   public void close() {
     for (Sink sink : sinks) {
