@@ -101,7 +101,11 @@ class JobIT {
     assertThat(json, containsString("\"table\" : \"orders_of_the_day\""));
     assertThat(json, not(containsString(fixture.postgres.password())));
 
-    // Every table is a run of its own in lineage: its START, then its COMPLETE or FAIL.
+    assertEachTableIsARunOfItsOwnInLineage(events);
+  }
+
+  /** Every table is a run of its own in lineage: its START, then its COMPLETE or FAIL. */
+  private void assertEachTableIsARunOfItsOwnInLineage(Path events) throws Exception {
     Map<String, List<String>> byJob = new LinkedHashMap<>();
     Map<String, Set<UUID>> runIds = new LinkedHashMap<>();
     for (String line : Files.readAllLines(events, StandardCharsets.UTF_8)) {
@@ -127,12 +131,14 @@ class JobIT {
   @Test
   void tablesRunAtOnceInJvmsOfTheirOwnAndARerunRedoesOnlyTheFailedOne() throws Exception {
     Path summary = temp.resolve("parallel.json");
+    Path events = temp.resolve("parallel-events.jsonl");
     List<String> args =
         List.of(
             "--job=" + jobFile(),
             "--logicalDate=2026-12-07",
             "--tableParallelism=3",
-            "--summaryPath=" + summary);
+            "--summaryPath=" + summary,
+            "--openLineageFile=" + events);
     RouteFixture.Outcome outcome = RouteFixture.launch(args);
     assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.SOURCE));
     assertThat(outcome.out(), containsString("── table customers (exit 0) ──"));
@@ -150,6 +156,8 @@ class JobIT {
         equalTo(
             List.of("customers:succeeded", "no_such_table:failed", "orders_of_the_day:succeeded")));
     assertThat(runs.get(1).get("error").get("exitCode").asInt(), equalTo(3));
+    // Each table's JVM sends its own run's events.
+    assertEachTableIsARunOfItsOwnInLineage(events);
 
     // The same day again: the complete tables are not run again, the failed one is.
     RouteFixture.Outcome rerun = RouteFixture.launch(args);
