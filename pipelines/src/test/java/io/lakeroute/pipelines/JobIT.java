@@ -8,12 +8,19 @@ import static org.hamcrest.Matchers.not;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.lineage.RunEvents;
 import io.lakeroute.pipelines.run.ExitCode;
+import io.openlineage.client.OpenLineage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A job file of three tables against PostgreSQL 15: every table runs, one after the other or at
  * once in JVMs of their own; a table whose source is missing fails alone, the others are delivered,
- * the job exits with the failed table's code and one summary lists every table; run again for the
- * same day, it redoes only the failed table.
+ * the job exits with the failed table's code and one summary lists every table, and each table
+ * sends OpenLineage events of its own run; run again for the same day, it redoes only the failed
+ * table.
  */
 class JobIT {
   private static RouteFixture fixture;
@@ -76,6 +84,8 @@ class JobIT {
     args.add("--job=" + jobFile());
     args.add("--logicalDate=2026-12-07");
     args.add("--summaryPath=" + summary);
+    Path events = temp.resolve("events.jsonl");
+    args.add("--openLineageFile=" + events);
     RouteFixture.Outcome outcome = RouteFixture.launch(args);
     assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.SOURCE));
     assertThat(outcome.err(), containsString("table no_such_table FAILED"));
@@ -90,17 +100,45 @@ class JobIT {
     assertThat(json, containsString("\"table\" : \"no_such_table\""));
     assertThat(json, containsString("\"table\" : \"orders_of_the_day\""));
     assertThat(json, not(containsString(fixture.postgres.password())));
+
+    assertEachTableIsARunOfItsOwnInLineage(events);
+  }
+
+  /** Every table is a run of its own in lineage: its START, then its COMPLETE or FAIL. */
+  private void assertEachTableIsARunOfItsOwnInLineage(Path events) throws Exception {
+    Map<String, List<String>> byJob = new LinkedHashMap<>();
+    Map<String, Set<UUID>> runIds = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(events, StandardCharsets.UTF_8)) {
+      OpenLineage.RunEvent event = RunEvents.checked(line);
+      String job = event.getJob().getName();
+      byJob.computeIfAbsent(job, k -> new ArrayList<>()).add(event.getEventType().name());
+      runIds.computeIfAbsent(job, k -> new HashSet<>()).add(event.getRun().getRunId());
+    }
+    String lake = "s3:" + temp.resolve("lake") + "/";
+    assertThat(
+        byJob,
+        equalTo(
+            Map.of(
+                lake + "customers", List.of("START", "COMPLETE"),
+                lake + "no_such_table", List.of("START", "FAIL"),
+                lake + "orders_of_the_day", List.of("START", "COMPLETE"))));
+    Set<UUID> all = new HashSet<>();
+    runIds.values().forEach(ids -> assertThat(ids.size(), equalTo(1)));
+    runIds.values().forEach(all::addAll);
+    assertThat(all.size(), equalTo(3));
   }
 
   @Test
   void tablesRunAtOnceInJvmsOfTheirOwnAndARerunRedoesOnlyTheFailedOne() throws Exception {
     Path summary = temp.resolve("parallel.json");
+    Path events = temp.resolve("parallel-events.jsonl");
     List<String> args =
         List.of(
             "--job=" + jobFile(),
             "--logicalDate=2026-12-07",
             "--tableParallelism=3",
-            "--summaryPath=" + summary);
+            "--summaryPath=" + summary,
+            "--openLineageFile=" + events);
     RouteFixture.Outcome outcome = RouteFixture.launch(args);
     assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.SOURCE));
     assertThat(outcome.out(), containsString("── table customers (exit 0) ──"));
@@ -118,6 +156,8 @@ class JobIT {
         equalTo(
             List.of("customers:succeeded", "no_such_table:failed", "orders_of_the_day:succeeded")));
     assertThat(runs.get(1).get("error").get("exitCode").asInt(), equalTo(3));
+    // Each table's JVM sends its own run's events.
+    assertEachTableIsARunOfItsOwnInLineage(events);
 
     // The same day again: the complete tables are not run again, the failed one is.
     RouteFixture.Outcome rerun = RouteFixture.launch(args);

@@ -246,6 +246,65 @@ class MariaDbSourceIT {
         warehouseUrl, fixture.postgres.user(), fixture.postgres.password());
   }
 
+  /**
+   * Zero dates fail the run naming the column and the flag that decides their fate; with {@code
+   * --mariaDbZeroDate=null} they arrive in Parquet as NULL, every other value as it was.
+   */
+  @Test
+  void zeroDatesAreRefusedNamingTheFlagOrArriveAsNullWhenItSaysSo() throws Exception {
+    mariadb.execute(
+        "CREATE OR REPLACE TABLE zero_dates_route (id INT, shipped DATE, seen DATETIME(6))",
+        "INSERT INTO zero_dates_route VALUES (1, '0000-00-00', '2024-01-01 00:00:00.000001'),"
+            + " (2, '1200-02-29', '0000-00-00 00:00:00'), (3, NULL, '2024-07-00 08:00:00')");
+    String query = "SELECT * FROM zero_dates_route";
+    String destination = "s3://" + RouteFixture.BUCKET + "/mariadb-zero-dates";
+
+    RouteFixture.Outcome refused =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                "--query=" + query,
+                "--format=parquet",
+                "--destination=" + destination,
+                "--runId=refused"));
+    assertThat(refused.err(), refused.code(), equalTo(ExitCode.SOURCE));
+    assertThat(refused.err(), containsString("Column 'shipped' (DATE) holds '0000-00-00'"));
+    assertThat(refused.err(), containsString("or set --mariaDbZeroDate=null"));
+
+    RouteFixture.Outcome nulls =
+        RouteFixture.launch(
+            args(
+                "DirectRunner",
+                "--query=" + query,
+                "--format=parquet",
+                "--destination=" + destination,
+                "--runId=nulls",
+                "--mariaDbZeroDate=null"));
+    assertThat(nulls.err(), nulls.code(), equalTo(ExitCode.OK));
+    Schema zeroSchema =
+        QueryPlanner.plan(
+                JdbcSource.of(mariadb.jdbcUrl(), null, mariadb.user(), mariadb.password()),
+                query,
+                Partitioning.none())
+            .schema();
+    List<Row> delivered = new ArrayList<>();
+    for (String key : fixture.s3.keys(RouteFixture.BUCKET, "mariadb-zero-dates/nulls/part-")) {
+      Path file = temp.resolve(key.substring(key.lastIndexOf('/') + 1));
+      Files.write(file, fixture.s3.get(RouteFixture.BUCKET, key));
+      delivered.addAll(FormatFiles.readParquet(file, zeroSchema));
+    }
+    List<Row> expected =
+        List.of(
+            Row.withSchema(zeroSchema)
+                .addValues(1, null, java.time.LocalDateTime.of(2024, 1, 1, 0, 0, 0, 1_000))
+                .build(),
+            Row.withSchema(zeroSchema)
+                .addValues(2, java.time.LocalDate.of(1200, 2, 29), null)
+                .build(),
+            Row.withSchema(zeroSchema).addValues(3, null, null).build());
+    TrickyRows.assertSameRows(expected, delivered);
+  }
+
   @Test
   void aTableWrittenWhileTheRunReadsItStillReconcilesAndTheSummarySaysHow() throws Exception {
     mariadb.execute(

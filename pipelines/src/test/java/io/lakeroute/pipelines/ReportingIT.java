@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeroute.pipelines.demo.CustomerTable;
+import io.lakeroute.pipelines.lineage.RunEvents;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.openlineage.client.OpenLineage;
-import io.openlineage.client.OpenLineageClientUtils;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What a run tells while and after it runs: progress lines with rising counts during a long run,
  * and OpenLineage run events that a lineage server receives. The lineage server here is a fake: a
  * loopback HTTP receiver in this test that keeps every body posted to it, as Marquez's {@code POST
- * /api/v1/lineage} would; the events are parsed with the OpenLineage client's own model.
+ * /api/v1/lineage} would; every event is held to the OpenLineage client's own model strictly
+ * ({@link RunEvents#checked}).
  */
 class ReportingIT {
   private static final String LONG_TABLE = "progress_rows";
@@ -159,8 +160,8 @@ class ReportingIT {
     for (String body : received) {
       assertThat(body, not(containsString(fixture.postgres.password())));
     }
-    OpenLineage.RunEvent start = OpenLineageClientUtils.runEventFromJson(received.get(0));
-    OpenLineage.RunEvent complete = OpenLineageClientUtils.runEventFromJson(received.get(1));
+    OpenLineage.RunEvent start = RunEvents.checked(received.get(0));
+    OpenLineage.RunEvent complete = RunEvents.checked(received.get(1));
     assertThat(start.getEventType(), equalTo(OpenLineage.RunEvent.EventType.START));
     assertThat(complete.getEventType(), equalTo(OpenLineage.RunEvent.EventType.COMPLETE));
     assertThat(complete.getRun().getRunId(), equalTo(start.getRun().getRunId()));
@@ -203,7 +204,44 @@ class ReportingIT {
     JsonNode lineage = summaryRun().get("lineage");
     assertThat(lineage.get("delivered").asInt(), equalTo(2));
     assertThat(lineage.get("failed").asInt(), equalTo(0));
+    assertThat(outcome.out(), containsString("lineage    2 events delivered to " + url + "\n"));
     assertThat(lineage.get("runId").asText(), equalTo(start.getRun().getRunId().toString()));
+  }
+
+  /**
+   * The console transport writes through the log to stderr; stdout holds the summary alone, so a
+   * script reading it is not disturbed.
+   */
+  @Test
+  void eventsOnTheConsoleGoToStderrNeverStdout() throws Exception {
+    java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    RouteFixture.Outcome outcome;
+    System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      outcome =
+          RouteFixture.launch(args("SELECT * FROM customers", "--openLineageConsole", "--quiet"));
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(outcome.err(), outcome.code(), equalTo(ExitCode.OK));
+    assertThat(outcome.out(), not(containsString("eventType")));
+    List<OpenLineage.RunEvent> events = new ArrayList<>();
+    for (String line : stderr.toString(StandardCharsets.UTF_8).split("\n")) {
+      int json = line.indexOf("ConsoleTransport - {");
+      if (json >= 0) {
+        events.add(RunEvents.checked(line.substring(line.indexOf('{', json))));
+      }
+    }
+    assertThat(events.size(), equalTo(2));
+    assertThat(events.get(0).getEventType(), equalTo(OpenLineage.RunEvent.EventType.START));
+    assertThat(events.get(1).getEventType(), equalTo(OpenLineage.RunEvent.EventType.COMPLETE));
+    assertThat(
+        events.get(1).getOutputs().get(0).getOutputFacets().getOutputStatistics().getRowCount(),
+        equalTo(RouteFixture.CUSTOMER_ROWS));
+    JsonNode lineage = summaryRun().get("lineage");
+    assertThat(lineage.get("transports").get(0).asText(), equalTo("console"));
+    assertThat(lineage.get("delivered").asInt(), equalTo(2));
   }
 
   @Test
@@ -214,7 +252,10 @@ class ReportingIT {
         RouteFixture.launch(args("SELECT * FROM no_such_table", "--openLineageUrl=" + url));
     assertThat(outcome.code(), equalTo(ExitCode.SOURCE));
     assertThat(received.size(), equalTo(2));
-    OpenLineage.RunEvent fail = OpenLineageClientUtils.runEventFromJson(received.get(1));
+    assertThat(
+        RunEvents.checked(received.get(0)).getEventType(),
+        equalTo(OpenLineage.RunEvent.EventType.START));
+    OpenLineage.RunEvent fail = RunEvents.checked(received.get(1));
     assertThat(fail.getEventType(), equalTo(OpenLineage.RunEvent.EventType.FAIL));
     assertThat(
         fail.getRun().getFacets().getErrorMessage().getMessage(), containsString("no_such_table"));
@@ -234,6 +275,13 @@ class ReportingIT {
     JsonNode lineage = summaryRun().get("lineage");
     assertThat(lineage.get("delivered").asInt(), equalTo(0));
     assertThat(lineage.get("failed").asInt(), equalTo(2));
+    assertThat(
+        outcome.out(),
+        containsString(
+            "lineage    NOT delivered: 2 of 2 events to http://127.0.0.1:"
+                + closed
+                + " failed (last: COMPLETE to http://127.0.0.1:"));
+    assertThat(outcome.out(), containsString("); the data run is unaffected\n"));
   }
 
   @Test
@@ -245,7 +293,10 @@ class ReportingIT {
     List<String> lines = Files.readAllLines(events);
     assertThat(lines.size(), equalTo(2));
     assertThat(
-        OpenLineageClientUtils.runEventFromJson(lines.get(1)).getEventType(),
+        RunEvents.checked(lines.get(0)).getEventType(),
+        equalTo(OpenLineage.RunEvent.EventType.START));
+    assertThat(
+        RunEvents.checked(lines.get(1)).getEventType(),
         equalTo(OpenLineage.RunEvent.EventType.COMPLETE));
   }
 

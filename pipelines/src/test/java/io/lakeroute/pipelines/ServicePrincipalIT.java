@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.not;
 
 import io.lakeroute.formats.FileFormat;
 import io.lakeroute.pipelines.launch.Launcher;
+import io.lakeroute.pipelines.lineage.RunEvents;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.TrickyRows;
 import io.openlineage.client.OpenLineage;
-import io.openlineage.client.OpenLineageClientUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +96,10 @@ class ServicePrincipalIT {
         outcome.out() + outcome.summary(), not(containsString(LocalDatabricks.CLIENT_SECRET)));
     // The lineage of the run names the Databricks table with the rows Databricks showed.
     List<String> events = Files.readAllLines(lineage);
-    OpenLineage.RunEvent complete = OpenLineageClientUtils.runEventFromJson(events.get(1));
+    assertThat(
+        RunEvents.checked(events.get(0)).getEventType(),
+        equalTo(OpenLineage.RunEvent.EventType.START));
+    OpenLineage.RunEvent complete = RunEvents.checked(events.get(1));
     OpenLineage.OutputDataset table = complete.getOutputs().get(1);
     assertThat(
         table.getName(),

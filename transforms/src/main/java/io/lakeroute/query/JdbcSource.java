@@ -46,17 +46,22 @@ public final class JdbcSource implements Serializable {
   private final Duration stallTimeout;
   private final boolean verifySource;
 
+  /** Whether a MariaDB zero date is read as NULL ({@link #withZeroDate}) instead of refused. */
+  private final boolean zeroDatesAsNull;
+
   private JdbcSource(
       JdbcIO.DataSourceConfiguration configuration,
       String url,
       int fetchSize,
       Duration stallTimeout,
-      boolean verifySource) {
+      boolean verifySource,
+      boolean zeroDatesAsNull) {
     this.configuration = configuration;
     this.url = url;
     this.fetchSize = fetchSize;
     this.stallTimeout = stallTimeout;
     this.verifySource = verifySource;
+    this.zeroDatesAsNull = zeroDatesAsNull;
   }
 
   /**
@@ -82,7 +87,8 @@ public final class JdbcSource implements Serializable {
     if (!sessionSql.isEmpty()) {
       configuration = configuration.withConnectionInitSqls(sessionSql);
     }
-    return new JdbcSource(configuration, url, DEFAULT_FETCH_SIZE, DEFAULT_STALL_TIMEOUT, false)
+    return new JdbcSource(
+            configuration, url, DEFAULT_FETCH_SIZE, DEFAULT_STALL_TIMEOUT, false, false)
         .withStallTimeout(DEFAULT_STALL_TIMEOUT);
   }
 
@@ -99,7 +105,8 @@ public final class JdbcSource implements Serializable {
               fetchSize,
               MAX_FETCH_SIZE));
     }
-    return new JdbcSource(configuration, url, fetchSize, stallTimeout, verifySource);
+    return new JdbcSource(
+        configuration, url, fetchSize, stallTimeout, verifySource, zeroDatesAsNull);
   }
 
   /**
@@ -119,7 +126,7 @@ public final class JdbcSource implements Serializable {
     String properties = dialect().connectionProperties(timeout);
     JdbcIO.DataSourceConfiguration bounded =
         properties == null ? configuration : configuration.withConnectionProperties(properties);
-    return new JdbcSource(bounded, url, fetchSize, timeout, verifySource);
+    return new JdbcSource(bounded, url, fetchSize, timeout, verifySource, zeroDatesAsNull);
   }
 
   /**
@@ -138,12 +145,41 @@ public final class JdbcSource implements Serializable {
               + " it; the rows read are still proven against every file and later hop"
               + " (docs/fingerprints.md)");
     }
-    return new JdbcSource(configuration, url, fetchSize, stallTimeout, verify);
+    return new JdbcSource(configuration, url, fetchSize, stallTimeout, verify, zeroDatesAsNull);
   }
 
   /** Whether the source fingerprints its own rows ({@link #withVerifySource}). */
   public boolean verifySource() {
     return verifySource;
+  }
+
+  /**
+   * What becomes of a MariaDB or MySQL zero date ({@code 0000-00-00}, or a date with a zero month
+   * or day, in a DATE, DATETIME or TIMESTAMP column), which no file format, warehouse or Databricks
+   * can hold: {@code refuse} (the default) fails the read naming the column and the value; {@code
+   * null} reads it as NULL, as MySQL's own drivers do with {@code zeroDateTimeBehavior}. The source
+   * fingerprint is taken from the values as read, so a NULL still reconciles at every hop.
+   */
+  public JdbcSource withZeroDate(String value) {
+    boolean asNull;
+    switch (value == null ? "" : value.strip().toLowerCase(Locale.ROOT)) {
+      case "refuse":
+        asNull = false;
+        break;
+      case "null":
+        asNull = true;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "JdbcSource.withZeroDate(" + value + ") is not valid: use refuse or null");
+    }
+    if (asNull && !(SourceDialect.forUrl(url) instanceof MariaDbSourceDialect)) {
+      throw new IllegalArgumentException(
+          "JdbcSource.withZeroDate(null) is for MariaDB and MySQL sources, whose zero dates other"
+              + " databases do not have; the source is "
+              + SourceDialect.forUrl(url).database());
+    }
+    return new JdbcSource(configuration, url, fetchSize, stallTimeout, verifySource, asNull);
   }
 
   private static String driverFor(String url) {
@@ -199,7 +235,7 @@ public final class JdbcSource implements Serializable {
 
   /** What differs in the database the URL names: types, session settings, consistency. */
   public SourceDialect dialect() {
-    return SourceDialect.forUrl(url);
+    return zeroDatesAsNull ? MariaDbSourceDialect.ZERO_DATES_AS_NULL : SourceDialect.forUrl(url);
   }
 
   @Override
@@ -213,11 +249,12 @@ public final class JdbcSource implements Serializable {
         && ((JdbcSource) o).configuration.equals(configuration)
         && ((JdbcSource) o).fetchSize == fetchSize
         && ((JdbcSource) o).verifySource == verifySource
-        && ((JdbcSource) o).stallTimeout.equals(stallTimeout);
+        && ((JdbcSource) o).stallTimeout.equals(stallTimeout)
+        && ((JdbcSource) o).zeroDatesAsNull == zeroDatesAsNull;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(configuration, fetchSize, stallTimeout, verifySource);
+    return Objects.hash(configuration, fetchSize, stallTimeout, verifySource, zeroDatesAsNull);
   }
 }

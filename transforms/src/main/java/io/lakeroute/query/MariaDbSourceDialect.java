@@ -3,10 +3,12 @@ package io.lakeroute.query;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +17,8 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.logicaltypes.FixedPrecisionNumeric;
@@ -29,15 +33,33 @@ import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
  * integer, {@code YEAR} a small integer; {@code TIMESTAMP} is an instant and {@code DATETIME} a
  * local date-time. Dates, times and date-times are read from their text, because the driver reads a
  * zero date ({@code 0000-00-00}) as NULL and a {@code TIME} beyond a day as a wrong time of day:
- * both fail the read naming the column instead. Every connection sets its session time zone to UTC,
- * so that {@code TIMESTAMP} values arrive as UTC whatever the server's or the JVM's zone.
+ * both fail the read naming the column instead, unless the source asks for zero dates as NULL
+ * ({@link #ZERO_DATES_AS_NULL}, from {@code JdbcSource.withZeroDate}). Every connection sets its
+ * session time zone to UTC, so that {@code TIMESTAMP} values arrive as UTC whatever the server's or
+ * the JVM's zone.
  *
  * <p>Consistency: InnoDB's consistent snapshot belongs to one transaction and cannot be handed to
  * another connection, so a run reads the query with one reader, in a transaction started {@code
  * WITH CONSISTENT SNAPSHOT}: rows committed while it reads are not seen.
  */
 enum MariaDbSourceDialect implements SourceDialect {
-  INSTANCE;
+  /** Zero dates fail the read, naming the column: the default. */
+  INSTANCE(false),
+  /** Zero dates are read as NULL: the user chose to lose them. */
+  ZERO_DATES_AS_NULL(true);
+
+  /**
+   * A date MariaDB stores without it being one: a zero year, month and day, or a zero month or day
+   * (allowed unless the server's SQL mode has NO_ZERO_DATE and NO_ZERO_IN_DATE).
+   */
+  private static final Pattern ZERO_DATE =
+      Pattern.compile("^\\d{4}-(00-\\d{2}|\\d{2}-00)(\\s.*)?$");
+
+  private final boolean zeroDatesAsNull;
+
+  MariaDbSourceDialect(boolean zeroDatesAsNull) {
+    this.zeroDatesAsNull = zeroDatesAsNull;
+  }
 
   /** The session time zone every connection sets: TIMESTAMP values arrive in it. */
   static final String SESSION_TIME_ZONE = "+00:00";
@@ -135,15 +157,14 @@ enum MariaDbSourceDialect implements SourceDialect {
         }
         break;
       case DATE:
-        return (rs, c) -> temporal(rs.getString(c), column, type, LocalDate::parse);
+        return (rs, c) -> temporal(rs, c, column, type, LocalDate::parse);
       case TIMESTAMP:
-        return (rs, c) -> temporal(rs.getString(c), column, type, MariaDbSourceDialect::dateTime);
+        return (rs, c) -> temporal(rs, c, column, type, MariaDbSourceDialect::dateTime);
       case TIMESTAMP_TZ:
         return (rs, c) ->
-            temporal(
-                rs.getString(c), column, type, text -> dateTime(text).toInstant(ZoneOffset.UTC));
+            temporal(rs, c, column, type, text -> dateTime(text).toInstant(ZoneOffset.UTC));
       case TIME:
-        return (rs, c) -> temporal(rs.getString(c), column, type, LocalTime::parse);
+        return (rs, c) -> temporal(rs, c, column, type, LocalTime::parse);
       default:
         break;
     }
@@ -177,32 +198,70 @@ enum MariaDbSourceDialect implements SourceDialect {
     return LocalDateTime.parse(text.replace(' ', 'T'));
   }
 
-  /** Parses a temporal value from the text MariaDB sends, which holds exactly what was stored. */
-  private static <T> T temporal(
-      String text, String column, String type, java.util.function.Function<String, T> parse) {
+  /**
+   * Parses a temporal value from the text MariaDB sends, which holds exactly what was stored; a
+   * zero date is NULL when the source asks for it.
+   */
+  private <T> T temporal(ResultSet rs, int c, String column, String type, Function<String, T> parse)
+      throws SQLException {
+    String text;
+    try {
+      text = rs.getString(c);
+    } catch (DateTimeException e) {
+      // Connector/J turns a binary DATE into text through LocalDate.of, which fails on the one
+      // value MariaDB sends that is no date: a zero month or day (it spells out an all-zero DATE,
+      // and DATETIME and TIMESTAMP values of every kind).
+      if (zeroDatesAsNull) {
+        return null;
+      }
+      throw new IllegalArgumentException(
+          "Column '"
+              + column
+              + "' ("
+              + type
+              + ") holds a date with a zero month or day, "
+              + zeroDateAdvice(
+                  "filter those rows out, e.g. WHERE MONTH("
+                      + column
+                      + ") <> 0 AND DAY("
+                      + column
+                      + ") <> 0"),
+          e);
+    }
     if (text == null) {
       return null;
     }
     try {
       return parse.apply(text);
     } catch (DateTimeParseException e) {
+      boolean zeroDate = !type.equals("TIME") && ZERO_DATE.matcher(text).matches();
+      if (zeroDate && zeroDatesAsNull) {
+        return null;
+      }
       String advice =
           type.equals("TIME")
               ? "a duration beyond a time of day (00:00:00 to 23:59:59.999999): cast it in the"
                   + " query, e.g. TIME_TO_SEC("
                   + column
                   + ") for seconds"
-              : text.contains("-00")
-                  ? "a zero date, which no file format or Databricks holds: turn it into NULL in"
-                      + " the query, e.g. NULLIF("
-                      + column
-                      + ", '"
-                      + text
-                      + "'), or filter those rows out"
+              : zeroDate
+                  ? zeroDateAdvice(
+                      "turn it into NULL in the query, e.g. NULLIF("
+                          + column
+                          + ", '"
+                          + text
+                          + "'), or filter those rows out")
                   : "a value no file format holds: filter those rows out or cast the column";
       throw new IllegalArgumentException(
           "Column '" + column + "' (" + type + ") holds '" + text + "', " + advice, e);
     }
+  }
+
+  /** Why a zero date is refused, what the query can do about it ({@code fix}), and the option. */
+  private static String zeroDateAdvice(String fix) {
+    return "a zero date, which no file format or Databricks holds: "
+        + fix
+        + ", or set JdbcSource.withZeroDate(null) to read every zero date as NULL";
   }
 
   @Override

@@ -40,4 +40,27 @@ class JdbcSourceTest {
     assertThat(e.getMessage(), containsString("JDBC URL must start with 'jdbc:'"));
     assertThat(e.getMessage().contains("secret"), equalTo(false));
   }
+
+  @Test
+  void zeroDatesAreRefusedUnlessAMariaDbSourceAsksForNull() {
+    JdbcSource mariadb =
+        JdbcSource.of("jdbc:mariadb://127.0.0.1/shop", "org.mariadb.jdbc.Driver", null, null);
+    assertThat(mariadb.dialect(), equalTo(MariaDbSourceDialect.INSTANCE));
+    assertThat(
+        mariadb.withZeroDate(" NULL ").dialect(), equalTo(MariaDbSourceDialect.ZERO_DATES_AS_NULL));
+    assertThat(
+        mariadb.withZeroDate("null").withZeroDate("refuse").dialect(),
+        equalTo(MariaDbSourceDialect.INSTANCE));
+    // Refusing is every source's default, so it may be said of any.
+    assertThat(H2.withZeroDate("refuse"), equalTo(H2));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> H2.withZeroDate("null")).getMessage(),
+        allOf(
+            containsString("JdbcSource.withZeroDate(null) is for MariaDB and MySQL sources"),
+            containsString("the source is H2")));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> mariadb.withZeroDate("zero"))
+            .getMessage(),
+        containsString("JdbcSource.withZeroDate(zero) is not valid: use refuse or null"));
+  }
 }

@@ -138,7 +138,8 @@ class MariaDbValuesIT {
         date,
         allOf(
             containsString("Column 'shipped' (DATE) holds '0000-00-00'"),
-            containsString("NULLIF(shipped, '0000-00-00')")));
+            containsString("NULLIF(shipped, '0000-00-00')"),
+            containsString("JdbcSource.withZeroDate(null)")));
     String dateTime = readFailure("SELECT id, seen FROM zero_dates");
     assertThat(dateTime, containsString("Column 'seen' (DATETIME) holds '0000-00-00 00:00:00'"));
     // The advised fix reads.
@@ -146,6 +147,50 @@ class MariaDbValuesIT {
         read("SELECT id, NULLIF(shipped, '0000-00-00') AS shipped FROM zero_dates ORDER BY id");
     assertThat(rows.get(0).getValue("shipped"), equalTo(null));
     assertThat(rows.get(1).getValue("shipped"), equalTo(LocalDate.of(2024, 1, 1)));
+  }
+
+  @Test
+  void readsZeroDatesAsNullWhenTheSourceAsksForIt() throws Exception {
+    mariadb.execute(
+        "CREATE OR REPLACE TABLE zero_dates_null"
+            + " (id INT, shipped DATE, seen DATETIME(6), stamped TIMESTAMP(6) NULL)",
+        "SET time_zone = '+00:00'",
+        "INSERT INTO zero_dates_null VALUES"
+            + " (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00'),"
+            + " (2, '2024-00-15', '2024-03-00 10:00:00', '2024-02-29 23:59:59.999999'),"
+            + " (3, '1200-02-29', '1582-10-05 00:00:00.000001', NULL)");
+    JdbcSource asNull = source.withZeroDate("null");
+    List<Row> rows =
+        read(
+            QueryPlanner.plan(
+                asNull, "SELECT * FROM zero_dates_null ORDER BY id", Partitioning.none()));
+
+    assertThat(rows.get(0).getValue("shipped"), equalTo(null));
+    assertThat(rows.get(0).getValue("seen"), equalTo(null));
+    assertThat(rows.get(0).getValue("stamped"), equalTo(null));
+    assertThat(rows.get(1).getValue("shipped"), equalTo(null));
+    assertThat(rows.get(1).getValue("seen"), equalTo(null));
+    assertThat(
+        rows.get(1).getValue("stamped"),
+        equalTo(java.time.Instant.parse("2024-02-29T23:59:59.999999Z")));
+    // Real dates, before 1582 too, are carried as they are, not taken for zero dates.
+    assertThat(rows.get(2).getValue("shipped"), equalTo(LocalDate.of(1200, 2, 29)));
+    assertThat(
+        rows.get(2).getValue("seen"),
+        equalTo(java.time.LocalDateTime.of(1582, 10, 5, 0, 0, 0, 1_000)));
+    // Refused by default. The driver spells a DATETIME with a zero day; a DATE with a zero month
+    // it cannot, so the message says what it holds.
+    assertThat(
+        readFailure("SELECT id, seen FROM zero_dates_null WHERE id = 2"),
+        allOf(
+            containsString("Column 'seen' (DATETIME) holds '2024-03-00 10:00:00.000000'"),
+            containsString("JdbcSource.withZeroDate(null)")));
+    assertThat(
+        readFailure("SELECT id, shipped FROM zero_dates_null WHERE id = 2"),
+        allOf(
+            containsString("Column 'shipped' (DATE) holds a date with a zero month or day"),
+            containsString("WHERE MONTH(shipped) <> 0 AND DAY(shipped) <> 0"),
+            containsString("JdbcSource.withZeroDate(null)")));
   }
 
   @Test

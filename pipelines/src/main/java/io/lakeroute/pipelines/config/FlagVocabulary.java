@@ -51,6 +51,7 @@ public final class FlagVocabulary {
     flags.put("JdbcSource.withFetchSize", "--fetchSize");
     flags.put("JdbcSource.withStallTimeout", "--stallTimeoutSeconds");
     flags.put("JdbcSource.withVerifySource", "--verifySource");
+    flags.put("JdbcSource.withZeroDate", "--mariaDbZeroDate");
     flags.put("Partitioning.onColumn", "--partitionColumn");
     flags.put("Partitioning.withPartitions", "--partitions");
     flags.put("Partitioning.withMaxRowsPerFile", "--maxRowsPerFile");

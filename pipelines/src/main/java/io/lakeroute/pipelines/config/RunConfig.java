@@ -88,7 +88,8 @@ public record RunConfig(
                 options.getJdbcUrl(), options.getJdbcDriver(), options.getJdbcUser(), password)
             .withFetchSize(options.getFetchSize())
             .withStallTimeout(stallTimeout(options))
-            .withVerifySource(options.getVerifySource());
+            .withVerifySource(options.getVerifySource())
+            .withZeroDate(options.getMariaDbZeroDate());
     Partitioning partitioning =
         (options.getPartitionColumn() == null
                 ? Partitioning.none()

@@ -170,6 +170,7 @@ public final class Launcher {
         continue;
       }
       RouteResult result;
+      String lineageLine;
       try (Lineage lineage =
           Lineage.of(run, runner.config(), runner.route().id(), runner.plan(), err)) {
         lineage.start();
@@ -182,8 +183,9 @@ public final class Launcher {
         } finally {
           record.lineage(lineage.report());
         }
+        lineageLine = lineage.summaryLine();
       }
-      out.print(RunSummary.format(run, result));
+      out.print(RunSummary.format(run, result, lineageLine));
     }
   }
 

@@ -9,6 +9,7 @@ import io.lakeroute.pipelines.run.RunFailure;
 import io.lakeroute.pipelines.run.Step;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClient;
+import io.openlineage.client.transports.ConsoleTransport;
 import io.openlineage.client.transports.FileConfig;
 import io.openlineage.client.transports.FileTransport;
 import io.openlineage.client.transports.HttpConfig;
@@ -28,8 +29,11 @@ import java.util.UUID;
  * OpenLineage run events of one run: START when it begins, then COMPLETE or FAIL, with the source
  * (the query, or the table it reads) as input and the published files, the warehouse table and the
  * Databricks table as outputs, each with its schema and row count. They go over HTTP to a lineage
- * server ({@code --openLineageUrl}, e.g. Marquez) and/or to a file ({@code --openLineageFile}, one
- * JSON event per line), through the OpenLineage Java client's own transports.
+ * server ({@code --openLineageUrl}, e.g. Marquez), to a file ({@code --openLineageFile}, one JSON
+ * event per line) and/or to the console ({@code --openLineageConsole}), through the OpenLineage
+ * Java client's own transports. The client's console transport logs each event at INFO through
+ * SLF4J, which lakeroute's logger (simplelogger.properties) writes to stderr: stdout carries only
+ * the run summary, which scripts read, so events never mix into it.
  *
  * <p>Lineage is a report about the data run, never part of it: an event that cannot be delivered is
  * a warning on stderr and a line in the run summary ({@link #report()}), and the run goes on.
@@ -90,6 +94,9 @@ public final class Lineage implements AutoCloseable {
           new Sink(
               options.getOpenLineageUrl(),
               new OpenLineageClient(new HttpTransport(http(options.getOpenLineageUrl())))));
+    }
+    if (options.getOpenLineageConsole()) {
+      sinks.add(new Sink("console", new OpenLineageClient(new ConsoleTransport())));
     }
     if (options.getOpenLineageFile() != null) {
       sinks.add(
@@ -176,6 +183,29 @@ public final class Lineage implements AutoCloseable {
     report.put("failed", lost);
     report.put("error", error);
     return report;
+  }
+
+  /**
+   * The printed summary's line: what reached the transports, or that events were lost and the data
+   * run is unaffected; null without transports.
+   */
+  public String summaryLine() {
+    if (!enabled()) {
+      return null;
+    }
+    String to = String.join(", ", sinks.stream().map(Sink::name).toList());
+    if (lost == 0) {
+      return sent + " events delivered to " + to;
+    }
+    return "NOT delivered: "
+        + lost
+        + " of "
+        + (sent + lost)
+        + " events to "
+        + to
+        + " failed (last: "
+        + error
+        + "); the data run is unaffected";
   }
 
   @Override

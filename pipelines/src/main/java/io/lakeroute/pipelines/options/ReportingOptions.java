@@ -39,6 +39,14 @@ public interface ReportingOptions extends PipelineOptions {
 
   void setOpenLineageFile(String value);
 
+  @Description(
+      "Print the OpenLineage run events too, one JSON event per log line on stderr (never stdout,"
+          + " which holds the run summary scripts read).")
+  @Default.Boolean(false)
+  boolean getOpenLineageConsole();
+
+  void setOpenLineageConsole(boolean value);
+
   @Description("OpenLineage namespace of the job.")
   @Default.String("lakeroute")
   String getOpenLineageNamespace();

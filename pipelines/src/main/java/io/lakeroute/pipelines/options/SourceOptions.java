@@ -57,6 +57,15 @@ public interface SourceOptions extends PipelineOptions {
   void setFetchSize(int value);
 
   @Description(
+      "MariaDB/MySQL zero dates (0000-00-00, or a zero month or day) in DATE, DATETIME and"
+          + " TIMESTAMP columns, which no file format or warehouse holds: refuse (fail the read"
+          + " naming the column and the value) or null (read them as NULL).")
+  @Default.String("refuse")
+  String getMariaDbZeroDate();
+
+  void setMariaDbZeroDate(String value);
+
+  @Description(
       "Integer, date or timestamp column to split the read on: ranges of about equal row"
           + " counts, read in parallel, one file each. Without it the query is read in one pass.")
   String getPartitionColumn();

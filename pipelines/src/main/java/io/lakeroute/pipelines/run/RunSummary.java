@@ -10,7 +10,12 @@ import java.util.stream.Collectors;
 public final class RunSummary {
   private RunSummary() {}
 
-  public static String format(RouteOptions options, RouteResult result) {
+  /**
+   * The summary of a run that succeeded.
+   *
+   * @param lineage what became of its OpenLineage events (a line of its own), or null without
+   */
+  public static String format(RouteOptions options, RouteResult result, String lineage) {
     Manifest manifest = result.manifest();
     double seconds = result.seconds();
     long rowsRead = result.rowsRead();
@@ -117,6 +122,9 @@ public final class RunSummary {
               options.getDatabricksTable(),
               options.getDatabricksMode(),
               options.getDatabricksDisposition()));
+    }
+    if (lineage != null) {
+      line(text, "lineage", lineage);
     }
     return text.toString();
   }
