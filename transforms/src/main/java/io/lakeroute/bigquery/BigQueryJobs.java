@@ -204,16 +204,7 @@ public final class BigQueryJobs {
   public static Optional<ValuesCheck.Rows> stagedDeletes(
       BigQueryTarget target, Manifest manifest, TableReference staging) {
     return softDelete(target, manifest)
-        .map(
-            c ->
-                new ValuesCheck.Rows(
-                    "the staging table "
-                        + staging.getTableId()
-                        + " (rows deleting their key by "
-                        + c
-                        + ")",
-                    table(staging),
-                    identifier(c) + " IS TRUE"));
+        .map(c -> staged(staging, "rows deleting their key by " + c, identifier(c) + " IS TRUE"));
   }
 
   /** Fails, naming the key, unless every merge key is one of the run's columns. */
@@ -268,19 +259,18 @@ public final class BigQueryJobs {
   public static ValuesCheck.Rows stagedRows(
       BigQueryTarget target, Manifest manifest, TableReference staging) {
     return softDelete(target, manifest)
-        .map(
-            c ->
-                new ValuesCheck.Rows(
-                    "the staging table "
-                        + staging.getTableId()
-                        + " (rows not deleted by "
-                        + c
-                        + ")",
-                    table(staging),
-                    identifier(c) + " IS NOT TRUE"))
-        .orElse(
-            new ValuesCheck.Rows(
-                "the staging table " + staging.getTableId(), table(staging), null));
+        .map(c -> staged(staging, "rows not deleted by " + c, identifier(c) + " IS NOT TRUE"))
+        .orElse(staged(staging, null, null));
+  }
+
+  /**
+   * Rows of the staging table, those {@code where} holds (null: all), described by {@code which}.
+   */
+  private static ValuesCheck.Rows staged(TableReference staging, String which, String where) {
+    return new ValuesCheck.Rows(
+        "the staging table " + staging.getTableId() + (which == null ? "" : " (" + which + ")"),
+        table(staging),
+        where);
   }
 
   /** {@code `project.dataset.table`}. */

@@ -80,12 +80,7 @@ public final class LoadWarehouse
    */
   public static WarehouseStep.Outcome load(
       WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
-    WarehouseSql sql;
-    try {
-      sql = connection.sql(target, manifest);
-    } catch (IllegalArgumentException e) {
-      throw new WarehouseException(e.getMessage());
-    }
+    WarehouseSql sql = sql(connection, target, manifest);
     long start = System.nanoTime();
     try (JdbcClient client = connection.open()) {
       WarehouseStep.Outcome outcome = WarehouseStep.run(client, connection, sql);
@@ -107,12 +102,7 @@ public final class LoadWarehouse
    */
   public static WarehouseStep.Outcome counted(
       WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
-    WarehouseSql sql;
-    try {
-      sql = connection.sql(target, manifest);
-    } catch (IllegalArgumentException e) {
-      throw new WarehouseException(e.getMessage());
-    }
+    WarehouseSql sql = sql(connection, target, manifest);
     try (JdbcClient client = connection.open()) {
       long rows = Long.parseLong(client.query(sql.countRun()).get(0).get(0));
       return new WarehouseStep.Outcome(
@@ -122,6 +112,16 @@ public final class LoadWarehouse
           ValuesCheck.Result.notChecked(connection.dialect().fingerprintSql().engine()));
     } catch (SQLException e) {
       throw unreachable(connection, manifest, e);
+    }
+  }
+
+  /** The step's SQL; a run the warehouse cannot load as delivered fails naming why. */
+  private static WarehouseSql sql(
+      WarehouseConnection connection, WarehouseTarget target, Manifest manifest) {
+    try {
+      return connection.sql(target, manifest);
+    } catch (IllegalArgumentException e) {
+      throw new WarehouseException(e.getMessage());
     }
   }
 
