@@ -89,7 +89,8 @@ public final class DatabricksStep {
                 visible - kept,
                 manifest.location()));
       }
-      ValuesCheck values = sql.filesDeletes().map(sql.values()::without).orElse(sql.values());
+      ValuesCheck all = sql.values();
+      ValuesCheck values = sql.filesDeletes().map(all::without).orElse(all);
       statement = values.query(sql.runRows());
       ValuesCheck.Result result =
           values.verify(
