@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark: loads N rows (default 4 000 000) of the customer shape into a private PostgreSQL 15 and
-# times, each in its own JVM with the same heap: a plain JDBC read (the baseline), Spark's
-# read.jdbc → write.parquet, and lakeroute's route 1 to local Parquet on the Direct and Spark runners.
-# Usage: runners-config/benchmark.sh [rows] [partitions] [systems, e.g. baseline,spark,direct,sparkrunner]
+# Benchmark (docs/performance.md): loads N rows of the 20-column customer table into a private
+# PostgreSQL 15 and times, each as a process of its own with the same heap, in interleaved rounds:
+# a plain JDBC read (the baseline), PostgreSQL's COPY TO STDOUT, Spark 3.5's read.jdbc → write.<format>,
+# and lakeroute as users run it: the shaded jar with @runners-config/direct.args, and spark-submit.sh.
+# Usage: runners-config/benchmark.sh [--rows=4000000,10000000] [--formats=parquet,csv,json,avro]
+#        [--systems=jdbc,pgcopy,spark,direct,sparkrunner] [--rounds=2] [--heap=1g] [--out=target/benchmark]
+#        [--profile]   (a JFR recording of each Direct run, summarized per step by Profile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B install -DskipTests
-mvn -q -B -pl pipelines dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+mvn -q -B ${MAVEN_ARGS:-} package -DskipTests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 opens="$(cat runners-config/spark-dist/target/jvm-opens.txt)"
 cp="pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/bench.classpath)"
 exec java $opens -Dlakeroute.jdk17.opens="$opens" -cp "$cp" io.lakeroute.bench.Benchmark "$@"
