@@ -1,7 +1,6 @@
 package io.lakeroute.formats;
 
 import java.io.IOException;
-import java.io.PushbackReader;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +8,16 @@ import java.util.List;
 /**
  * Reads CSV back in the dialect {@link CsvSink} wrote it: quotes, doubled quotes or escapes, and
  * the NULL text, which is NULL only unquoted. Records are returned one at a time.
+ *
+ * <p>It buffers {@code in} itself: a {@code BufferedReader} or {@code PushbackReader} takes a lock
+ * per character, which made reading a file back cost more than writing it.
  */
 public final class CsvParser {
 
-  private final PushbackReader in;
+  private final Reader in;
+  private final char[] buffer = new char[1 << 16];
+  private int position;
+  private int limit;
   private final char delimiter;
   private final char quote;
   private final int escape;
@@ -21,7 +26,7 @@ public final class CsvParser {
   private final StringBuilder raw = new StringBuilder();
 
   public CsvParser(Reader in, CsvOptions csv) {
-    this.in = new PushbackReader(in, 1);
+    this.in = in;
     this.delimiter = csv.delimiter();
     this.quote = csv.quote();
     this.escape = csv.escape() == null ? -1 : csv.escape();
@@ -30,31 +35,31 @@ public final class CsvParser {
 
   /** The next record's fields, NULL as null; null at the end of the file. */
   public String[] next() throws IOException {
-    int c = in.read();
+    int c = read();
     if (c == -1) {
       return null;
     }
-    in.unread(c);
+    position--;
     List<String> fields = new ArrayList<>();
     value.setLength(0);
     raw.setLength(0);
     boolean quoted = false;
     boolean inQuotes = false;
     while (true) {
-      c = in.read();
+      c = read();
       if (inQuotes) {
         if (c == -1) {
           throw new IOException("the file ends inside a quoted value");
         } else if (c == escape) {
           value.append((char) required());
         } else if (c == quote) {
-          int after = in.read();
+          int after = read();
           if (escape == -1 && after == quote) {
             value.append(quote);
           } else {
             inQuotes = false;
             if (after != -1) {
-              in.unread(after);
+              position--;
             }
           }
         } else {
@@ -75,7 +80,7 @@ public final class CsvParser {
         return fields.toArray(new String[0]);
       } else if (c == '\r') {
         // Unquoted, a carriage return is only ever the first half of CRLF.
-        int after = in.read();
+        int after = read();
         if (after != '\n' && after != -1) {
           throw new IOException("a carriage return outside quotes that does not end a line");
         }
@@ -96,10 +101,24 @@ public final class CsvParser {
   }
 
   private int required() throws IOException {
-    int c = in.read();
+    int c = read();
     if (c == -1) {
       throw new IOException("the file ends after an escape character");
     }
     return c;
+  }
+
+  /** The next character, or -1 at the end. */
+  private int read() throws IOException {
+    if (position == limit) {
+      int n = in.read(buffer, 0, buffer.length);
+      if (n <= 0) {
+        // A reader returns 0 only for an empty request; the buffer is never empty.
+        return -1;
+      }
+      position = 0;
+      limit = n;
+    }
+    return buffer[position++];
   }
 }

@@ -64,15 +64,26 @@ public final class FileValues {
           return avro(schema, kinds, in, rows);
         }
       case CSV:
-        try (InputStream in = decompressed(spec, file)) {
-          return csv(kinds, schema, spec.csv(), in, rows);
-        }
       case JSON:
         try (InputStream in = decompressed(spec, file)) {
-          return json(kinds, schema, in, rows);
+          return readText(spec, schema, in, rows);
         }
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  /** Reads every row of a CSV or JSON file from {@code in}, decompressed; returns how many. */
+  static long readText(FormatSpec spec, Schema schema, InputStream in, ValuesConsumer rows)
+      throws IOException {
+    Kind[] kinds = kinds(schema);
+    switch (spec.format()) {
+      case CSV:
+        return csv(kinds, schema, spec.csv(), in, rows);
+      case JSON:
+        return json(kinds, schema, in, rows);
+      default:
+        throw new IllegalArgumentException(spec.format().id() + " is not a text format");
+    }
   }
 
   private static Kind[] kinds(Schema schema) {
@@ -225,9 +236,7 @@ public final class FileValues {
   private static long csv(
       Kind[] kinds, Schema schema, CsvOptions csv, InputStream in, ValuesConsumer rows)
       throws IOException {
-    CsvParser parser =
-        new CsvParser(
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16), csv);
+    CsvParser parser = new CsvParser(new InputStreamReader(in, StandardCharsets.UTF_8), csv);
     Object[] values = new Object[kinds.length];
     long count = 0;
     boolean header = csv.header();

@@ -87,15 +87,81 @@ public final class ValueText {
       case BYTES:
         return Base64.getDecoder().decode(text);
       case DATE:
-        return exactly(DATE, text, LocalDate::from);
+        return isDate(text, 0) && text.length() == 10
+            ? date(text, 0)
+            : exactly(DATE, text, LocalDate::from);
       case TIME:
-        return exactly(TIME, text, LocalTime::from);
+        return isTime(text, 0) && text.length() == 15
+            ? time(text, 0)
+            : exactly(TIME, text, LocalTime::from);
       case TIMESTAMP:
-        return exactly(TIMESTAMP, text, LocalDateTime::from);
+        return isTimestamp(text) && text.length() == 26
+            ? LocalDateTime.of(date(text, 0), time(text, 11))
+            : exactly(TIMESTAMP, text, LocalDateTime::from);
       case TIMESTAMP_TZ:
-        return exactly(TIMESTAMP_TZ, text, Instant::from);
+        return isTimestamp(text) && text.length() == 27 && text.charAt(26) == 'Z'
+            ? LocalDateTime.of(date(text, 0), time(text, 11)).toInstant(ZoneOffset.UTC)
+            : exactly(TIMESTAMP_TZ, text, Instant::from);
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  // Fast paths for the shapes of years 0000-9999, where the formatters print no sign: the text is
+  // checked digit by digit and the value built directly, which is exact by construction (each
+  // field has the fixed width the formatter prints). Any other text goes through the formatters.
+
+  private static boolean isTimestamp(String text) {
+    return text.length() >= 26 && isDate(text, 0) && text.charAt(10) == 'T' && isTime(text, 11);
+  }
+
+  private static boolean isDate(String text, int at) {
+    return text.length() >= at + 10
+        && digits(text, at, 4)
+        && text.charAt(at + 4) == '-'
+        && digits(text, at + 5, 2)
+        && text.charAt(at + 7) == '-'
+        && digits(text, at + 8, 2);
+  }
+
+  private static boolean isTime(String text, int at) {
+    return text.length() >= at + 15
+        && digits(text, at, 2)
+        && text.charAt(at + 2) == ':'
+        && digits(text, at + 3, 2)
+        && text.charAt(at + 5) == ':'
+        && digits(text, at + 6, 2)
+        && text.charAt(at + 8) == '.'
+        && digits(text, at + 9, 6);
+  }
+
+  private static boolean digits(String text, int at, int count) {
+    for (int i = at; i < at + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int number(String text, int at, int count) {
+    int value = 0;
+    for (int i = at; i < at + count; i++) {
+      value = value * 10 + (text.charAt(i) - '0');
+    }
+    return value;
+  }
+
+  private static LocalDate date(String text, int at) {
+    return LocalDate.of(number(text, at, 4), number(text, at + 5, 2), number(text, at + 8, 2));
+  }
+
+  private static LocalTime time(String text, int at) {
+    return LocalTime.of(
+        number(text, at, 2),
+        number(text, at + 3, 2),
+        number(text, at + 6, 2),
+        number(text, at + 9, 6) * 1_000);
   }
 
   private static <T> T exactly(
@@ -116,15 +182,81 @@ public final class ValueText {
       case BYTES:
         return Base64.getEncoder().encodeToString((byte[]) value);
       case DATE:
-        return DATE.format((LocalDate) value);
       case TIME:
-        return TIME.format((LocalTime) value);
       case TIMESTAMP:
-        return TIMESTAMP.format((LocalDateTime) value);
       case TIMESTAMP_TZ:
-        return TIMESTAMP_TZ.format((Instant) value);
+        StringBuilder text = new StringBuilder(27);
+        appendTemporal(kind, value, text);
+        return text.toString();
       default:
         return value.toString();
     }
+  }
+
+  /** Appends the text {@link #format} gives a non-null date, time or timestamp. */
+  public static void appendTemporal(Kind kind, Object value, StringBuilder text) {
+    switch (kind) {
+      case DATE:
+        if (!appendDate((LocalDate) value, text)) {
+          text.append(DATE.format((LocalDate) value));
+        }
+        return;
+      case TIME:
+        appendTime((LocalTime) value, text);
+        return;
+      case TIMESTAMP:
+        LocalDateTime local = (LocalDateTime) value;
+        if (!appendDate(local.toLocalDate(), text)) {
+          text.append(TIMESTAMP.format(local));
+          return;
+        }
+        appendTime(local.toLocalTime(), text.append('T'));
+        return;
+      case TIMESTAMP_TZ:
+        Instant instant = (Instant) value;
+        LocalDateTime utc =
+            LocalDateTime.ofEpochSecond(
+                instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (!appendDate(utc.toLocalDate(), text)) {
+          text.append(TIMESTAMP_TZ.format(instant));
+          return;
+        }
+        appendTime(utc.toLocalTime(), text.append('T'));
+        text.append('Z');
+        return;
+      default:
+        throw new IllegalArgumentException(kind + " is not a date, time or timestamp");
+    }
+  }
+
+  /**
+   * Appends {@code yyyy-MM-dd} for years 0000-9999 and returns true; appends nothing and returns
+   * false for other years, which the formatter prints with a sign.
+   */
+  private static boolean appendDate(LocalDate date, StringBuilder text) {
+    int year = date.getYear();
+    if (year < 0 || year > 9999) {
+      return false;
+    }
+    pad(text, year, 4).append('-');
+    pad(text, date.getMonthValue(), 2).append('-');
+    pad(text, date.getDayOfMonth(), 2);
+    return true;
+  }
+
+  private static void appendTime(LocalTime time, StringBuilder text) {
+    pad(text, time.getHour(), 2).append(':');
+    pad(text, time.getMinute(), 2).append(':');
+    pad(text, time.getSecond(), 2).append('.');
+    pad(text, time.getNano() / 1_000, 6);
+  }
+
+  private static StringBuilder pad(StringBuilder text, int value, int width) {
+    for (int limit = 10, digits = 1; digits < width; digits++, limit *= 10) {
+      if (value < limit) {
+        text.append('0');
+      }
+    }
+    return text.append(value);
   }
 }
