@@ -20,6 +20,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -118,6 +119,9 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
                 .withNaming(index -> new PartitionNaming(index, count, suffix))
                 .withCompression(format.fileCompression()))
         .getPerDestinationOutputFilenames()
+        // FileIO names the files in one bundle once all are written; spread, they are read back
+        // on every worker at once instead of one after the other on one.
+        .apply("Spread the files", Reshuffle.viaRandomKey())
         .apply("Read back", ParDo.of(new ReadBack(format, plan.schema(), read)))
         .setCoder(SerializableCoder.of(DeliveredFile.class));
   }

@@ -14,6 +14,15 @@ public final class Partitioning implements Serializable {
   public static final long DEFAULT_ROWS_PER_PARTITION = 500_000;
 
   /**
+   * Rows per partition the planner allows, when the workers are known and a query has more than
+   * {@value #DEFAULT_ROWS_PER_PARTITION} rows for each: then it cuts one partition per worker, or a
+   * multiple, rather than many small ones. Each partition is a scan of its range in the source and
+   * a file; more of them than workers cost source scans and leave workers idle at the end (the
+   * benchmark, docs/performance.md), while a partition streams, so its size costs no memory.
+   */
+  public static final long MAX_ROWS_PER_WORKER_PARTITION = 5_000_000;
+
+  /**
    * The most partitions a query is cut into: planning holds 16 histogram buckets per partition in
    * memory, and every partition is a file, a query and a connection of its own.
    */
@@ -22,16 +31,18 @@ public final class Partitioning implements Serializable {
   private final String column;
   private final int partitions;
   private final long maxRowsPerFile;
+  private final int workers;
 
-  private Partitioning(String column, int partitions, long maxRowsPerFile) {
+  private Partitioning(String column, int partitions, long maxRowsPerFile, int workers) {
     this.column = column;
     this.partitions = partitions;
     this.maxRowsPerFile = maxRowsPerFile;
+    this.workers = workers;
   }
 
   /** One partition: the query as written. */
   public static Partitioning none() {
-    return new Partitioning(null, 0, 0);
+    return new Partitioning(null, 0, 0, 0);
   }
 
   /**
@@ -43,7 +54,7 @@ public final class Partitioning implements Serializable {
       throw new IllegalArgumentException(
           "The partition column (Partitioning.onColumn) must name a column of the query");
     }
-    return new Partitioning(column, 0, 0);
+    return new Partitioning(column, 0, 0, 0);
   }
 
   /**
@@ -60,7 +71,7 @@ public final class Partitioning implements Serializable {
               MAX_PARTITIONS,
               partitions));
     }
-    return new Partitioning(column, partitions, maxRowsPerFile);
+    return new Partitioning(column, partitions, maxRowsPerFile, workers);
   }
 
   /** No file holds more rows than this (0: no limit). */
@@ -71,7 +82,18 @@ public final class Partitioning implements Serializable {
               + " more, got "
               + maxRowsPerFile);
     }
-    return new Partitioning(column, partitions, maxRowsPerFile);
+    return new Partitioning(column, partitions, maxRowsPerFile, workers);
+  }
+
+  /**
+   * How many partitions the run reads at once (the Direct runner's threads, a local Spark's cores),
+   * for the automatic count; 0, the default: not known before the run (a cluster).
+   */
+  public Partitioning withWorkers(int workers) {
+    if (workers < 0) {
+      throw new IllegalArgumentException("The number of workers must be 0 or more, got " + workers);
+    }
+    return new Partitioning(column, partitions, maxRowsPerFile, workers);
   }
 
   /** The partition column, or null. */
@@ -90,8 +112,21 @@ public final class Partitioning implements Serializable {
   /** How many partitions {@code rows} rows need. */
   int partitionsFor(long rows) {
     long byLimit = maxRowsPerFile > 0 ? ceilDiv(rows, maxRowsPerFile) : 1;
-    long byDefault = partitions > 0 ? partitions : ceilDiv(rows, DEFAULT_ROWS_PER_PARTITION);
+    long byDefault = partitions > 0 ? partitions : automatic(rows);
     return (int) Math.max(1, Math.min(MAX_PARTITIONS, Math.max(byLimit, byDefault)));
+  }
+
+  /**
+   * One partition per {@value #DEFAULT_ROWS_PER_PARTITION} rows while that is no more than the
+   * workers; beyond, the fewest multiple of the workers that keeps partitions within {@value
+   * #MAX_ROWS_PER_WORKER_PARTITION} rows.
+   */
+  private long automatic(long rows) {
+    long small = ceilDiv(rows, DEFAULT_ROWS_PER_PARTITION);
+    if (workers == 0 || small <= workers) {
+      return small;
+    }
+    return workers * ceilDiv(rows, workers * MAX_ROWS_PER_WORKER_PARTITION);
   }
 
   private static long ceilDiv(long a, long b) {

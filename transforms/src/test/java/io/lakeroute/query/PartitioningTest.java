@@ -38,4 +38,22 @@ class PartitioningTest {
             IllegalArgumentException.class, () -> Partitioning.none().withMaxRowsPerFile(-1));
     assertThat(e.getMessage(), containsString("(Partitioning.withMaxRowsPerFile)"));
   }
+
+  @Test
+  void withKnownWorkersALargeQueryGetsOnePartitionPerWorkerOrAMultiple() {
+    Partitioning two = Partitioning.onColumn("id").withWorkers(2);
+    // Up to one default-sized partition per worker: as without workers.
+    assertThat(two.partitionsFor(400_000), equalTo(1));
+    assertThat(two.partitionsFor(1_000_000), equalTo(2));
+    // Beyond: one per worker, up to 5M rows each, then the next multiple.
+    assertThat(two.partitionsFor(4_000_000), equalTo(2));
+    assertThat(two.partitionsFor(10_000_000), equalTo(2));
+    assertThat(two.partitionsFor(10_000_001), equalTo(4));
+    assertThat(Partitioning.onColumn("id").withWorkers(3).partitionsFor(4_000_000), equalTo(3));
+    // Unknown workers (a cluster): one per 500,000 rows, as before.
+    assertThat(Partitioning.onColumn("id").partitionsFor(4_000_000), equalTo(8));
+    // Given partitions and the file limit still win.
+    assertThat(two.withPartitions(8).partitionsFor(4_000_000), equalTo(8));
+    assertThat(two.withMaxRowsPerFile(1_000_000).partitionsFor(4_000_000), equalTo(4));
+  }
 }

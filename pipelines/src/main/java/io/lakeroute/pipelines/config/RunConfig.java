@@ -23,7 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.beam.runners.direct.DirectOptions;
 
 /**
  * What every route shares, validated and immutable: the source and its query, the files' format,
@@ -94,7 +98,8 @@ public record RunConfig(
         (options.getPartitionColumn() == null
                 ? Partitioning.none()
                 : Partitioning.onColumn(options.getPartitionColumn())
-                    .withPartitions(options.getPartitions()))
+                    .withPartitions(options.getPartitions())
+                    .withWorkers(workers(options, System.getProperties())))
             .withMaxRowsPerFile(options.getMaxRowsPerFile());
     String runId = options.getRunId() != null ? options.getRunId() : logicalDate.toString();
     return new RunConfig(
@@ -243,5 +248,30 @@ public record RunConfig(
           "--destination is required: a URI such as s3://bucket/prefix or file:///tmp/out");
     }
     return destination.strip();
+  }
+
+  private static final Pattern LOCAL_MASTER =
+      Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?\\])?");
+
+  /**
+   * How many partitions the run reads at once, when that is known before it starts: the Direct
+   * runner's threads, a local Spark master's cores; 0 on a cluster, whose size the plan does not
+   * know. The planner's automatic partition count fits it (Partitioning.withWorkers).
+   */
+  static int workers(RouteOptions options, Properties system) {
+    if (options.getRunner().getName().equals("org.apache.beam.runners.direct.DirectRunner")) {
+      return options.as(DirectOptions.class).getTargetParallelism();
+    }
+    String master = ClusterPaths.sparkMaster(options, system);
+    Matcher local = master == null ? null : LOCAL_MASTER.matcher(master);
+    if (local == null || !local.matches()) {
+      return 0;
+    }
+    if (local.group(1) == null) {
+      return 1;
+    }
+    return local.group(1).equals("*")
+        ? Runtime.getRuntime().availableProcessors()
+        : Integer.parseInt(local.group(1));
   }
 }

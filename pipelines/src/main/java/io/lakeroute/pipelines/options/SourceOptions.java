@@ -73,8 +73,10 @@ public interface SourceOptions extends PipelineOptions {
   void setPartitionColumn(String value);
 
   @Description(
-      "Number of partitions with --partitionColumn (0: one per 500 000 rows, at least as many"
-          + " as --maxRowsPerFile needs).")
+      "Number of partitions with --partitionColumn (0: one per 500 000 rows up to one per"
+          + " worker, the Direct runner's threads or a local Spark's cores; beyond, one per worker"
+          + " or a multiple, up to 5 000 000 rows each; on a cluster one per 500 000 rows; at"
+          + " least as many as --maxRowsPerFile needs).")
   @Default.Integer(0)
   int getPartitions();
 
