@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -27,8 +26,6 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.RecordReader;
@@ -110,7 +107,7 @@ public final class FileValues {
 
   private static long parquet(Schema schema, Kind[] kinds, ResourceId file, ValuesConsumer rows)
       throws IOException {
-    Object[] values = new Object[kinds.length];
+    ParquetValues materializer = new ParquetValues(kinds, scales(schema, kinds));
     long count = 0;
     try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file);
         ParquetFileReader reader =
@@ -118,19 +115,10 @@ public final class FileValues {
       MessageType type = reader.getFooter().getFileMetaData().getSchema();
       PageReadStore pages;
       while ((pages = reader.readNextRowGroup()) != null) {
-        RecordReader<Group> records =
-            new ColumnIOFactory()
-                .getColumnIO(type)
-                .getRecordReader(pages, new GroupRecordConverter(type));
+        RecordReader<Object[]> records =
+            new ColumnIOFactory().getColumnIO(type).getRecordReader(pages, materializer);
         for (long r = 0; r < pages.getRowCount(); r++) {
-          Group group = records.read();
-          for (int i = 0; i < kinds.length; i++) {
-            values[i] =
-                group.getFieldRepetitionCount(i) == 0
-                    ? null
-                    : parquetValue(schema, kinds, group, i);
-          }
-          rows.accept(values);
+          rows.accept(records.read());
           count++;
         }
       }
@@ -138,51 +126,18 @@ public final class FileValues {
     return count;
   }
 
-  private static Object parquetValue(Schema schema, Kind[] kinds, Group group, int i) {
-    switch (kinds[i]) {
-      case INT16:
-        return (short) group.getInteger(i, 0);
-      case INT32:
-        return group.getInteger(i, 0);
-      case INT64:
-        return group.getLong(i, 0);
-      case FLOAT:
-        return group.getFloat(i, 0);
-      case DOUBLE:
-        return group.getDouble(i, 0);
-      case BOOLEAN:
-        return group.getBoolean(i, 0);
-      case STRING:
-        return group.getString(i, 0);
-      case TIME:
-        return ValueText.parse(Kind.TIME, group.getString(i, 0));
-      case BYTES:
-        return group.getBinary(i, 0).getBytes();
-      case DECIMAL:
-        return new BigDecimal(new BigInteger(group.getBinary(i, 0).getBytes()), scale(schema, i));
-      case DATE:
-        return LocalDate.ofEpochDay(group.getInteger(i, 0));
-      case TIMESTAMP:
-        return LocalDateTime.ofInstant(instant(group.getLong(i, 0)), ZoneOffset.UTC);
-      case TIMESTAMP_TZ:
-        return instant(group.getLong(i, 0));
+  private static int[] scales(Schema schema, Kind[] kinds) {
+    int[] scales = new int[kinds.length];
+    for (int i = 0; i < kinds.length; i++) {
+      scales[i] = kinds[i] == Kind.DECIMAL ? scale(schema, i) : 0;
     }
-    throw new IllegalStateException("unreachable");
-  }
-
-  private static Instant instant(long micros) {
-    return Instant.EPOCH
-        .plusSeconds(Math.floorDiv(micros, 1_000_000L))
-        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1_000L);
+    return scales;
   }
 
   private static long avro(Schema schema, Kind[] kinds, InputStream in, ValuesConsumer rows)
       throws IOException {
     Object[] values = new Object[kinds.length];
-    int[] scales = new int[kinds.length];
-    for (int i = 0; i < kinds.length; i++) {
-      scales[i] = kinds[i] == Kind.DECIMAL ? scale(schema, i) : 0;
-    }
+    int[] scales = scales(schema, kinds);
     long count = 0;
     try (DataFileStream<GenericRecord> records =
         new DataFileStream<>(in, new GenericDatumReader<>())) {
@@ -218,9 +173,9 @@ public final class FileValues {
       case DATE:
         return LocalDate.ofEpochDay((Integer) raw);
       case TIMESTAMP:
-        return LocalDateTime.ofInstant(instant((Long) raw), ZoneOffset.UTC);
+        return LocalDateTime.ofInstant(ParquetValues.instant((Long) raw), ZoneOffset.UTC);
       case TIMESTAMP_TZ:
-        return instant((Long) raw);
+        return ParquetValues.instant((Long) raw);
       default:
         // int, long, float, double and boolean are Avro's own.
         return raw;
