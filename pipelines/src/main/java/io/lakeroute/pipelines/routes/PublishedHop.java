@@ -1,6 +1,7 @@
 package io.lakeroute.pipelines.routes;
 
 import io.lakeroute.databricks.DatabricksConnection;
+import io.lakeroute.databricks.DatabricksSql;
 import io.lakeroute.databricks.DatabricksStep;
 import io.lakeroute.databricks.DatabricksTarget;
 import io.lakeroute.delivery.Manifest;
@@ -40,7 +41,7 @@ public interface PublishedHop {
 
       @Override
       public String rows(Manifest manifest) {
-        return "Databricks table " + target.table();
+        return new DatabricksSql(target, manifest).runRows().description();
       }
 
       @Override
