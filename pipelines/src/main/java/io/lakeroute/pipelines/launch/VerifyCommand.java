@@ -66,10 +66,12 @@ final class VerifyCommand {
       List<String> differences = new ArrayList<>(result.differences());
       List<String> checked = new ArrayList<>();
       for (PublishedHop hop : hops) {
-        String line = String.format("%-10s %s: ", hop.name(), hop.rows(manifest));
+        String line = String.format("%-10s ", hop.name());
         try {
+          line += hop.rows(manifest) + ": ";
           checked.add(line + said(hop.verify(manifest)));
         } catch (IllegalArgumentException e) {
+          // The hop cannot be re-checked from this manifest (said why), or cannot hold this run.
           checked.add(line + "not re-checked: " + FlagVocabulary.toFlags(e.getMessage()));
         } catch (RuntimeException e) {
           RunFailure failure = Failures.classify(e, hop.name());
