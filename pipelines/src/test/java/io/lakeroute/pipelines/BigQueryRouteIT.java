@@ -295,6 +295,55 @@ class BigQueryRouteIT {
    * transaction committed: the count is equal, the values check fails the run with exit 7 naming
    * the table, the column and the row as BigQuery renders it on each side.
    */
+  /**
+   * {@code verify} with the run's BigQuery options re-checks the table's rows of the run by the
+   * run's count and fingerprint query job; a value changed there afterwards is exit 7 naming hop,
+   * table and column.
+   */
+  @Test
+  void verifyReChecksTheBigQueryRowsOfAPublishedRun() {
+    String table = LocalBigQuery.table("verified");
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT id, signup_ts, city FROM customers WHERE id <= 10",
+            destination(table),
+            "--runId=r1");
+    assertThat(run(args).rowsInWarehouse(), equalTo(10L));
+    List<String> verify = new ArrayList<>(List.of("verify"));
+    verify.addAll(args);
+
+    RouteFixture.Outcome clean = RouteFixture.launch(verify);
+    assertThat(clean.err(), clean.code(), equalTo(ExitCode.OK));
+    assertThat(
+        clean.out(),
+        containsString(
+            "  bigquery   BigQuery table "
+                + LocalBigQuery.PROJECT
+                + ":"
+                + DATASET
+                + "."
+                + table
+                + " (rows of run r1): every column's fingerprint as the manifest says"));
+
+    bigQuery.execute(
+        "UPDATE \""
+            + LocalBigQuery.PROJECT
+            + "."
+            + DATASET
+            + "\".\""
+            + table
+            + "\" SET \"city\" = 'Elsewhere' WHERE \"id\" = 4");
+    RouteFixture.Outcome caught = RouteFixture.launch(verify);
+    assertThat(caught.out(), caught.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        caught.err(),
+        allOf(
+            containsString("  bigquery: Values differ between the files of run r1 and BigQuery"),
+            containsString(": city (fingerprints computed by BigQuery")));
+  }
+
   @Test
   void aTimestampShiftedAfterTheLoadExits7NamingColumnAndKey() {
     String table = LocalBigQuery.table("shifted");

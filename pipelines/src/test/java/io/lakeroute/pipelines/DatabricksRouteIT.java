@@ -175,6 +175,54 @@ class DatabricksRouteIT {
   }
 
   /**
+   * {@code verify} with the run's Databricks options re-checks the Delta table (replaced by the
+   * run: all of it is the run's) in Spark, by the run's fingerprint query, over a view of the
+   * manifest's files made again in its session: a value changed in the table afterwards is exit 7
+   * naming hop, table, column and the row by its key, as each side renders it.
+   */
+  @Test
+  void verifyReChecksTheDatabricksRowsOfAPublishedRunNamingTheKey() throws Exception {
+    String table = "verified";
+    List<String> args =
+        args(
+            "DirectRunner",
+            table,
+            "--query=SELECT id, CAST(id * 2 AS text) AS label FROM customers WHERE id <= 20",
+            "--format=parquet",
+            "--destination=s3://" + RouteFixture.BUCKET + "/databricks/" + table,
+            "--runId=r1",
+            "--databricksMode=delta");
+    assertThat(run(args).valuesInDatabricks(), equalTo(2L));
+    List<String> verify = new ArrayList<>(List.of("verify"));
+    verify.addAll(args);
+
+    RouteFixture.Outcome clean = RouteFixture.launch(verify);
+    assertThat(clean.err(), clean.code(), equalTo(ExitCode.OK));
+    assertThat(
+        clean.out(),
+        containsString(
+            "  databricks Databricks table spark_catalog."
+                + SCHEMA
+                + ".verified: every column's fingerprint as the manifest says"));
+
+    databricks.execute("UPDATE " + SCHEMA + ".verified SET label = 'changed' WHERE id = 7");
+    RouteFixture.Outcome caught = RouteFixture.launch(verify);
+    assertThat(caught.out(), caught.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        caught.err(),
+        containsString(
+            "  databricks: Values differ between the files of run r1 and Databricks table"
+                + " spark_catalog."
+                + SCHEMA
+                + ".verified: label"));
+    assertThat(
+        caught.err(),
+        containsString(
+            ".verified but not in the files: ('7', 'changed'); in the files but not in"));
+    assertThat(caught.err(), containsString("('7', '14')"));
+  }
+
+  /**
    * Dates and timestamps of both kinds before 1900, the 1582 calendar switch and year 1 reach a
    * Delta table unchanged. Delta writes timestamps with a zone as Parquet INT96, which open-source
    * Spark (and Databricks) refuse to write for such values unless the INT96 rebase mode is set too.

@@ -187,6 +187,62 @@ class RedshiftRouteIT {
   }
 
   /**
+   * {@code verify} with the run's options (less the IAM role its COPY needed) re-checks the files
+   * and the warehouse table's rows of the run in PostgreSQL, by the run's fingerprint query; a
+   * value changed in the table afterwards is exit 7 naming hop, table and column. Databricks reads
+   * the table through federation and is said not to be re-checked.
+   */
+  @Test
+  void verifyReChecksTheWarehouseRowsOfAPublishedRun() throws Exception {
+    String table = "verified";
+    List<String> args =
+        withDatabricks(
+            args(
+                "DirectRunner",
+                table,
+                "--query=SELECT id, c_text, c_timestamptz FROM " + RouteFixture.TRICKY,
+                "--runId=r1"),
+            table);
+    assertThat(run(args).valuesInWarehouse(), equalTo(3L));
+    List<String> verify = new java.util.ArrayList<>(List.of("verify"));
+    args.stream().filter(a -> !a.startsWith("--redshiftIamRole=")).forEach(verify::add);
+
+    RouteFixture.Outcome clean = RouteFixture.launch(verify);
+    assertThat(clean.err(), clean.code(), equalTo(ExitCode.OK));
+    assertThat(
+        clean.out(),
+        containsString(
+            "  warehouse  postgres table \"sales\".\"verified\" (rows of run r1): every column's"
+                + " fingerprint as the manifest says"));
+    assertThat(
+        clean.out(),
+        containsString(
+            "  databricks Databricks table spark_catalog."
+                + DATABRICKS_SCHEMA
+                + ".verified: not re-checked: Databricks reads"));
+
+    warehouse(
+        "UPDATE "
+            + SCHEMA
+            + "."
+            + table
+            + " SET c_timestamptz = c_timestamptz + INTERVAL '1 microsecond' WHERE id = (SELECT"
+            + " MIN(id) FROM "
+            + SCHEMA
+            + "."
+            + table
+            + " WHERE isfinite(c_timestamptz))");
+    RouteFixture.Outcome caught = RouteFixture.launch(verify);
+    assertThat(caught.out(), caught.code(), equalTo(ExitCode.RECONCILIATION));
+    assertThat(
+        caught.err(),
+        containsString(
+            "  warehouse: Values differ between the files of run r1 and postgres table"
+                + " \"sales\".\"verified\" (rows of run r1): c_timestamptz (fingerprints computed"
+                + " by PostgreSQL, docs/fingerprints.md)."));
+  }
+
+  /**
    * A timestamp shifted in the warehouse table as the load inserts it (a trigger, as a default or a
    * rule might): the counts agree, the values do not. Exit 7 naming the hop, the table, the column
    * and the row on each side; the table is as it was.

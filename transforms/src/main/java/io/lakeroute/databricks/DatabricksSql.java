@@ -336,6 +336,14 @@ public final class DatabricksSql {
             "NOT " + deletes(SqlText.identifier(softDelete)));
   }
 
+  /**
+   * The statement creating the session's view over the files that {@link #filesRows()} reads, when
+   * there is one; a temporary view, gone with the session.
+   */
+  public Optional<String> filesView() {
+    return filesRows() == null ? Optional.empty() : Optional.of(runView());
+  }
+
   private String deleteRun(String table, String runId) {
     return "DELETE FROM " + table + " WHERE " + SqlText.identifier(RUN_ID_COLUMN) + " = " + runId;
   }

@@ -123,6 +123,54 @@ public final class DatabricksStep {
   }
 
   /**
+   * Re-checks a published run's rows in the table, later ({@code lakeroute verify}): their values,
+   * by the query the step ran, against the manifest's fingerprint. Nothing is written to the table.
+   * Where the step read the files through a temporary view, the view is made again over the
+   * manifest's files in this session, so that a difference is narrowed to rows and keys, and rows a
+   * merge deleted by the soft-delete column are left out of the expected fingerprint, as in the
+   * run. A later run that replaced or merged over the run's rows shows as a difference.
+   *
+   * @throws ReconciliationException naming the table, the run, the columns and, where narrowed, the
+   *     rows
+   * @throws DatabricksException when Databricks cannot be queried
+   */
+  public static ValuesCheck.Result verify(
+      DatabricksConnection connection, DatabricksTarget target, Manifest manifest) {
+    DatabricksSql sql = new DatabricksSql(target, manifest);
+    if (target.softDeleteColumn() != null && sql.filesView().isEmpty()) {
+      throw new IllegalArgumentException(
+          "its merge deleted the rows whose soft-delete column (withDatabricksSoftDeleteColumn)"
+              + " is true, which only a view over the files (a Delta table loaded by insert)"
+              + " tells apart");
+    }
+    String statement = sql.filesView().orElse(null);
+    try (SqlClient client = connection.open()) {
+      if (statement != null) {
+        client.execute(statement);
+      }
+      ValuesCheck all = sql.values();
+      ValuesCheck values = sql.filesDeletes().map(all::without).orElse(all);
+      statement = values.query(sql.runRows());
+      return values.verify(
+          client::query,
+          manifest,
+          ReconciliationException.Hop.DATABRICKS,
+          sql.runRows(),
+          sql.filesRows(),
+          target.mergeKeys(),
+          target.table()
+              + " holds these values (verify changed nothing); a later run that replaced or"
+              + " merged over the run's rows differs too.");
+    } catch (SQLException e) {
+      throw new DatabricksException(
+          "Databricks refused: "
+              + firstLine(connection.scrub(e.getMessage()))
+              + (statement == null ? "" : "\n  statement: " + statement),
+          null);
+    }
+  }
+
+  /**
    * Fails before the merge when the run holds a merge key twice: both rows would otherwise be added
    * (or the merge refused), and which one wins would be arbitrary.
    */

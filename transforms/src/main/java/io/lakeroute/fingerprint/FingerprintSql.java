@@ -156,4 +156,12 @@ public interface FingerprintSql {
   static FingerprintSql h2Source() {
     return new H2FingerprintSql.Source();
   }
+
+  /**
+   * MariaDB or MySQL as the source of a query, on lakeroute's source connection (session time zone
+   * UTC); a zero date is NULL when {@code zeroDatesAsNull}, as the source then reads it.
+   */
+  static FingerprintSql mariaDbSource(boolean zeroDatesAsNull) {
+    return new MariaDbFingerprintSql(zeroDatesAsNull);
+  }
 }

@@ -141,7 +141,7 @@ public final class JdbcSource implements Serializable {
       throw new IllegalArgumentException(
           "The source's own fingerprint (JdbcSource.withVerifySource) needs the fingerprint query in "
               + dialect().database()
-              + "'s SQL, which lakeroute does not have yet (PostgreSQL and H2 only): run without"
+              + "'s SQL, which lakeroute does not have yet (PostgreSQL, H2, MariaDB and MySQL only): run without"
               + " it; the rows read are still proven against every file and later hop"
               + " (docs/fingerprints.md)");
     }

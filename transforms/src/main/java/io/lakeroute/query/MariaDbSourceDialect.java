@@ -1,5 +1,6 @@
 package io.lakeroute.query;
 
+import io.lakeroute.fingerprint.FingerprintSql;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.schemas.Schema;
@@ -262,6 +264,11 @@ enum MariaDbSourceDialect implements SourceDialect {
     return "a zero date, which no file format or Databricks holds: "
         + fix
         + ", or set JdbcSource.withZeroDate(null) to read every zero date as NULL";
+  }
+
+  @Override
+  public Optional<FingerprintSql> fingerprintSql() {
+    return Optional.of(FingerprintSql.mariaDbSource(zeroDatesAsNull));
   }
 
   @Override

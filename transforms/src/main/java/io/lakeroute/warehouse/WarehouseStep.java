@@ -146,6 +146,47 @@ public final class WarehouseStep {
   }
 
   /**
+   * Re-checks a published run's rows in the table, later ({@code lakeroute verify}): their values,
+   * by the query the step ran, against the manifest's fingerprint. Nothing is written. The staging
+   * table the step narrowed a difference with is gone by then, so a difference names the table and
+   * the columns only. A later run that replaced or merged over the run's rows shows as a
+   * difference: the table no longer holds what the run loaded.
+   *
+   * @throws ReconciliationException naming the table, the run and the differing columns
+   * @throws WarehouseException when the warehouse cannot be queried
+   * @throws IllegalArgumentException when the run's rows cannot be told from the manifest alone (a
+   *     merge with a soft-delete column keeps out rows the manifest does not list apart)
+   */
+  public static ValuesCheck.Result verify(WarehouseConnection connection, WarehouseSql sql) {
+    if (sql.softDelete().isPresent()) {
+      throw new IllegalArgumentException(
+          "its merge deleted the rows whose soft-delete column (withSoftDeleteColumn) "
+              + sql.softDelete().get()
+              + " is true, and the manifest's fingerprint covers every row of the files, not only"
+              + " those the merge kept");
+    }
+    try (JdbcClient client = connection.open()) {
+      return sql.values()
+          .verify(
+              client::query,
+              sql.manifest(),
+              ReconciliationException.Hop.WAREHOUSE,
+              sql.runRows(),
+              null,
+              sql.target().mergeKeys(),
+              "The table holds these values (verify changed nothing); a later run that replaced"
+                  + " or merged over the run's rows differs too.");
+    } catch (SQLException e) {
+      throw new WarehouseException(
+          connection.dialect().id()
+              + " refused the fingerprint of "
+              + sql.table()
+              + ": "
+              + connection.scrub(e.getMessage()));
+    }
+  }
+
+  /**
    * The statements the step would run for {@code manifest}, secrets scrubbed, for a dry run (the
    * columns to add, if any, are known only once the table is read).
    */

@@ -38,6 +38,10 @@ class FingerprintSqlTest {
         return FingerprintSql.postgresSource();
       case "h2-source":
         return FingerprintSql.h2Source();
+      case "mariadb-source":
+        return FingerprintSql.mariaDbSource(false);
+      case "mariadb-source-zero-dates-as-null":
+        return FingerprintSql.mariaDbSource(true);
       default:
         throw new IllegalArgumentException(name);
     }
@@ -58,7 +62,9 @@ class FingerprintSqlTest {
     "sqlserver",
     "h2",
     "postgres-source",
-    "h2-source"
+    "h2-source",
+    "mariadb-source",
+    "mariadb-source-zero-dates-as-null"
   })
   void queryMatchesGolden(String name) throws IOException {
     FingerprintSql sql = engine(name);
@@ -110,5 +116,6 @@ class FingerprintSqlTest {
     assertThat(FingerprintSql.sqlServer().quote(odd), equalTo("[odd \"name]]'`]"));
     assertThat(FingerprintSql.spark().quote(odd), equalTo("`odd \"name]'```"));
     assertThat(FingerprintSql.bigQuery().quote(odd), equalTo("`odd \"name]'\\``"));
+    assertThat(FingerprintSql.mariaDbSource(false).quote(odd), equalTo("`odd \"name]'```"));
   }
 }

@@ -105,6 +105,69 @@ class MariaDbValuesIT {
     TrickyRows.assertSameRows(MariaDbTrickyRows.rows(schema), back);
   }
 
+  /**
+   * With the source's own fingerprint, MariaDB renders and hashes every type of the matrix in its
+   * SQL (docs/fingerprints.md) equal to the values the driver returned, zero dates read as NULL
+   * included; the read passes and carries every value exactly.
+   */
+  @Test
+  void theSourceFingerprintOfEveryMariaDbTypeEqualsTheRowsRead() throws Exception {
+    QueryPlan plan =
+        QueryPlanner.plan(
+            source.withVerifySource(true), "SELECT * FROM tricky", Partitioning.none());
+    TrickyRows.assertSameRows(MariaDbTrickyRows.rows(plan.schema()), read(plan));
+
+    mariadb.execute(
+        "CREATE OR REPLACE TABLE zero_dates_verified"
+            + " (id INT, shipped DATE, seen DATETIME(6), stamped TIMESTAMP(6) NULL)",
+        "SET time_zone = '+00:00'",
+        "INSERT INTO zero_dates_verified VALUES"
+            + " (1, '0000-00-00', '2024-03-00 10:00:00', '0000-00-00 00:00:00'),"
+            + " (2, '0001-01-01', '1582-10-05 00:00:00.000001', '2024-02-29 23:59:59.999999')");
+    List<Row> rows =
+        read(
+            QueryPlanner.plan(
+                source.withZeroDate("null").withVerifySource(true),
+                "SELECT * FROM zero_dates_verified ORDER BY id",
+                Partitioning.none()));
+    assertThat(rows.get(0).getValue("shipped"), equalTo(null));
+    assertThat(rows.get(1).getValue("shipped"), equalTo(LocalDate.of(1, 1, 1)));
+  }
+
+  /**
+   * Read through MariaDB's text protocol (the driver's client-side prepared statements, which a
+   * JDBC URL can ask for), a FLOAT arrives as its 6-digit text: 16777216 becomes 16777200, the
+   * count stays. The source's fingerprint catches it, naming the column and the row by the query's
+   * first column with both texts.
+   */
+  @Test
+  void aFloatTheTextProtocolRoundsIsCaughtByTheSourceFingerprint() {
+    JdbcSource textProtocol =
+        JdbcSource.of(
+                mariadb.jdbcUrl() + "?useServerPrepStmts=false",
+                null,
+                mariadb.user(),
+                mariadb.password())
+            .withVerifySource(true);
+    QueryPlan plan =
+        QueryPlanner.plan(
+            textProtocol,
+            "SELECT id, c_float, c_varchar FROM tricky ORDER BY id",
+            Partitioning.none());
+
+    ReconciliationException e =
+        assertThrows(
+            ReconciliationException.class,
+            () -> plan.reader().read(plan.partitions().get(0), row -> {}));
+    assertThat(
+        e.getMessage(),
+        allOf(
+            containsString("Values differ between the source and the rows read from it"),
+            containsString(": c_float (fingerprints computed by MariaDB"),
+            containsString("id '2': c_float '4503599627370496p-28' in MariaDB, '"),
+            containsString("(c_float FLOAT)")));
+  }
+
   @Test
   void refusesDecimalsWiderThan38DigitsAtPlanningNamingTheColumnAndTheCast() throws Exception {
     mariadb.execute(

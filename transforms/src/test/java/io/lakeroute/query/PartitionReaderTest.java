@@ -334,18 +334,22 @@ class PartitionReaderTest {
     assertThat(e.getMessage(), not(containsString("ID '1'")));
   }
 
-  /** MariaDB has no fingerprint query in lakeroute yet: the option says so rather than skip it. */
+  /**
+   * A database lakeroute has no fingerprint query for (any but PostgreSQL, H2, MariaDB and MySQL):
+   * the option says so rather than skip it.
+   */
   @Test
   void verifyingASourceWithoutFingerprintSqlIsRefusedNamingTheOption() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                JdbcSource.of(
-                        "jdbc:mariadb://127.0.0.1:1/db", "org.mariadb.jdbc.Driver", null, null)
+                JdbcSource.of("jdbc:databricks://127.0.0.1:1/default", null, null, null)
                     .withVerifySource(true));
     assertThat(
         e.getMessage(),
-        allOf(containsString("JdbcSource.withVerifySource"), containsString("MariaDB")));
+        allOf(
+            containsString("JdbcSource.withVerifySource"),
+            containsString("a JDBC database's SQL")));
   }
 }

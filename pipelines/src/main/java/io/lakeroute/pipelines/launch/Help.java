@@ -110,7 +110,9 @@ public final class Help {
     out.println("Usage: java -jar lakeroute.jar --route=s3 --jdbcUrl=… --query=… --destination=…");
     out.println("       [--runner=DirectRunner|SparkRunner] [options]");
     out.println("       java -jar lakeroute.jar verify --destination=… --runId=… [store options]");
-    out.println("       (re-checks a published run's files against its manifest; exit 0 or 7)");
+    out.println("       [--route=… and its warehouse, BigQuery or Databricks options]");
+    out.println("       (re-checks a published run's files, and those hops' rows of the run,");
+    out.println("       against its manifest; exit 0 or 7)");
     out.println("With no --jdbcUrl the demo runs on an embedded database and writes every format.");
     out.println();
     for (Section section : sections()) {

@@ -11,7 +11,8 @@ public interface VerifyOptions extends PipelineOptions {
           + " transaction (the run's snapshot), and compare with the rows as read: catches a value"
           + " the JDBC driver or the type mapping changed, which every later hop would copy; a"
           + " difference exits 7 naming the column and the rows by the query's first column. One"
-          + " more scan of each partition in the source. PostgreSQL and H2 (docs/fingerprints.md).")
+          + " more scan of each partition in the source. PostgreSQL, H2, MariaDB and MySQL"
+          + " (docs/fingerprints.md).")
   @Default.Boolean(false)
   boolean getVerifySource();
 

@@ -2,6 +2,7 @@ package io.lakeroute.pipelines.routes;
 
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -28,4 +29,15 @@ public interface Route {
    * @throws IllegalArgumentException naming the flag at fault and what to do
    */
   RoutePlan configure(RouteOptions options, RunConfig run, Function<String, String> env);
+
+  /**
+   * The hops after the files that {@code lakeroute verify} re-checks for a published run, as the
+   * options select them (the same options as the run, without what only a load needs); none when
+   * the options name none.
+   *
+   * @throws IllegalArgumentException naming the flag at fault and what to do
+   */
+  default List<PublishedHop> published(RouteOptions options, Function<String, String> env) {
+    return List.of();
+  }
 }

@@ -152,6 +152,90 @@ class VerifyCommandTest {
             not(containsString("SHA-256"))));
   }
 
+  /**
+   * With route synapse's options (its H2 stand-in, {@code --warehouseDialect=h2}), verify also
+   * fingerprints the warehouse table's rows of the run in H2, by the query a run uses, and fails
+   * naming hop, table and column once a value there changes. The table is filled here as the load
+   * would have: the run's rows and its run id. Verify asks only for the table and the connection,
+   * never for the load's credentials.
+   */
+  @Test
+  void withWarehouseOptionsTheWarehouseRowsOfTheRunAreReChecked() throws Exception {
+    Outcome run =
+        launch(
+            "--route=s3",
+            "--jdbcUrl=" + URL,
+            "--jdbcUser=sa",
+            "--query=SELECT * FROM customers",
+            "--format=parquet",
+            "--destination=" + destination,
+            "--runId=r1");
+    assertThat(run.err(), run.code(), equalTo(ExitCode.OK));
+    String warehouseUrl =
+        "jdbc:h2:mem:verify_warehouse;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;DB_CLOSE_DELAY=-1";
+    try (Connection warehouse = DriverManager.getConnection(warehouseUrl, "sa", "");
+        Statement statement = warehouse.createStatement()) {
+      statement.execute("CREATE SCHEMA IF NOT EXISTS dbo");
+      statement.execute(
+          "CREATE TABLE dbo.customers (ID INT, NAME VARCHAR(40), BALANCE DECIMAL(12,2),"
+              + " SEEN TIMESTAMP(6), _lakeroute_run_id VARCHAR(128))");
+      statement.execute(
+          "INSERT INTO dbo.customers VALUES"
+              + " (1, 'Alice', 10.50, TIMESTAMP '2024-01-01 10:00:00', 'r1'),"
+              + " (2, 'Bob', NULL, TIMESTAMP '1582-10-10 00:00:00.000001', 'r1'),"
+              + " (3, '', -0.01, NULL, 'r1'), (4, 'Other run', 1, NULL, 'r0')");
+      String[] verify = {
+        "verify",
+        "--route=synapse",
+        "--warehouseDialect=h2",
+        "--warehouseJdbcUrl=" + warehouseUrl,
+        "--warehouseUser=sa",
+        "--warehouseTable=customers",
+        "--destination=" + destination,
+        "--runId=r1"
+      };
+
+      Outcome clean = launch(verify);
+      assertThat(clean.err(), clean.code(), equalTo(ExitCode.OK));
+      assertThat(
+          clean.out(),
+          containsString(
+              "  warehouse  h2 table [dbo].[customers] (rows of run r1): every column's"
+                  + " fingerprint as the manifest says"));
+
+      statement.execute("UPDATE dbo.customers SET BALANCE = 10.49 WHERE ID = 1");
+      Outcome caught = launch(verify);
+      assertThat(caught.out(), caught.code(), equalTo(ExitCode.RECONCILIATION));
+      assertThat(
+          caught.err(),
+          allOf(
+              containsString(
+                  "  warehouse: Values differ between the files of run r1 and h2 table"
+                      + " [dbo].[customers] (rows of run r1): BALANCE (fingerprints computed by"
+                      + " H2, docs/fingerprints.md)."),
+              containsString("verify changed nothing"),
+              not(containsString("NAME"))));
+
+      // A row of the run gone (a later run replaced it) is a difference in the row count too.
+      statement.execute("DELETE FROM dbo.customers WHERE ID = 3");
+      assertThat(
+          launch(verify).err(), containsString("(rows of run r1): rows, ID, NAME, BALANCE, SEEN"));
+    }
+
+    // Route redshift: the table is asked for, the IAM role of its COPY never.
+    Outcome noTable =
+        launch(
+            "verify",
+            "--route=redshift",
+            "--warehouseJdbcUrl=jdbc:postgresql://127.0.0.1:1/none",
+            "--destination=" + destination,
+            "--runId=r1");
+    assertThat(noTable.code(), equalTo(ExitCode.USAGE));
+    assertThat(
+        noTable.err(),
+        allOf(containsString("needs --warehouseTable"), not(containsString("IAM role"))));
+  }
+
   @Test
   void aRunThatIsNotThereIsAUsageError() {
     Outcome missing = launch("verify", "--destination=" + destination, "--runId=nope");

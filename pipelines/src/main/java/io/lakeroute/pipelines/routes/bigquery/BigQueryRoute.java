@@ -12,11 +12,13 @@ import io.lakeroute.databricks.Federation;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.pipelines.config.DatabricksConfig;
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.routes.Checks;
 import io.lakeroute.pipelines.routes.Destinations;
+import io.lakeroute.pipelines.routes.PublishedHop;
 import io.lakeroute.pipelines.routes.Route;
 import io.lakeroute.pipelines.routes.RoutePlan;
 import io.lakeroute.pipelines.run.ExitCode;
@@ -75,22 +77,8 @@ public final class BigQueryRoute implements Route {
         options.getDatabricksTable(),
         "the file and warehouse routes: route bigquery reaches Databricks through"
             + " --databricksForeignCatalog");
-    if (options.getBigQueryTable() == null) {
-      throw new IllegalArgumentException(
-          "--route=bigquery needs --bigQueryTable=project:dataset.table");
-    }
     BigQueryJobs.checkLoadable(run.format().csv());
-    BigQueryTarget target =
-        BigQueryTarget.parse(
-                options.getBigQueryTable(),
-                BigQueryTarget.disposition(options.getBigQueryDisposition()),
-                options.getBigQueryMergeKeys() == null
-                    ? List.of()
-                    : Arrays.stream(options.getBigQueryMergeKeys().split(","))
-                        .map(String::strip)
-                        .filter(k -> !k.isEmpty())
-                        .toList())
-            .withBigQuerySoftDeleteColumn(options.getSoftDeleteColumn());
+    BigQueryTarget target = target(options);
     Federation federation = null;
     DatabricksConnection databricks = null;
     if (options.getDatabricksForeignCatalog() != null) {
@@ -103,6 +91,57 @@ public final class BigQueryRoute implements Route {
       databricks = DatabricksConfig.connection(options, env);
     }
     return new Plan(target, options, federation, databricks);
+  }
+
+  /** The table {@code --bigQueryTable} names, with the run's disposition. */
+  private static BigQueryTarget target(RouteOptions options) {
+    if (options.getBigQueryTable() == null) {
+      throw new IllegalArgumentException(
+          "--route=bigquery needs --bigQueryTable=project:dataset.table");
+    }
+    return BigQueryTarget.parse(
+            options.getBigQueryTable(),
+            BigQueryTarget.disposition(options.getBigQueryDisposition()),
+            options.getBigQueryMergeKeys() == null
+                ? List.of()
+                : Arrays.stream(options.getBigQueryMergeKeys().split(","))
+                    .map(String::strip)
+                    .filter(k -> !k.isEmpty())
+                    .toList())
+        .withBigQuerySoftDeleteColumn(options.getSoftDeleteColumn());
+  }
+
+  /**
+   * The BigQuery table's rows of the run, counted and fingerprinted as a resumed run does; the
+   * staging table that narrowed a difference in the run is gone, so a difference names the table
+   * and the columns. Databricks reads BigQuery through federation and is not re-checked.
+   */
+  @Override
+  public List<PublishedHop> published(RouteOptions options, Function<String, String> env) {
+    BigQueryTarget target = target(options);
+    return List.of(
+        new PublishedHop() {
+          @Override
+          public String name() {
+            return "bigquery";
+          }
+
+          @Override
+          public String rows(Manifest manifest) {
+            return "BigQuery table " + target.spec() + " (rows of run " + manifest.runId() + ")";
+          }
+
+          @Override
+          public ValuesCheck.Result verify(Manifest manifest) {
+            if (target.softDeleteColumn() != null) {
+              // Without the staging table, the rows the merge deleted are not known.
+              throw new IllegalArgumentException(
+                  "the merge deleted the rows whose --softDeleteColumn is true, and the manifest's"
+                      + " fingerprint covers every row of the files, not only those it kept");
+            }
+            return LoadBigQuery.counted(options, target, manifest).values();
+          }
+        });
   }
 
   /** The run's BigQuery table and, if any, the federation Databricks reads it through. */

@@ -11,6 +11,7 @@ import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.routes.Checks;
 import io.lakeroute.pipelines.routes.Destinations;
+import io.lakeroute.pipelines.routes.PublishedHop;
 import io.lakeroute.pipelines.routes.Route;
 import io.lakeroute.pipelines.routes.RoutePlan;
 import io.lakeroute.pipelines.run.RouteResult;
@@ -70,6 +71,15 @@ public final class FilesRoute implements Route {
       DatabricksSql.checkCsv(run.format());
     }
     return new Plan(target, target == null ? null : DatabricksConfig.connection(options, env));
+  }
+
+  /** With {@code --databricksTable}, the Databricks table over the files. */
+  @Override
+  public List<PublishedHop> published(RouteOptions options, Function<String, String> env) {
+    DatabricksTarget target = DatabricksConfig.target(options);
+    return target == null
+        ? List.of()
+        : List.of(PublishedHop.databricks(target, DatabricksConfig.connection(options, env)));
   }
 
   /** The run's Databricks table over the files, if any. */

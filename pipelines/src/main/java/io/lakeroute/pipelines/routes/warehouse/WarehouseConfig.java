@@ -22,6 +22,39 @@ public record WarehouseConfig(
   /** The warehouse {@code route} loads, as the options describe it. */
   static WarehouseConfig from(
       RouteOptions options, WarehouseRoute route, Function<String, String> env) {
+    WarehouseDialect dialect = dialect(options, route);
+    String format =
+        options.getFormat() == null ? "parquet" : options.getFormat().toLowerCase(Locale.ROOT);
+    if (!dialect.formats().contains(format)) {
+      // e.g. Synapse's COPY INTO (and so its H2 stand-in) reads no Avro or JSON.
+      throw new IllegalArgumentException(
+          "--warehouseDialect="
+              + dialect.id()
+              + " loads "
+              + dialect.formats().stream()
+                  .sorted()
+                  .map(f -> f.toUpperCase(Locale.ROOT))
+                  .collect(Collectors.joining(" and "))
+              + " only: use --format="
+              + dialect.formats().stream().sorted().collect(Collectors.joining(" or --format=")));
+    }
+    WarehouseConfig table = table(options, route, dialect, env);
+    WarehouseConnection connection =
+        table.connection().withStorageCredential(storageCredential(options, dialect, env));
+    return new WarehouseConfig(table.target(), connection, federation(options, route, connection));
+  }
+
+  /**
+   * The table of a run published earlier and the connection to its warehouse, without what only a
+   * load needs (the storage credential, Lakehouse Federation): what {@code lakeroute verify} reads
+   * the table with. The run's format is the manifest's, checked when the table's SQL is built.
+   */
+  static WarehouseConfig published(
+      RouteOptions options, WarehouseRoute route, Function<String, String> env) {
+    return table(options, route, dialect(options, route), env);
+  }
+
+  private static WarehouseDialect dialect(RouteOptions options, WarehouseRoute route) {
     WarehouseDialect dialect =
         options.getWarehouseDialect() == null
             ? route.warehouse()
@@ -38,21 +71,15 @@ public record WarehouseConfig(
                   .map(WarehouseDialect::id)
                   .collect(Collectors.joining(" or ")));
     }
-    String format =
-        options.getFormat() == null ? "parquet" : options.getFormat().toLowerCase(Locale.ROOT);
-    if (!dialect.formats().contains(format)) {
-      // e.g. Synapse's COPY INTO (and so its H2 stand-in) reads no Avro or JSON.
-      throw new IllegalArgumentException(
-          "--warehouseDialect="
-              + dialect.id()
-              + " loads "
-              + dialect.formats().stream()
-                  .sorted()
-                  .map(f -> f.toUpperCase(Locale.ROOT))
-                  .collect(Collectors.joining(" and "))
-              + " only: use --format="
-              + dialect.formats().stream().sorted().collect(Collectors.joining(" or --format=")));
-    }
+    return dialect;
+  }
+
+  /** The table and a connection to its warehouse without a storage credential. */
+  private static WarehouseConfig table(
+      RouteOptions options,
+      WarehouseRoute route,
+      WarehouseDialect dialect,
+      Function<String, String> env) {
     if (options.getWarehouseTable() == null) {
       throw new IllegalArgumentException(
           "--route=" + route.id() + " needs --warehouseTable: the table the run is loaded into");
@@ -88,9 +115,8 @@ public record WarehouseConfig(
         WarehouseConnection.of(dialect)
             .withJdbcUrl(options.getWarehouseJdbcUrl())
             .withUser(options.getWarehouseUser())
-            .withPassword(password)
-            .withStorageCredential(storageCredential(options, dialect, env));
-    return new WarehouseConfig(target, connection, federation(options, route, connection));
+            .withPassword(password);
+    return new WarehouseConfig(target, connection, null);
   }
 
   /** Lakehouse Federation's catalog and secret, when given (real Databricks needs them). */

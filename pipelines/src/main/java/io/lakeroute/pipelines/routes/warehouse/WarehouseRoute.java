@@ -5,11 +5,13 @@ import io.lakeroute.databricks.DatabricksTarget;
 import io.lakeroute.databricks.LoadDatabricks;
 import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.fingerprint.ValuesCheck;
 import io.lakeroute.pipelines.config.DatabricksConfig;
 import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.routes.Checks;
 import io.lakeroute.pipelines.routes.Destinations;
+import io.lakeroute.pipelines.routes.PublishedHop;
 import io.lakeroute.pipelines.routes.Route;
 import io.lakeroute.pipelines.routes.RoutePlan;
 import io.lakeroute.pipelines.run.ExitCode;
@@ -98,6 +100,60 @@ public final class WarehouseRoute implements Route {
         target == null ? null : DatabricksConfig.connection(options, env),
         run.format().format().id(),
         options.getVerifyStrict());
+  }
+
+  /**
+   * The warehouse table's rows of the run; with {@code --databricksTable}, a Databricks hop that
+   * says why it is not re-checked: Databricks reads the warehouse's table through federation, so
+   * its values are the warehouse's, and a run checks only its count there (docs/fingerprints.md).
+   */
+  @Override
+  public List<PublishedHop> published(RouteOptions options, Function<String, String> env) {
+    WarehouseConfig config = WarehouseConfig.published(options, this, env);
+    WarehouseConnection connection = config.connection();
+    List<PublishedHop> hops = new ArrayList<>();
+    hops.add(
+        new PublishedHop() {
+          @Override
+          public String name() {
+            return "warehouse";
+          }
+
+          @Override
+          public String rows(Manifest manifest) {
+            return connection.sql(config.target(), manifest).runRows().description();
+          }
+
+          @Override
+          public ValuesCheck.Result verify(Manifest manifest) {
+            return WarehouseStep.verify(connection, connection.sql(config.target(), manifest));
+          }
+        });
+    DatabricksTarget target = DatabricksConfig.target(options);
+    if (target != null) {
+      hops.add(
+          new PublishedHop() {
+            @Override
+            public String name() {
+              return "databricks";
+            }
+
+            @Override
+            public String rows(Manifest manifest) {
+              return "Databricks table " + target.table();
+            }
+
+            @Override
+            public ValuesCheck.Result verify(Manifest manifest) {
+              throw new IllegalArgumentException(
+                  "Databricks reads "
+                      + connection.quotedTable(config.target())
+                      + " through Lakehouse Federation: its values are the warehouse's, re-checked"
+                      + " above; a run compares only its count there (docs/fingerprints.md)");
+            }
+          });
+    }
+    return hops;
   }
 
   /**
