@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -17,6 +18,7 @@ import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.LocalAzurite;
 import io.lakeroute.testing.LocalDatabricks;
+import io.lakeroute.testing.StallingProxy;
 import io.lakeroute.testing.TrickyRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Route 3 end to end: PostgreSQL 15 → every format → Azure Blob Storage (Azurite, through Beam's
@@ -354,6 +357,43 @@ class AzureRouteIT {
     DatabricksRouteIT.assertSameRows(table, format);
     // Re-running the same run id replaces, never duplicates.
     assertThat(run(args).rowsInDatabricks(), equalTo((long) TrickyRows.ROW_COUNT));
+  }
+
+  /**
+   * Issue 14 item 6 on route 3: Databricks goes away after the files were published to Azure Blob
+   * Storage, so the run exits 75; the retry of the same command and a plain re-run end with one
+   * copy of the run's rows in the Delta table, every value compared, in every disposition.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"append", "merge", "replace"})
+  void aRunFailingRetryablyAfterPublishingIsRetriedToOneCopy(String disposition)
+      throws Exception {
+    fixture.createTrickyTable();
+    LocalAzurite emulator = LocalAzurite.onEmulatorPort();
+    emulator.createContainer("lakeroute-dbx");
+    LocalDatabricks databricks = LocalDatabricks.shared();
+    databricks.execute("CREATE SCHEMA IF NOT EXISTS " + DatabricksRouteIT.SCHEMA);
+    String table = "azure_retried_" + disposition;
+    try (StallingProxy relay = StallingProxy.passing(databricks.port())) {
+      List<String> args =
+          args(
+              emulator,
+              "DirectRunner",
+              OneCopy.HELD_TRICKY_QUERY,
+              "--format=parquet",
+              "--destination=azfs://" + LocalAzurite.ACCOUNT + "/lakeroute-dbx/" + table,
+              "--runId=r1",
+              "--databricksMode=delta");
+      args.addAll(OneCopy.disposition("databricks", disposition));
+      args.addAll(OneCopy.databricksArgs(databricks, relay, DatabricksRouteIT.SCHEMA, table));
+      OneCopy.failAfterLoadRetryAndRerun(
+          args,
+          OneCopy.databricksGoesAway(fixture, relay),
+          () ->
+              assertThat(
+                  emulator.blobs("lakeroute-dbx", table + "/"), hasItem(table + "/r1/_SUCCESS")),
+          () -> DatabricksRouteIT.assertSameRows(table, FileFormat.PARQUET));
+    }
   }
 
   private static String sha256(byte[] bytes) throws Exception {

@@ -26,6 +26,7 @@ import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import io.lakeroute.sql.SqlClient;
 import io.lakeroute.testing.LocalDatabricks;
+import io.lakeroute.testing.StallingProxy;
 import io.lakeroute.testing.TrickyRows;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Route 1 to the end: PostgreSQL 15 → every format → S3Mock → the Databricks stand-in (Spark 3.5.4
@@ -380,6 +382,37 @@ class DatabricksRouteIT {
     // Resuming twice is as safe as running twice.
     assertThat(RouteFixture.launch(resume).code(), equalTo(ExitCode.OK));
     assertThat(count(table), equalTo(500L));
+  }
+
+  /**
+   * Issue 14 item 6 on route 1: Databricks goes away after the files were published, so the run
+   * exits 75; the retry of the same command and a plain re-run end with one copy of the run's rows
+   * in the Delta table, every value compared, in every disposition.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"append", "merge", "replace"})
+  void aRunFailingRetryablyAfterPublishingIsRetriedToOneCopy(String disposition)
+      throws Exception {
+    String table = "retried_" + disposition;
+    String destination = "databricks/" + table;
+    String published = destination + "/r1/_SUCCESS";
+    try (StallingProxy relay = StallingProxy.passing(databricks.port())) {
+      List<String> args =
+          fixture.args(
+              "DirectRunner",
+              OneCopy.HELD_TRICKY_QUERY,
+              "--format=parquet",
+              "--destination=s3://" + RouteFixture.BUCKET + "/" + destination,
+              "--runId=r1",
+              "--databricksMode=delta");
+      args.addAll(OneCopy.disposition("databricks", disposition));
+      args.addAll(OneCopy.databricksArgs(databricks, relay, SCHEMA, table));
+      OneCopy.failAfterLoadRetryAndRerun(
+          args,
+          OneCopy.databricksGoesAway(fixture, relay),
+          () -> assertThat(fixture.s3.keys(RouteFixture.BUCKET, destination), hasItem(published)),
+          () -> assertSameRows(table, FileFormat.PARQUET));
+    }
   }
 
   /**

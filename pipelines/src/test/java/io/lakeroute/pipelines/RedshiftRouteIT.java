@@ -11,6 +11,7 @@ import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalDatabricks;
+import io.lakeroute.testing.StallingProxy;
 import io.lakeroute.testing.TrickyRows;
 import io.lakeroute.testing.WarehouseRows;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Route redshift end to end on the local cloud: PostgreSQL 15 source → Parquet, Avro, JSON or CSV →
@@ -350,42 +352,30 @@ class RedshiftRouteIT {
   }
 
   /**
-   * Issue 14 item 6: a run that fails after its warehouse load (Databricks cannot read the table),
-   * the same run again, and a retry of it after it succeeded (as the cron wrapper does on exit 75)
-   * end with exactly one copy of the run's rows, in the warehouse and in Databricks.
+   * Issue 14 item 6: Databricks goes away after the warehouse load committed, so the run exits 75;
+   * the retry of the same command and a plain re-run end with one copy of the run's rows, every
+   * value compared in the warehouse and in Databricks, in every disposition.
    */
-  @Test
-  void aRunFailingAfterTheLoadItsRerunAndARetryAfterSuccessLeaveOneCopy() throws Exception {
-    String table = "rerun";
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"append", "merge", "replace"})
+  void aRunFailingRetryablyAfterTheLoadIsRetriedToOneCopy(String disposition) throws Exception {
+    String table = "retried_" + disposition;
     warehouse("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
-    // A Databricks table of that name without the run id column: the Databricks step fails.
-    databricks.execute("DROP TABLE IF EXISTS " + DATABRICKS_SCHEMA + "." + table);
-    databricks.execute(
-        "CREATE TABLE " + DATABRICKS_SCHEMA + "." + table + " (x INT) USING parquet");
-    List<String> args =
-        withDatabricks(
-            args(
-                "DirectRunner",
-                table,
-                "--query=SELECT * FROM " + RouteFixture.TRICKY,
-                "--format=parquet",
-                "--runId=r1"),
-            table);
-    args.remove("--format=csv");
-    RouteFixture.Outcome failed = RouteFixture.launch(args);
-    assertThat(failed.err(), failed.code(), equalTo(ExitCode.DATABRICKS));
-    assertThat(count(table), equalTo((long) TrickyRows.ROW_COUNT));
-
-    databricks.execute("DROP TABLE " + DATABRICKS_SCHEMA + "." + table);
-    for (int attempt = 0; attempt < 2; attempt++) {
-      RouteResult result = run(args);
-      assertThat(result.rowsInWarehouse(), equalTo((long) TrickyRows.ROW_COUNT));
-      assertThat(result.rowsInDatabricks(), equalTo((long) TrickyRows.ROW_COUNT));
-      assertSameRows(table, "parquet");
-      try (Connection connection = databricks.connect()) {
-        DatabricksRows.assertTrickyRows(
-            connection, DATABRICKS_SCHEMA + "." + table, "parquet", "r1");
-      }
+    try (StallingProxy relay = StallingProxy.passing(databricks.port())) {
+      List<String> args = args("DirectRunner", table, OneCopy.HELD_TRICKY_QUERY, "--runId=r1");
+      args.addAll(OneCopy.disposition("warehouse", disposition));
+      args.addAll(OneCopy.databricksArgs(databricks, relay, DATABRICKS_SCHEMA, table));
+      OneCopy.failAfterLoadRetryAndRerun(
+          args,
+          OneCopy.databricksGoesAway(fixture, relay),
+          () -> assertSameRows(table, "csv"),
+          () -> {
+            assertSameRows(table, "csv");
+            try (Connection connection = databricks.connect()) {
+              DatabricksRows.assertTrickyRows(
+                  connection, DATABRICKS_SCHEMA + "." + table, "csv", "r1");
+            }
+          });
     }
   }
 
