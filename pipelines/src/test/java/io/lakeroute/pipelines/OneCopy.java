@@ -4,11 +4,13 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.lakeroute.formats.FileFormat;
 import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.StallingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +25,14 @@ import java.util.concurrent.TimeUnit;
 final class OneCopy {
   private OneCopy() {}
 
+  /** The run id of the runs through Databricks; a warehouse keeps it in every row. */
+  static final String RUN_ID = "r1";
+
   /**
    * The tricky rows, held in the source for half a second per statement: the outage strikes while
    * the source runs it, after the preflight reached every service and before any load.
    */
-  static final String HELD_TRICKY_QUERY =
+  private static final String HELD_TRICKY_QUERY =
       "--query=SELECT t.* FROM " + RouteFixture.TRICKY + " t CROSS JOIN (SELECT pg_sleep(0.5)) s";
 
   /** A service that goes away during a run and comes back after it. */
@@ -73,7 +78,7 @@ final class OneCopy {
    * Databricks, reached through {@code relay}, going away while the source runs {@link
    * #HELD_TRICKY_QUERY}: the Databricks step then finds a port nobody listens on.
    */
-  static Outage databricksGoesAway(RouteFixture fixture, StallingProxy relay) {
+  private static Outage databricksGoesAway(RouteFixture fixture, StallingProxy relay) {
     return new Outage() {
       private CompletableFuture<Void> outage;
 
@@ -99,6 +104,47 @@ final class OneCopy {
   }
 
   /**
+   * Routes 2 and 4: {@code args} (the route's, without query or run id) in {@code disposition},
+   * Databricks reading the warehouse table as {@code schema.table}; after each attempt {@code
+   * warehouse} holds, and Databricks shows every value of the tricky rows once.
+   */
+  static void ofAWarehouseRoute(
+      List<String> args, String disposition, String schema, String table, Copies warehouse)
+      throws Exception {
+    viaDatabricks(
+        args,
+        disposition("warehouse", disposition),
+        schema,
+        table,
+        warehouse,
+        () -> {
+          warehouse.assertOne();
+          try (Connection connection = LocalDatabricks.shared().connect()) {
+            DatabricksRows.assertTrickyRows(connection, schema + "." + table, "csv", RUN_ID);
+          }
+        });
+  }
+
+  /**
+   * Routes 1 and 3: {@code args} (the route's and its destination, without query or run id) in
+   * Parquet, loaded into Delta table {@code table} of {@link DatabricksRouteIT#SCHEMA} in {@code
+   * disposition}; after the failure {@code published} holds, after each later attempt the table
+   * holds every value of the tricky rows once.
+   */
+  static void ofAFilesRoute(List<String> args, String disposition, String table, Copies published)
+      throws Exception {
+    List<String> flags = new ArrayList<>(List.of("--format=parquet", "--databricksMode=delta"));
+    flags.addAll(disposition("databricks", disposition));
+    viaDatabricks(
+        args,
+        flags,
+        DatabricksRouteIT.SCHEMA,
+        table,
+        published,
+        () -> DatabricksRouteIT.assertSameRows(table, FileFormat.PARQUET));
+  }
+
+  /**
    * The flags of {@code disposition} for the step whose flags start with {@code step} ({@code
    * warehouse}, {@code databricks}, {@code bigQuery}); a merge is on {@code id}, NULL included.
    */
@@ -109,29 +155,36 @@ final class OneCopy {
         : List.of(flag);
   }
 
-  /**
-   * The flags of the Databricks step through {@code relay}, writing {@code table} in {@code
-   * schema}, then {@code more}.
-   */
-  static List<String> databricksArgs(
-      LocalDatabricks databricks, StallingProxy relay, String schema, String table, String... more)
+  /** The sequence with Databricks, reached through a relay, going away mid-run. */
+  private static void viaDatabricks(
+      List<String> args,
+      List<String> flags,
+      String schema,
+      String table,
+      Copies loaded,
+      Copies oneCopy)
       throws Exception {
-    Path tokenFile = Files.createTempFile("databricks", ".token");
-    Files.writeString(tokenFile, LocalDatabricks.TOKEN + "\n");
-    tokenFile.toFile().deleteOnExit();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--databricksJdbcUrl="
-                    + databricks
-                        .jdbcUrlWithoutCredentials()
-                        .replace(":" + databricks.port() + "/", ":" + relay.port() + "/"),
-                "--databricksTokenFile=" + tokenFile,
-                "--databricksDialect=spark",
-                "--databricksCatalog=spark_catalog",
-                "--databricksSchema=" + schema,
-                "--databricksTable=" + table));
-    args.addAll(List.of(more));
-    return args;
+    LocalDatabricks databricks = LocalDatabricks.shared();
+    try (StallingProxy relay = StallingProxy.passing(databricks.port())) {
+      Path tokenFile = Files.createTempFile("databricks", ".token");
+      Files.writeString(tokenFile, LocalDatabricks.TOKEN + "\n");
+      tokenFile.toFile().deleteOnExit();
+      List<String> all = new ArrayList<>(args);
+      all.addAll(List.of(HELD_TRICKY_QUERY, "--runId=" + RUN_ID));
+      all.addAll(flags);
+      all.addAll(
+          List.of(
+              "--databricksJdbcUrl="
+                  + databricks
+                      .jdbcUrlWithoutCredentials()
+                      .replace(":" + databricks.port() + "/", ":" + relay.port() + "/"),
+              "--databricksTokenFile=" + tokenFile,
+              "--databricksDialect=spark",
+              "--databricksCatalog=spark_catalog",
+              "--databricksSchema=" + schema,
+              "--databricksTable=" + table));
+      failAfterLoadRetryAndRerun(
+          all, databricksGoesAway(RouteFixture.get(), relay), loaded, oneCopy);
+    }
   }
 }

