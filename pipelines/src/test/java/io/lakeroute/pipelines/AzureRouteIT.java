@@ -381,7 +381,8 @@ class AzureRouteIT {
         table,
         () ->
             assertThat(
-                emulator.blobs("lakeroute-dbx", table + "/"), hasItem(table + "/r1/_SUCCESS")));
+                emulator.blobs("lakeroute-dbx", table + "/"),
+                hasItem(table + "/" + OneCopy.RUN_ID + "/_SUCCESS")));
   }
 
   private static String sha256(byte[] bytes) throws Exception {

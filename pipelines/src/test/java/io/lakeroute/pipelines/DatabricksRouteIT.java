@@ -401,7 +401,7 @@ class DatabricksRouteIT {
         () ->
             assertThat(
                 fixture.s3.keys(RouteFixture.BUCKET, destination),
-                hasItem(destination + "/r1/_SUCCESS")));
+                hasItem(destination + "/" + OneCopy.RUN_ID + "/_SUCCESS")));
   }
 
   /**
