@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Route 3 end to end: PostgreSQL 15 → every format → Azure Blob Storage (Azurite, through Beam's
@@ -354,6 +356,34 @@ class AzureRouteIT {
     DatabricksRouteIT.assertSameRows(table, format);
     // Re-running the same run id replaces, never duplicates.
     assertThat(run(args).rowsInDatabricks(), equalTo((long) TrickyRows.ROW_COUNT));
+  }
+
+  /**
+   * Issue 14 item 6 on route 3: Databricks goes away after the files were published to Azure Blob
+   * Storage, so the run exits 75; the retry of the same command and a plain re-run end with one
+   * copy of the run's rows in the Delta table, every value compared; merge here, append in
+   * DatabricksRouteIT (both load through LoadDatabricks, only the store differs).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"merge"})
+  void aRunFailingRetryablyAfterPublishingIsRetriedToOneCopy(String disposition) throws Exception {
+    fixture.createTrickyTable();
+    // hadoop-azure's emulator mode, which the stand-in reads with, only connects to port 10000.
+    LocalAzurite emulator = LocalAzurite.onEmulatorPort();
+    emulator.createContainer("lakeroute-dbx");
+    LocalDatabricks.shared().execute("CREATE SCHEMA IF NOT EXISTS " + DatabricksRouteIT.SCHEMA);
+    String table = "azure_retried_" + disposition;
+    OneCopy.ofAFilesRoute(
+        args(
+            emulator,
+            "DirectRunner",
+            "--destination=azfs://" + LocalAzurite.ACCOUNT + "/lakeroute-dbx/" + table),
+        disposition,
+        table,
+        () ->
+            assertThat(
+                emulator.blobs("lakeroute-dbx", table + "/"),
+                hasItem(table + "/" + OneCopy.RUN_ID + "/_SUCCESS")));
   }
 
   private static String sha256(byte[] bytes) throws Exception {

@@ -60,6 +60,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Route 1 to the end: PostgreSQL 15 → every format → S3Mock → the Databricks stand-in (Spark 3.5.4
@@ -428,6 +429,28 @@ class DatabricksRouteIT {
     // Resuming twice is as safe as running twice.
     assertThat(RouteFixture.launch(resume).code(), equalTo(ExitCode.OK));
     assertThat(count(table), equalTo(500L));
+  }
+
+  /**
+   * Issue 14 item 6 on route 1: Databricks goes away after the files were published, so the run
+   * exits 75; the retry of the same command and a plain re-run end with one copy of the run's rows
+   * in the Delta table, every value compared; append here, merge in AzureRouteIT (both load through
+   * LoadDatabricks, only the store differs).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"append"})
+  void aRunFailingRetryablyAfterPublishingIsRetriedToOneCopy(String disposition) throws Exception {
+    String table = "retried_" + disposition;
+    String destination = "databricks/" + table;
+    OneCopy.ofAFilesRoute(
+        fixture.args(
+            "DirectRunner", "--destination=s3://" + RouteFixture.BUCKET + "/" + destination),
+        disposition,
+        table,
+        () ->
+            assertThat(
+                fixture.s3.keys(RouteFixture.BUCKET, destination),
+                hasItem(destination + "/" + OneCopy.RUN_ID + "/_SUCCESS")));
   }
 
   /**

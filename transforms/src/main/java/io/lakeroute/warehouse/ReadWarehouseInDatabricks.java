@@ -120,7 +120,9 @@ public final class ReadWarehouseInDatabricks
     long start = System.nanoTime();
     List<String> statements = new ArrayList<>();
     String statement = null;
+    boolean connected = false;
     try (SqlClient client = databricks.open()) {
+      connected = true;
       statements.addAll(statements());
       for (String sql : statements) {
         statement = sql;
@@ -156,7 +158,10 @@ public final class ReadWarehouseInDatabricks
               + scrub(e.getMessage())
               + (statement == null ? "" : "\n  statement: " + scrub(statement))
               + "\n  The warehouse table is loaded; run the Databricks step again once fixed.",
-          null);
+          null,
+          // Databricks answered the preflight: not reaching it now is an outage, worth a retry (as
+          // in LoadDatabricks); a statement it refused is not.
+          !connected && e instanceof SQLException);
     }
   }
 

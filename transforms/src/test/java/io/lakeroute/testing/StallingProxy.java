@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * accepted and hang alike. What a client sees is silence, not a refused or reset connection: only a
  * timeout of its own ends its wait.
  *
+ * <p>It can also go down and come back, a service that went away mid-run: {@link #goDown()} closes
+ * the listener and every connection (new ones are refused), {@link #comeBack()} listens on the same
+ * port again. That costs nothing, where stopping and starting the server itself takes seconds.
+ *
  * <pre>{@code
  * try (StallingProxy proxy = StallingProxy.afterAnswered(postgres.port(), 1 << 20)) {
  *   // connect to proxy.port() instead of the server's port
@@ -27,24 +31,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class StallingProxy implements AutoCloseable {
-  private final ServerSocket listener;
+  private volatile ServerSocket listener;
   private final int target;
   private final long afterAnswered;
   private final long afterSent;
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
 
   private StallingProxy(int target, long afterAnswered, long afterSent) throws IOException {
     this.target = target;
     this.afterAnswered = afterAnswered;
     this.afterSent = afterSent;
-    this.listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread acceptor = new Thread(this::accept, "stalling-proxy-" + listener.getLocalPort());
+    listen(0);
+  }
+
+  private void listen(int port) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    // The port was just ours: connections it closed may still linger in TIME_WAIT.
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    listener = socket;
+    Thread acceptor = new Thread(() -> accept(socket), "stalling-proxy-" + socket.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** A relay to {@code 127.0.0.1:targetPort} that passes everything until it {@link #goDown}. */
+  public static StallingProxy passing(int targetPort) {
+    return open(targetPort, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
   /** A relay to {@code 127.0.0.1:targetPort} that hangs once the server answered {@code bytes}. */
@@ -75,17 +90,17 @@ public final class StallingProxy implements AutoCloseable {
     return answered.get() >= afterAnswered || sent.get() >= afterSent;
   }
 
-  private void accept() {
-    while (!closed) {
+  private void accept(ServerSocket socket) {
+    while (!socket.isClosed()) {
       try {
-        Socket client = listener.accept();
+        Socket client = socket.accept();
         Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
         sockets.add(client);
         sockets.add(server);
         pump(client, server, false);
         pump(server, client, true);
       } catch (IOException e) {
-        if (!closed) {
+        if (!socket.isClosed()) {
           throw new UncheckedIOException(e);
         }
       }
@@ -116,9 +131,25 @@ public final class StallingProxy implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * The service went away: every connection is closed and new ones are refused until {@link
+   * #comeBack()}.
+   */
+  public void goDown() {
+    close();
+  }
+
+  /** The service is back, on the same port. */
+  public void comeBack() {
+    try {
+      listen(port());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
-    closed = true;
     try {
       listener.close();
     } catch (IOException ignored) {
@@ -131,5 +162,6 @@ public final class StallingProxy implements AutoCloseable {
         // Closing anyway.
       }
     }
+    sockets.clear();
   }
 }

@@ -114,17 +114,24 @@ public final class Failures {
   }
 
   private static RunFailure failure(ExitCode code, String message, Throwable cause, String step) {
+    if (code != ExitCode.TRANSIENT) {
+      return new RunFailure(code, message, cause, step);
+    }
+    // After deliver, the files (and a load that committed) are published: the retry replaces the
+    // run's rows at every hop rather than finding nothing there.
+    String kept =
+        "load".equals(step) || "databricks".equals(step)
+            ? " the files, and any load that committed, stay published; the retry of the same run"
+                + " id replaces the run's rows at every hop."
+            : " nothing partial was published and the previous data is intact.";
     String text =
-        code != ExitCode.TRANSIENT
-            ? message
-            : message
-                + (stalled(cause)
-                    ? "\nThe service sent nothing for the stall timeout (--stallTimeoutSeconds);"
-                        + " nothing partial was published and the previous data is intact. Retry"
-                        + " the run, or raise --stallTimeoutSeconds if the source computes the"
-                        + " query's first rows for longer."
-                    : "\nThe connection was lost mid-run; nothing partial was published and the"
-                        + " previous data is intact. Retry the run.");
+        message
+            + (stalled(cause)
+                ? "\nThe service sent nothing for the stall timeout (--stallTimeoutSeconds);"
+                    + kept
+                    + " Retry the run, or raise --stallTimeoutSeconds if the source computes the"
+                    + " query's first rows for longer."
+                : "\nThe connection was lost mid-run;" + kept + " Retry the run.");
     return new RunFailure(code, text, cause, step);
   }
 
