@@ -1,6 +1,7 @@
 package io.lakeroute.fingerprint;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -113,14 +114,111 @@ abstract class EngineFingerprintSql implements FingerprintSql {
 
   @Override
   public String query(String from, List<FingerprintColumn> columns, String where) {
+    return aggregate(from, columns, where, null, "");
+  }
+
+  @Override
+  public String bucketQuery(
+      String from,
+      List<FingerprintColumn> columns,
+      String where,
+      List<FingerprintColumn> keys,
+      int length,
+      Collection<String> within) {
+    String filter =
+        within.isEmpty()
+            ? ""
+            : " WHERE " + prefix("key_bucket", length - 1) + " IN (" + buckets(within) + ")";
+    return aggregate(from, columns, where, bucket(keys, length), filter) + " GROUP BY key_bucket";
+  }
+
+  @Override
+  public String bucketRows(
+      String from,
+      String where,
+      List<FingerprintColumn> keys,
+      int length,
+      Collection<String> buckets,
+      List<FingerprintColumn> shown,
+      int limit) {
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < shown.size(); i++) {
+      cells.add(canonical(shown.get(i)) + " AS v" + i);
+    }
+    StringBuilder listed = new StringBuilder("SELECT ");
+    for (int i = 0; i < shown.size(); i++) {
+      listed.append(i == 0 ? "" : ", ").append('v').append(i);
+    }
+    return limit(
+        listed
+            .append(" FROM (SELECT ")
+            .append(String.join(", ", cells))
+            .append(", ")
+            .append(bucket(keys, length))
+            .append(" AS key_bucket FROM ")
+            .append(from)
+            .append(where == null ? "" : " WHERE " + where)
+            .append(") bucketed WHERE key_bucket IN (")
+            .append(buckets(buckets))
+            .append(')')
+            .toString(),
+        limit);
+  }
+
+  /**
+   * The first {@code length} hex digits of the MD5 of the key's text: the keys' value digests in
+   * hex, {@code -} for NULL, as in the row text ({@link KeyBisection#bucket} in Java).
+   */
+  private String bucket(List<FingerprintColumn> keys, int length) {
+    List<String> parts = new ArrayList<>();
+    for (FingerprintColumn key : keys) {
+      parts.add("COALESCE(" + hex(digest(canonical(key))) + ", '-')");
+    }
+    return prefix(hex(digest(concat(parts))), length);
+  }
+
+  /** The first {@code length} characters of a text (SUBSTRING is spelled alike everywhere). */
+  private static String prefix(String text, int length) {
+    return "SUBSTRING(" + text + ", 1, " + length + ")";
+  }
+
+  /**
+   * Buckets as SQL literals. A bucket is lowercase hex digits only, which every engine's string
+   * literal takes as they are; anything else is refused rather than escaped per engine.
+   */
+  private static String buckets(Collection<String> buckets) {
+    List<String> literals = new ArrayList<>();
+    for (String bucket : buckets) {
+      if (!bucket.matches("[0-9a-f]{1,32}")) {
+        throw new IllegalArgumentException("A key bucket is hex digits, not " + bucket);
+      }
+      literals.add("'" + bucket + "'");
+    }
+    return String.join(", ", literals);
+  }
+
+  /**
+   * The fingerprint query; with {@code bucket}, an expression over the rows, the inner query also
+   * gives it as {@code key_bucket}, which {@code filter} (a clause or empty) may test and the
+   * caller groups by.
+   */
+  private String aggregate(
+      String from, List<FingerprintColumn> columns, String where, String bucket, String filter) {
     List<String> digests = new ArrayList<>();
     List<String> rowParts = new ArrayList<>();
-    StringBuilder outer = new StringBuilder("SELECT COUNT(*) AS row_count");
+    StringBuilder outer = new StringBuilder("SELECT ");
+    if (bucket != null) {
+      outer.append("key_bucket, ");
+    }
+    outer.append("COUNT(*) AS row_count");
     for (int i = 0; i < columns.size(); i++) {
       FingerprintColumn column = columns.get(i);
       String value = canonical(column);
       digests.add("\n    " + digest(value) + " AS d" + i);
       rowParts.add("COALESCE(" + hex("d" + i) + ", '-')");
+    }
+    if (bucket != null) {
+      digests.add("\n    " + bucket + " AS key_bucket");
     }
     outer
         .append(",\n  SUM(")
@@ -137,6 +235,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
         .append(from)
         .append(where == null ? "" : " WHERE " + where)
         .append(") fingerprinted")
+        .append(filter)
         .toString();
   }
 
