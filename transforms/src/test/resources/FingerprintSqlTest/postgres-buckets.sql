@@ -8,7 +8,7 @@ FROM (SELECT
     MD5(CASE WHEN "small" IS NULL THEN NULL ELSE CAST("small" AS TEXT) END) AS d1,
     MD5(CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END) AS d2,
     SUBSTRING(MD5((COALESCE(MD5(CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END), '-') || COALESCE(MD5(CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END), '-'))), 1, 3) AS key_bucket
-  FROM "sales"."orders" WHERE "_lakeroute_run_id" = 'r1') fingerprinted WHERE SUBSTRING(key_bucket, 1, 2) IN ('0a', 'f3') GROUP BY key_bucket;
+  FROM "sales"."orders" WHERE ("_lakeroute_run_id" = 'r1') AND SUBSTRING(MD5((COALESCE(MD5(CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END), '-') || COALESCE(MD5(CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END), '-'))), 1, 2) IN ('0a', 'f3')) fingerprinted GROUP BY key_bucket;
 
 SELECT key_bucket, COUNT(*) AS row_count,
   SUM(CAST(CAST(CAST('x' || SUBSTR(MD5((COALESCE(d0, '-') || COALESCE(d1, '-') || COALESCE(d2, '-'))), 2, 15) AS BIT(60)) AS BIGINT) AS DECIMAL(38,0))) AS row_sum,
@@ -22,4 +22,4 @@ FROM (SELECT
     SUBSTRING(MD5((COALESCE(MD5(CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END), '-') || COALESCE(MD5(CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END), '-'))), 1, 1) AS key_bucket
   FROM "sales"."orders") fingerprinted GROUP BY key_bucket;
 
-SELECT * FROM (SELECT v0, v1, v2 FROM (SELECT CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END AS v0, CASE WHEN "small" IS NULL THEN NULL ELSE CAST("small" AS TEXT) END AS v1, CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END AS v2, SUBSTRING(MD5((COALESCE(MD5(CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END), '-') || COALESCE(MD5(CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END), '-'))), 1, 4) AS key_bucket FROM "sales"."orders" WHERE "_lakeroute_run_id" = 'r1') bucketed WHERE key_bucket IN ('0a1b', 'f3c4')) differing LIMIT 101;
+SELECT * FROM (SELECT CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END AS v0, CASE WHEN "small" IS NULL THEN NULL ELSE CAST("small" AS TEXT) END AS v1, CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END AS v2 FROM "sales"."orders" WHERE ("_lakeroute_run_id" = 'r1') AND SUBSTRING(MD5((COALESCE(MD5(CASE WHEN "id" IS NULL THEN NULL ELSE CAST("id" AS TEXT) END), '-') || COALESCE(MD5(CASE WHEN "n" IS NULL THEN NULL ELSE CAST("n" AS TEXT) END), '-'))), 1, 4) IN ('0a1b', 'f3c4')) differing LIMIT 101;

@@ -114,7 +114,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
 
   @Override
   public String query(String from, List<FingerprintColumn> columns, String where) {
-    return aggregate(from, columns, where, null, "");
+    return aggregate(from, columns, where, null);
   }
 
   @Override
@@ -125,11 +125,9 @@ abstract class EngineFingerprintSql implements FingerprintSql {
       List<FingerprintColumn> keys,
       int length,
       Collection<String> within) {
-    String filter =
-        within.isEmpty()
-            ? ""
-            : " WHERE " + prefix("key_bucket", length - 1) + " IN (" + buckets(within) + ")";
-    return aggregate(from, columns, where, bucket(keys, length), filter) + " GROUP BY key_bucket";
+    // The buckets are chosen in the inner query, so that only their rows' values are hashed.
+    String chosen = within.isEmpty() ? where : inBuckets(where, keys, length - 1, within);
+    return aggregate(from, columns, chosen, prefix(keyHash(keys), length)) + " GROUP BY key_bucket";
   }
 
   @Override
@@ -141,41 +139,30 @@ abstract class EngineFingerprintSql implements FingerprintSql {
       Collection<String> buckets,
       List<FingerprintColumn> shown,
       int limit) {
-    List<String> cells = new ArrayList<>();
-    for (int i = 0; i < shown.size(); i++) {
-      cells.add(canonical(shown.get(i)) + " AS v" + i);
-    }
-    StringBuilder listed = new StringBuilder("SELECT ");
-    for (int i = 0; i < shown.size(); i++) {
-      listed.append(i == 0 ? "" : ", ").append('v').append(i);
-    }
-    return limit(
-        listed
-            .append(" FROM (SELECT ")
-            .append(String.join(", ", cells))
-            .append(", ")
-            .append(bucket(keys, length))
-            .append(" AS key_bucket FROM ")
-            .append(from)
-            .append(where == null ? "" : " WHERE " + where)
-            .append(") bucketed WHERE key_bucket IN (")
-            .append(buckets(buckets))
-            .append(')')
-            .toString(),
-        limit);
+    return limit(canonicalRows(from, inBuckets(where, keys, length, buckets), shown), limit);
+  }
+
+  /** {@code where} (or every row, if null) and the key's first {@code length} digits in buckets. */
+  private String inBuckets(
+      String where, List<FingerprintColumn> keys, int length, Collection<String> buckets) {
+    return (where == null ? "" : "(" + where + ") AND ")
+        + prefix(keyHash(keys), length)
+        + " IN ("
+        + buckets(buckets)
+        + ")";
   }
 
   /**
-   * The first {@code length} hex digits of the MD5 of the key's text: the keys' value digests in
-   * hex, {@code -} for NULL, as in the row text ({@link KeyBisection#bucket} in Java).
+   * The MD5 in hex of the key's text: the keys' value digests in hex, {@code -} for NULL, as in the
+   * row text ({@link KeyBisection#bucket} in Java); a bucket is its first digits.
    */
-  private String bucket(List<FingerprintColumn> keys, int length) {
+  private String keyHash(List<FingerprintColumn> keys) {
     List<String> parts = new ArrayList<>();
     for (FingerprintColumn key : keys) {
       parts.add("COALESCE(" + hex(digest(canonical(key))) + ", '-')");
     }
     // One part is not concatenated: H2 (LocalBigQuery's engine) wants two arguments to CONCAT.
-    return prefix(hex(digest(parts.size() == 1 ? parts.get(0) : concat(parts))), length);
+    return hex(digest(parts.size() == 1 ? parts.get(0) : concat(parts)));
   }
 
   /** The first {@code length} characters of a text (SUBSTRING is spelled alike everywhere). */
@@ -204,7 +191,7 @@ abstract class EngineFingerprintSql implements FingerprintSql {
    * caller groups by.
    */
   private String aggregate(
-      String from, List<FingerprintColumn> columns, String where, String bucket, String filter) {
+      String from, List<FingerprintColumn> columns, String where, String bucket) {
     List<String> digests = new ArrayList<>();
     List<String> rowParts = new ArrayList<>();
     StringBuilder outer = new StringBuilder("SELECT ");
@@ -236,7 +223,6 @@ abstract class EngineFingerprintSql implements FingerprintSql {
         .append(from)
         .append(where == null ? "" : " WHERE " + where)
         .append(") fingerprinted")
-        .append(filter)
         .toString();
   }
 
