@@ -85,18 +85,19 @@ final class KeyBisection {
       throws E, IOException {
     Set<String> within = Set.of();
     for (int length = 1; length <= DIGITS; length++) {
-      Map<String, Fingerprint> inEngine = engineBuckets(engine, rows, length, within);
+      // The files first: a store that cannot be read again costs no query in the engine.
       Map<String, Fingerprint> inFiles = fileBuckets(length, within);
+      Map<String, Fingerprint> inEngine = engineBuckets(engine, rows, length, within);
       TreeSet<String> all = new TreeSet<>(inEngine.keySet());
       all.addAll(inFiles.keySet());
       TreeSet<String> differing = new TreeSet<>();
-      long largest = 0;
+      long toList = 0;
       for (String bucket : all) {
         Fingerprint a = inEngine.get(bucket);
         Fingerprint b = inFiles.get(bucket);
         if (a == null || b == null || !a.differences(b).isEmpty()) {
           differing.add(bucket);
-          largest += Math.max(a == null ? 0 : a.rows(), b == null ? 0 : b.rows());
+          toList += Math.max(a == null ? 0 : a.rows(), b == null ? 0 : b.rows());
           if (differing.size() == shownKeys) {
             break;
           }
@@ -105,7 +106,7 @@ final class KeyBisection {
       if (differing.isEmpty()) {
         return new Found(List.of(), queries, length);
       }
-      if (largest <= LISTED || length == DIGITS) {
+      if (toList <= LISTED || length == DIGITS) {
         return new Found(
             list(engine, rows, length, differing, shown, engineSide, shownKeys), queries, length);
       }
