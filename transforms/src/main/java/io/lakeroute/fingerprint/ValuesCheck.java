@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * those too, which tells a load that changed values as it read the files from a later statement
  * that changed them; in the latter case it lists up to {@value #SHOWN_ROWS} rows of each side that
  * the other lacks, with the key columns and the differing columns as this engine renders them.
+ * Where the engine holds no such copy, or the load already changed it, a check {@link #withFiles}
+ * bisects on the key against the files themselves ({@link KeyBisection}).
  */
 public final class ValuesCheck {
   private static final Logger LOG = LoggerFactory.getLogger(ValuesCheck.class);
