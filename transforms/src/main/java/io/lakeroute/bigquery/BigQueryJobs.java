@@ -240,8 +240,9 @@ public final class BigQueryJobs {
    */
   public static ValuesCheck values(Manifest manifest) {
     return ValuesCheck.of(
-        FingerprintSql.bigQuery(),
-        manifest.columns().stream().map(c -> FingerprintColumn.of(c.name(), c.type())).toList());
+            FingerprintSql.bigQuery(),
+            manifest.columns().stream().map(c -> FingerprintColumn.of(c.name(), c.type())).toList())
+        .withFiles(ValuesCheck.Files.of(manifest));
   }
 
   /** The rows of the run in the table, as {@link #count} counts them. */

@@ -304,10 +304,11 @@ public final class DatabricksSql {
    */
   public ValuesCheck values() {
     return ValuesCheck.of(
-        FingerprintSql.spark(),
-        manifest.columns().stream()
-            .map(c -> FingerprintColumn.inTable(c, manifest.format()))
-            .toList());
+            FingerprintSql.spark(),
+            manifest.columns().stream()
+                .map(c -> FingerprintColumn.inTable(c, manifest.format()))
+                .toList())
+        .withFiles(ValuesCheck.Files.of(manifest));
   }
 
   /** The rows {@link #countRows} counts. */

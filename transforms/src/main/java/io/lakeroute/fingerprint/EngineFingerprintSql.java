@@ -1,6 +1,7 @@
 package io.lakeroute.fingerprint;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -113,14 +114,99 @@ abstract class EngineFingerprintSql implements FingerprintSql {
 
   @Override
   public String query(String from, List<FingerprintColumn> columns, String where) {
+    return aggregate(from, columns, where, null);
+  }
+
+  @Override
+  public String bucketQuery(
+      String from,
+      List<FingerprintColumn> columns,
+      String where,
+      List<FingerprintColumn> keys,
+      int length,
+      Collection<String> within) {
+    // The buckets are chosen in the inner query, so that only their rows' values are hashed.
+    String chosen = within.isEmpty() ? where : inBuckets(where, keys, length - 1, within);
+    return aggregate(from, columns, chosen, prefix(keyHash(keys), length)) + " GROUP BY key_bucket";
+  }
+
+  @Override
+  public String bucketRows(
+      String from,
+      String where,
+      List<FingerprintColumn> keys,
+      int length,
+      Collection<String> buckets,
+      List<FingerprintColumn> shown,
+      int limit) {
+    return limit(canonicalRows(from, inBuckets(where, keys, length, buckets), shown), limit);
+  }
+
+  /** {@code where} (or every row, if null) and the key's first {@code length} digits in buckets. */
+  private String inBuckets(
+      String where, List<FingerprintColumn> keys, int length, Collection<String> buckets) {
+    return (where == null ? "" : "(" + where + ") AND ")
+        + prefix(keyHash(keys), length)
+        + " IN ("
+        + buckets(buckets)
+        + ")";
+  }
+
+  /**
+   * The MD5 in hex of the key's text: the keys' value digests in hex, {@code -} for NULL, as in the
+   * row text ({@link KeyBisection#bucket} in Java); a bucket is its first digits.
+   */
+  private String keyHash(List<FingerprintColumn> keys) {
+    List<String> parts = new ArrayList<>();
+    for (FingerprintColumn key : keys) {
+      parts.add("COALESCE(" + hex(digest(canonical(key))) + ", '-')");
+    }
+    // One part is not concatenated: H2 (LocalBigQuery's engine) wants two arguments to CONCAT.
+    return hex(digest(parts.size() == 1 ? parts.get(0) : concat(parts)));
+  }
+
+  /** The first {@code length} characters of a text (SUBSTRING is spelled alike everywhere). */
+  private static String prefix(String text, int length) {
+    return "SUBSTRING(" + text + ", 1, " + length + ")";
+  }
+
+  /**
+   * Buckets as SQL literals. A bucket is lowercase hex digits only, which every engine's string
+   * literal takes as they are; anything else is refused rather than escaped per engine.
+   */
+  private static String buckets(Collection<String> buckets) {
+    List<String> literals = new ArrayList<>();
+    for (String bucket : buckets) {
+      if (!bucket.matches("[0-9a-f]{1,32}")) {
+        throw new IllegalArgumentException("A key bucket is hex digits, not " + bucket);
+      }
+      literals.add("'" + bucket + "'");
+    }
+    return String.join(", ", literals);
+  }
+
+  /**
+   * The fingerprint query; with {@code bucket}, an expression over the rows, the inner query also
+   * gives it as {@code key_bucket}, which {@code filter} (a clause or empty) may test and the
+   * caller groups by.
+   */
+  private String aggregate(
+      String from, List<FingerprintColumn> columns, String where, String bucket) {
     List<String> digests = new ArrayList<>();
     List<String> rowParts = new ArrayList<>();
-    StringBuilder outer = new StringBuilder("SELECT COUNT(*) AS row_count");
+    StringBuilder outer = new StringBuilder("SELECT ");
+    if (bucket != null) {
+      outer.append("key_bucket, ");
+    }
+    outer.append("COUNT(*) AS row_count");
     for (int i = 0; i < columns.size(); i++) {
       FingerprintColumn column = columns.get(i);
       String value = canonical(column);
       digests.add("\n    " + digest(value) + " AS d" + i);
       rowParts.add("COALESCE(" + hex("d" + i) + ", '-')");
+    }
+    if (bucket != null) {
+      digests.add("\n    " + bucket + " AS key_bucket");
     }
     outer
         .append(",\n  SUM(")

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -41,6 +42,35 @@ public interface FingerprintSql {
    * own.
    */
   String query(String from, List<FingerprintColumn> columns, String where);
+
+  /**
+   * The fingerprints of the rows of {@code from} (where {@code where}) per key bucket, one row per
+   * bucket: the bucket, then the cells of {@link #query}. A row's bucket is the first {@code
+   * length} hex digits of the MD5 of its key's text (docs/fingerprints.md, bisection); only buckets
+   * whose first {@code length - 1} digits are among {@code within} are given (every bucket when it
+   * is empty). Bisection narrows a difference with one such query per digit.
+   */
+  String bucketQuery(
+      String from,
+      List<FingerprintColumn> columns,
+      String where,
+      List<FingerprintColumn> keys,
+      int length,
+      Collection<String> within);
+
+  /**
+   * Up to {@code limit} rows of {@code from} (where {@code where}) in the key buckets {@code
+   * buckets} of {@code length} digits (as {@link #bucketQuery}), each cell the canonical text of a
+   * column of {@code shown}, in that order.
+   */
+  String bucketRows(
+      String from,
+      String where,
+      List<FingerprintColumn> keys,
+      int length,
+      Collection<String> buckets,
+      List<FingerprintColumn> shown,
+      int limit);
 
   /**
    * The canonical text of {@code column}'s values (NULL for NULL), an expression over the column of

@@ -1,8 +1,11 @@
 package io.lakeroute.fingerprint;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.formats.FileValues;
+import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.validation.ReconciliationException;
+import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -10,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * those too, which tells a load that changed values as it read the files from a later statement
  * that changed them; in the latter case it lists up to {@value #SHOWN_ROWS} rows of each side that
  * the other lacks, with the key columns and the differing columns as this engine renders them.
+ * Where the engine holds no such copy, or the load already changed it, a check {@link #withFiles}
+ * bisects on the key against the files themselves ({@link KeyBisection}).
  */
 public final class ValuesCheck {
   private static final Logger LOG = LoggerFactory.getLogger(ValuesCheck.class);
@@ -39,6 +46,26 @@ public final class ValuesCheck {
   @FunctionalInterface
   public interface Engine<E extends Exception> {
     List<List<String>> query(String sql) throws E;
+  }
+
+  /**
+   * The run's rows as its files hold them, values in the manifest's column order (the array is
+   * reused from row to row); every call reads them all again.
+   */
+  @FunctionalInterface
+  public interface Files {
+    void read(FileValues.ValuesConsumer rows) throws IOException;
+
+    /** Every file of {@code manifest}, read through Beam's filesystems, as the read-back does. */
+    static Files of(Manifest manifest) {
+      return rows -> {
+        FormatSpec spec = manifest.formatSpec();
+        Schema schema = manifest.schema();
+        for (Manifest.FileEntry file : manifest.files()) {
+          FileValues.read(spec, schema, FileSystems.matchNewResource(file.uri(), false), rows);
+        }
+      };
+    }
   }
 
   /** Rows in the engine: a table (or view) and a condition selecting the run's, or null. */
@@ -101,13 +128,16 @@ public final class ValuesCheck {
   private final FingerprintSql sql;
   private final List<FingerprintColumn> columns;
   private final Rows removed;
+  private final Files files;
   private final List<FingerprintColumn> fingerprinted = new ArrayList<>();
   private final Map<String, String> leftOut = new LinkedHashMap<>();
 
-  private ValuesCheck(FingerprintSql sql, List<FingerprintColumn> columns, Rows removed) {
+  private ValuesCheck(
+      FingerprintSql sql, List<FingerprintColumn> columns, Rows removed, Files files) {
     this.sql = sql;
     this.columns = List.copyOf(columns);
     this.removed = removed;
+    this.files = files;
     for (FingerprintColumn column : columns) {
       sql.unsupported(column)
           .ifPresentOrElse(why -> leftOut.put(column.name(), why), () -> fingerprinted.add(column));
@@ -116,7 +146,7 @@ public final class ValuesCheck {
 
   /** The check of the run's columns, in the manifest's order, as the hop's table holds them. */
   public static ValuesCheck of(FingerprintSql sql, List<FingerprintColumn> columns) {
-    return new ValuesCheck(sql, columns, null);
+    return new ValuesCheck(sql, columns, null, null);
   }
 
   /**
@@ -126,7 +156,16 @@ public final class ValuesCheck {
    * as its columns then differ from the files'.
    */
   public ValuesCheck without(Rows removed) {
-    return new ValuesCheck(sql, columns, removed);
+    return new ValuesCheck(sql, columns, removed, files);
+  }
+
+  /**
+   * This check bisecting a difference on the key against {@code files} where the engine holds no
+   * copy of the files' rows that it could compare with (no staging copy, or the load already
+   * changed it): docs/fingerprints.md, bisection.
+   */
+  public ValuesCheck withFiles(Files files) {
+    return new ValuesCheck(sql, columns, removed, files);
   }
 
   /** The columns fingerprinted: every column the engine can render canonically. */
@@ -185,9 +224,24 @@ public final class ValuesCheck {
             .append(" (fingerprints computed by ")
             .append(sql.engine())
             .append(", docs/fingerprints.md).");
+    List<String> shownKeys = keys.isEmpty() ? List.of(manifest.columns().get(0).name()) : keys;
+    String keyOrigin = keys.isEmpty() ? "the query's first column" : "the merge keys";
+    boolean loadChanged = true;
     if (reference != null) {
-      List<String> shownKeys = keys.isEmpty() ? List.of(manifest.columns().get(0).name()) : keys;
-      message.append(' ').append(narrow(engine, expected, differences, rows, reference, shownKeys));
+      List<String> loaded = expected.differences(comparable(fingerprint(engine, reference)));
+      loadChanged = !loaded.isEmpty();
+      message
+          .append(' ')
+          .append(
+              loadChanged
+                  ? reference.description()
+                      + " already differs from the files in "
+                      + String.join(", ", loaded)
+                      + ": the load changed the values as it read the files."
+                  : narrow(engine, differences, rows, reference, shownKeys));
+    }
+    if (loadChanged && files != null) {
+      message.append(bisect(engine, manifest, differences, rows, shownKeys, keyOrigin));
     }
     if (!leftOut.isEmpty()) {
       message
@@ -200,21 +254,84 @@ public final class ValuesCheck {
     throw new ReconciliationException(hop, message.append(' ').append(consequence).toString());
   }
 
-  private <E extends Exception> String narrow(
+  /**
+   * Bisects on the key against the files (see {@link KeyBisection}): a sentence naming up to
+   * {@value #SHOWN_ROWS} keys whose rows differ, with the differing values as each side renders
+   * them, or saying why the difference could not be narrowed.
+   */
+  private <E extends Exception> String bisect(
       Engine<E> engine,
-      Fingerprint expected,
+      Manifest manifest,
       List<String> differences,
       Rows rows,
-      Rows reference,
-      List<String> keys)
+      List<String> keys,
+      String keyOrigin)
       throws E {
-    List<String> loaded = expected.differences(comparable(fingerprint(engine, reference)));
-    if (!loaded.isEmpty()) {
-      return reference.description()
-          + " already differs from the files in "
-          + String.join(", ", loaded)
-          + ": the load changed the values as it read the files.";
+    String key = " the key (" + String.join(", ", keys) + ", " + keyOrigin + ")";
+    if (removed != null) {
+      // The files also hold the rows the hop deletes; bucket by bucket the sides cannot agree.
+      return " Not bisected on" + key + ": the hop deletes some of the files' rows.";
     }
+    List<FingerprintColumn> keyColumns = new ArrayList<>();
+    for (String name : keys) {
+      FingerprintColumn column =
+          fingerprinted.stream()
+              .filter(c -> c.name().equalsIgnoreCase(name))
+              .findFirst()
+              .orElse(null);
+      if (column == null) {
+        return " Not bisected on"
+            + key
+            + ": "
+            + name
+            + " is not fingerprinted in "
+            + sql.engine()
+            + ".";
+      }
+      keyColumns.add(column);
+    }
+    KeyBisection.Found found;
+    try {
+      found =
+          new KeyBisection(
+                  sql, fingerprinted, this::comparable, keyColumns, files, manifest.schema())
+              .find(engine, rows, shown(differences, keys), "in " + sql.engine(), SHOWN_ROWS);
+    } catch (IOException | RuntimeException e) {
+      // A store this process cannot reach (no filesystem registered for its scheme, a file gone)
+      // must not hide the difference found: it is said, and the run still fails with it.
+      return " Not bisected on"
+          + key
+          + ": the files could not be read again ("
+          + e.getMessage()
+          + ").";
+    }
+    String how =
+        " in "
+            + found.queries()
+            + " queries, to "
+            + found.digits()
+            + " hex digits of the MD5 of the key";
+    if (found.keys().isEmpty()) {
+      return " Bisected on"
+          + key
+          + how
+          + ": no bucket of rows differs, so the difference could not be narrowed to a key.";
+    }
+    return " Bisected on"
+        + key
+        + " against the files"
+        + how
+        + ": "
+        + String.join("; ", found.keys())
+        + " (canonical text; at most "
+        + SHOWN_ROWS
+        + " keys)."
+        + notUnique(engine, rows, keys);
+  }
+
+  private <E extends Exception> String narrow(
+      Engine<E> engine, List<String> differences, Rows rows, Rows reference, List<String> keys)
+      throws E {
     List<FingerprintColumn> shown = shown(differences, keys);
     String names = shown.stream().map(FingerprintColumn::name).collect(Collectors.joining(", "));
     return reference.description()

@@ -141,10 +141,11 @@ public final class WarehouseSql {
    */
   public ValuesCheck values() {
     return ValuesCheck.of(
-        dialect.fingerprintSql(),
-        manifest.columns().stream()
-            .map(c -> FingerprintColumn.inTable(c, manifest.format()))
-            .toList());
+            dialect.fingerprintSql(),
+            manifest.columns().stream()
+                .map(c -> FingerprintColumn.inTable(c, manifest.format()))
+                .toList())
+        .withFiles(ValuesCheck.Files.of(manifest));
   }
 
   /** This run's rows in the table, as {@link #countRun} counts them. */

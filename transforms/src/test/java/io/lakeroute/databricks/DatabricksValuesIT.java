@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,19 +92,28 @@ class DatabricksValuesIT {
     assertThat(outcome.values().fingerprint(), equalTo(manifest.fingerprint()));
   }
 
-  /** A client that tampers with the table right after the step's INSERT into it. */
+  /**
+   * A client that tampers with the table right after the step's INSERT into it, or with the step's
+   * statements themselves ({@code rewrite}).
+   */
   private static final class Tampering implements SqlClient {
     private final SqlClient client;
     private final List<String> after;
+    private final UnaryOperator<String> rewrite;
 
     Tampering(SqlClient client, List<String> after) {
+      this(client, after, UnaryOperator.identity());
+    }
+
+    Tampering(SqlClient client, List<String> after, UnaryOperator<String> rewrite) {
       this.client = client;
       this.after = after;
+      this.rewrite = rewrite;
     }
 
     @Override
     public void execute(String sql) throws SQLException {
-      client.execute(sql);
+      client.execute(rewrite.apply(sql));
       if (sql.startsWith("INSERT INTO")) {
         for (String statement : after) {
           client.execute(statement);
@@ -160,5 +170,42 @@ class DatabricksValuesIT {
         e.getMessage(), containsString("('1', '1234567890123456789012345678.0123456789', 'abc')"));
     assertThat(e.getMessage(), containsString("('3', '0.0000000000', 'ab')"));
     assertThat(e.getMessage(), containsString("('3', '0.0000000000', 'ab ')"));
+  }
+
+  /**
+   * An external table whose CSV reader takes a value for its NULL text (its nullValue option
+   * changed to {@code abc}, a value of the files): Spark reads the files into other values, and the
+   * engine holds no copy of what the files hold. The check bisects on the key against the files and
+   * names the row, NULL in Spark and {@code 'abc'} in the files.
+   */
+  @Test
+  void anExternalTableThatReadsAValueAsNullIsBisectedToItsKey() throws Exception {
+    String table = "values_null_text";
+    databricks.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
+    Manifest manifest = staged("csv", "none");
+    ReconciliationException e;
+    try (SqlClient client =
+        new Tampering(
+            connection().open(),
+            List.of(),
+            sql -> sql.replaceAll("'nullValue' '[^']*'", "'nullValue' 'abc'"))) {
+      e =
+          assertThrows(
+              ReconciliationException.class,
+              () ->
+                  DatabricksStep.run(
+                      client, target(table, DatabricksTarget.Mode.EXTERNAL), manifest));
+    }
+
+    assertThat(e.hop(), equalTo(ReconciliationException.Hop.DATABRICKS));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "Values differ between the files of run r1 and Databricks table"
+                + " spark_catalog.values_it.values_null_text: c_char (fingerprints computed by"
+                + " Spark, docs/fingerprints.md). Bisected on the key (id, the query's first"
+                + " column) against the files in 2 queries, to 1 hex digits of the MD5 of the key:"
+                + " id '1': c_char NULL in Spark, 'abc' in the files (canonical text; at most 5"
+                + " keys)."));
   }
 }

@@ -2,7 +2,9 @@ package io.lakeroute.fingerprint;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.formats.FileFormat;
@@ -14,6 +16,7 @@ import io.lakeroute.query.SqlTypeMapping.Kind;
 import io.lakeroute.testing.LocalDatabricks;
 import io.lakeroute.testing.LocalPostgres;
 import io.lakeroute.testing.TrickyRows;
+import io.lakeroute.validation.ReconciliationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,6 +30,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
@@ -67,7 +72,7 @@ class FingerprintSqlIT {
    */
   private static void assertJavaFingerprint(
       Connection connection, FingerprintSql sql, String table, List<FingerprintColumn> columns)
-      throws SQLException {
+      throws Exception {
     Fingerprint actual = fingerprint(connection, sql, table, columns);
     StringBuilder rendered = new StringBuilder();
     for (String name : actual.differences(EXPECTED)) {
@@ -102,6 +107,110 @@ class FingerprintSqlIT {
       }
     }
     assertThat(rendered.toString(), actual, equalTo(EXPECTED));
+    assertBisection(connection, sql, table, columns);
+  }
+
+  private static List<List<String>> rows(Connection connection, String query) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(query)) {
+      int width = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        List<String> row = new ArrayList<>(width);
+        for (int i = 1; i <= width; i++) {
+          row.add(result.getString(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /** The tricky rows as files would give them, {@code c_text} of row {@code changedId} changed. */
+  private static ValuesCheck.Files files(Integer changedId) {
+    return consumer -> {
+      for (Row row : TrickyRows.rows()) {
+        Object[] values = row.getValues().toArray();
+        if (changedId != null && changedId.equals(values[0])) {
+          values[SCHEMA.indexOf("c_text")] = "changed in the files";
+        }
+        consumer.accept(values);
+      }
+    };
+  }
+
+  /**
+   * Bisection's queries executed: keyed by every column, the engine's fingerprint of each bucket is
+   * Java's (so every type renders alike in the key's text too); a value that differs between the
+   * files and the table is bisected to its row by {@code id}, shown as each side renders it.
+   */
+  private static void assertBisection(
+      Connection connection, FingerprintSql sql, String table, List<FingerprintColumn> columns)
+      throws Exception {
+    Map<String, Fingerprint> inEngine = new TreeMap<>();
+    for (List<String> row :
+        rows(connection, sql.bucketQuery(table, columns, null, columns, 2, List.of()))) {
+      inEngine.put(row.get(0), FingerprintSql.read(row.subList(1, row.size()), columns));
+    }
+    KeyBisection byAll = new KeyBisection(sql, columns, f -> f, columns, files(null), SCHEMA);
+    Map<String, FingerprintAccumulator> inJava = new TreeMap<>();
+    files(null)
+        .read(
+            values ->
+                inJava
+                    .computeIfAbsent(
+                        byAll.bucket(values).substring(0, 2),
+                        b -> FingerprintAccumulator.of(SCHEMA))
+                    .add(values));
+    Map<String, Fingerprint> java = new TreeMap<>();
+    inJava.forEach((bucket, accumulator) -> java.put(bucket, accumulator.fingerprint()));
+    assertThat(sql.engine(), inEngine, equalTo(java));
+
+    List<Manifest.Column> manifestColumns =
+        SCHEMA.getFields().stream()
+            .map(f -> new Manifest.Column(f.getName(), Manifest.typeOf(f.getType()), ""))
+            .toList();
+    FingerprintAccumulator changed = FingerprintAccumulator.of(SCHEMA);
+    files(2).read(changed::add);
+    Manifest manifest =
+        new Manifest(
+            Manifest.VERSION,
+            "r1",
+            "2026-01-01T00:00:00Z",
+            "s3://b/run/r1/",
+            "parquet",
+            "none",
+            null,
+            TrickyRows.ROW_COUNT,
+            1,
+            10,
+            manifestColumns,
+            List.of(),
+            changed.fingerprint());
+    ReconciliationException e =
+        assertThrows(
+            ReconciliationException.class,
+            () ->
+                ValuesCheck.of(sql, columns)
+                    .withFiles(files(2))
+                    .verify(
+                        query -> rows(connection, query),
+                        manifest,
+                        ReconciliationException.Hop.WAREHOUSE,
+                        new ValuesCheck.Rows("the table " + table, table, null),
+                        null,
+                        List.of(),
+                        "The table is kept."));
+    assertThat(
+        e.getMessage(),
+        containsString("Bisected on the key (id, the query's first column) against the files in "));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "' in "
+                + sql.engine()
+                + ", 'changed in the files' in the files (canonical text; at most 5 keys)."));
+    assertThat(e.getMessage(), containsString(": id '2': c_text '"));
   }
 
   /** CREATE TABLE and one INSERT per row through bound parameters of the values' Java types. */

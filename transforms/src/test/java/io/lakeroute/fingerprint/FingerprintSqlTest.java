@@ -93,6 +93,42 @@ class FingerprintSqlTest {
     Golden.check(getClass(), name + "-rows.sql", query + "\n");
   }
 
+  /**
+   * Bisection's queries: the fingerprints per key bucket of 3 digits within two of 2 digits, and
+   * the rows of two buckets, as each engine runs them (executed in FingerprintSqlIT and the step
+   * ITs).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"postgres", "redshift", "spark", "bigquery", "sqlserver", "h2"})
+  void bucketQueriesMatchGolden(String name) throws IOException {
+    FingerprintSql sql = engine(name);
+    List<FingerprintColumn> columns = columns("parquet");
+    String table = sql.quote("sales") + "." + sql.quote("orders");
+    String where = sql.quote("_lakeroute_run_id") + " = 'r1'";
+    List<FingerprintColumn> keys = List.of(columns.get(0), columns.get(2));
+    String query =
+        sql.bucketQuery(table, columns.subList(0, 3), where, keys, 3, List.of("0a", "f3"))
+            + ";\n\n"
+            + sql.bucketQuery(table, columns.subList(0, 3), null, keys, 1, List.of())
+            + ";\n\n"
+            + sql.bucketRows(
+                table, where, keys, 4, List.of("0a1b", "f3c4"), columns.subList(0, 3), 101);
+    Golden.check(getClass(), name + "-buckets.sql", query + ";\n");
+  }
+
+  @Test
+  void aBucketThatIsNotHexIsRefused() {
+    FingerprintSql sql = FingerprintSql.postgres();
+    List<FingerprintColumn> columns = columns("parquet");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                sql.bucketQuery(
+                    "t", columns, null, columns.subList(0, 1), 2, List.of("a' OR '1' = '1")));
+    assertThat(e.getMessage(), containsString("A key bucket is hex digits"));
+  }
+
   @Test
   void base64BinaryIsDecodedWhereTheEngineCan() {
     FingerprintColumn payload = columns("csv").get(8);

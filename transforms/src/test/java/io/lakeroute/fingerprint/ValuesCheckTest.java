@@ -236,4 +236,24 @@ class ValuesCheckTest {
             ReconciliationException.class, () -> verify(check, changed, manifest(FILES), null));
     assertThat(e.getMessage(), containsString("Not compared (no canonical form in H2): payload."));
   }
+
+  /** Files that cannot be read again do not hide the difference: the message says so. */
+  @Test
+  void filesThatCannotBeReadAgainAreSaid() {
+    ValuesCheck check =
+        ValuesCheck.of(FingerprintSql.postgres(), COLUMNS)
+            .withFiles(
+                rows -> {
+                  throw new java.io.IOException("s3://b/run/r1/part-0.csv: no such object");
+                });
+    Answers engine = new Answers().answer(check.query(TABLE), cells(withName(FILES, 21)));
+    ReconciliationException e =
+        assertThrows(
+            ReconciliationException.class, () -> verify(check, engine, manifest(FILES), null));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "Not bisected on the key (id, the query's first column): the files could not be read"
+                + " again (s3://b/run/r1/part-0.csv: no such object). The table is as it was."));
+  }
 }

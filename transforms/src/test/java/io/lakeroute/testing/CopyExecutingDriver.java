@@ -57,6 +57,14 @@ public final class CopyExecutingDriver implements Driver {
     return h2Url + ";IGNORE_UNKNOWN_SETTINGS=TRUE;" + marker(azurite.blobEndpoint());
   }
 
+  /**
+   * Makes the Redshift stand-in's next COPY run {@code postgresSql} on its session once its rows
+   * are in, as if the load had changed values as it read the files.
+   */
+  public static void afterNextRedshiftCopy(String postgresSql) {
+    RedshiftCopy.afterNextCopy(postgresSql);
+  }
+
   private static String marker(String endpoint) {
     return PARAMETER + "=" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8);
   }

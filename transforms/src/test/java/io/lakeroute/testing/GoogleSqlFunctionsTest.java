@@ -2,13 +2,17 @@ package io.lakeroute.testing;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.fingerprint.FingerprintColumn;
 import io.lakeroute.fingerprint.FingerprintSql;
+import io.lakeroute.fingerprint.ValuesCheck;
+import io.lakeroute.validation.ReconciliationException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -139,6 +143,62 @@ class GoogleSqlFunctionsTest {
         assertThat(List.of(rs.getString(1), rs.getString(2)), equalTo(List.of("1", "999.98")));
         assertThat(rs.next(), equalTo(false));
       }
+
+      // Without a copy of the files' values to compare with, the check bisects on the key
+      // against the files: BigQuery's bucket queries, translated and run as LocalBigQuery would.
+      ValuesCheck.Engine<Exception> engine =
+          query -> {
+            List<List<String>> rows = new ArrayList<>();
+            try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(GoogleSqlScript.translate(query).get(0).h2())) {
+              int width = rs.getMetaData().getColumnCount();
+              while (rs.next()) {
+                List<String> row = new ArrayList<>(width);
+                for (int i = 1; i <= width; i++) {
+                  row.add(rs.getString(i));
+                }
+                rows.add(row);
+              }
+            }
+            return rows;
+          };
+      Manifest manifest =
+          new Manifest(
+              Manifest.VERSION,
+              "r1",
+              "2026-01-01T00:00:00Z",
+              "gs://b/run/r1/",
+              "csv",
+              "none",
+              null,
+              TrickyRows.ROW_COUNT,
+              1,
+              10,
+              columns.stream().map(c -> new Manifest.Column(c.name(), c.type(), "")).toList(),
+              List.of(),
+              java.fingerprint());
+      ReconciliationException e =
+          assertThrows(
+              ReconciliationException.class,
+              () ->
+                  ValuesCheck.of(sql, columns)
+                      .withFiles(
+                          rows ->
+                              TrickyRows.rows().forEach(r -> rows.accept(r.getValues().toArray())))
+                      .verify(
+                          engine,
+                          manifest,
+                          ReconciliationException.Hop.WAREHOUSE,
+                          new ValuesCheck.Rows("BigQuery table tricky", sql.quote("tricky"), null),
+                          null,
+                          List.of(),
+                          "The table keeps them."));
+      assertThat(
+          e.getMessage(),
+          containsString(
+              "Bisected on the key (id, the query's first column) against the files in 2 queries,"
+                  + " to 1 hex digits of the MD5 of the key: id '1': c_dec5 '999.98' in BigQuery,"
+                  + " '999.99' in the files (canonical text; at most 5 keys)."));
     }
   }
 }

@@ -60,6 +60,9 @@ final class RedshiftCopy implements BulkLoad {
   private static final Pattern S3_URI = Pattern.compile("s3://([^/]+)/(.*)");
   private static final Set<String> COLUMNAR_OPTIONS = Set.of("IAM_ROLE", "MANIFEST", "FORMAT");
 
+  /** A statement the next COPY runs after its rows are in, on the COPY's session; null for none. */
+  private static volatile String afterNextCopy;
+
   private final String endpoint;
   private S3Client s3;
   private long lastCopyCount = -1;
@@ -69,6 +72,15 @@ final class RedshiftCopy implements BulkLoad {
    */
   RedshiftCopy(String endpoint) {
     this.endpoint = endpoint;
+  }
+
+  /**
+   * Makes the next COPY (in any session) run {@code postgresSql} on its session once its rows are
+   * in its table, as if the load had changed them as it read the files (a time zone, a NULL text):
+   * e.g. an {@code UPDATE} of the staging table.
+   */
+  static void afterNextCopy(String postgresSql) {
+    afterNextCopy = postgresSql;
   }
 
   @Override
@@ -122,7 +134,15 @@ final class RedshiftCopy implements BulkLoad {
     }
     long maxErrors = copy.options.containsKey("MAXERROR") ? (Long) copy.options.get("MAXERROR") : 0;
     try {
-      lastCopyCount = load.load(files, mapping(copy, load.columns()), (int) maxErrors);
+      long count = load.load(files, mapping(copy, load.columns()), (int) maxErrors);
+      String change = afterNextCopy;
+      afterNextCopy = null;
+      if (change != null) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute(change);
+        }
+      }
+      lastCopyCount = count;
       return lastCopyCount;
     } catch (StagingLoad.Failed e) {
       throw failed(connection, copy, e.rejected);

@@ -252,6 +252,39 @@ class RedshiftCopyIT {
     assertThat(countTable(table), equalTo(0L));
   }
 
+  /**
+   * A COPY that changes a value as it reads the files (here the stand-in's COPY shifts a timestamp
+   * in the staging table once the rows are in, as a session time zone would): the staging table
+   * differs from the files too, so nothing in the warehouse holds the files' values. The check
+   * bisects on the key against the files, read again through Beam's filesystems, and names the row
+   * with the value as each side renders it.
+   */
+  @Test
+  void aCopyThatChangesAValueIsBisectedToItsKey() throws Exception {
+    String table = "shifted_by_copy";
+    postgres.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
+    WarehouseSql sql = sql(table, staged("csv", "gzip", table));
+    CopyExecutingDriver.afterNextRedshiftCopy(
+        "UPDATE lakeroute_stage SET c_timestamptz = c_timestamptz + INTERVAL '1 hour' WHERE id = 2");
+
+    ReconciliationException e = assertThrows(ReconciliationException.class, () -> load(sql));
+
+    assertThat(e.hop(), equalTo(ReconciliationException.Hop.WAREHOUSE));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "(rows of run r1): c_timestamptz (fingerprints computed by PostgreSQL,"
+                + " docs/fingerprints.md). the staging table \"lakeroute_stage\" already differs"
+                + " from the files in c_timestamptz: the load changed the values as it read the"
+                + " files. Bisected on the key (id, the query's first column) against the files in"
+                + " 2 queries, to 1 hex digits of the MD5 of the key: id '2': c_timestamptz"
+                + " '-152387632876544' in PostgreSQL, '-152391232876544' in the files (canonical"
+                + " text; at most 5 keys)."));
+    assertThat(
+        e.getMessage(), containsString("The table \"copy_it\".\"shifted_by_copy\" is as it was"));
+    assertThat(countTable(table), equalTo(0L));
+  }
+
   @Test
   void aRejectedValueNamesLineColumnAndFileThroughStlLoadErrors() throws Exception {
     String table = "too_narrow";
