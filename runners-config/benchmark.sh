@@ -6,6 +6,7 @@
 # Usage: runners-config/benchmark.sh [--rows=4000000,10000000] [--formats=parquet,csv,json,avro]
 #        [--systems=jdbc,pgcopy,spark,direct,sparkrunner] [--rounds=2] [--heap=1g] [--out=target/benchmark]
 #        [--profile]   (a JFR recording of each Direct run, summarized per step by Profile)
+#        [--reportOnly] (the table and plot again from --out/results.csv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B ${MAVEN_ARGS:-} package -DskipTests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath

@@ -55,6 +55,11 @@ public final class Benchmark {
       return;
     }
     Settings settings = Settings.parse(args);
+    if (settings.reportOnly) {
+      // The table and the plot again, from the runs an earlier invocation recorded.
+      Report.write(settings, Report.read(settings.out.resolve("results.csv")));
+      return;
+    }
     Files.createDirectories(settings.out);
     LocalPostgres postgres = LocalPostgres.shared();
     Path secret = settings.out.resolve("source.secret");
@@ -285,6 +290,7 @@ public final class Benchmark {
     Path out = Path.of("target", "benchmark");
     Path jar = Path.of("pipelines", "target", "lakeroute.jar");
     boolean profile;
+    boolean reportOnly;
     List<String> lakerouteArgs = List.of();
 
     static Settings parse(String[] args) {
@@ -318,6 +324,9 @@ public final class Benchmark {
           case "--profile":
             s.profile = true;
             break;
+          case "--reportOnly":
+            s.reportOnly = true;
+            break;
           case "--lakeroute":
             s.lakerouteArgs = List.of(value.split(" "));
             break;
@@ -327,7 +336,8 @@ public final class Benchmark {
                     + arg
                     + "; use --rows=4000000,10000000 --formats=parquet,csv,json,avro"
                     + " --systems=jdbc,pgcopy,spark,direct,sparkrunner --rounds=2 --heap=1g"
-                    + " --sparkPartitions=N --out=DIR --profile --lakeroute='--flag=value …'");
+                    + " --sparkPartitions=N --out=DIR --profile --lakeroute='--flag=value …'"
+                    + " --reportOnly");
         }
       }
       return s;

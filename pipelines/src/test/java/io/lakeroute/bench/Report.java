@@ -10,6 +10,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
@@ -100,6 +101,26 @@ final class Report {
     System.out.println("Wrote results.csv, results.md and benchmark.png to " + settings.out);
   }
 
+  /** The runs {@link #write} recorded in {@code results.csv}, to report them again. */
+  static List<Run> read(Path csv) throws IOException {
+    List<Run> runs = new ArrayList<>();
+    List<String> lines = Files.readAllLines(csv);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      runs.add(
+          new Run(
+              Long.parseLong(f[0]),
+              Integer.parseInt(f[1]),
+              f[2],
+              f[3],
+              Double.parseDouble(f[4]),
+              Double.parseDouble(f[7]),
+              Double.parseDouble(f[8]),
+              Long.parseLong(f[9])));
+    }
+    return runs;
+  }
+
   /** A run's rate over the plain JDBC read's in the same round and row count. */
   private static double ratio(List<Run> runs, Run run) {
     return runs.stream()
@@ -124,8 +145,15 @@ final class Report {
         .orElse(Double.NaN);
   }
 
+  /**
+   * Min–max of a value over the rounds; blank where it has no value (no Spark run to divide by).
+   */
   private static String range(List<Run> runs, ToDoubleFunction<Run> value, String format) {
-    DoubleSummaryStatistics s = runs.stream().mapToDouble(value).summaryStatistics();
+    DoubleSummaryStatistics s =
+        runs.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).summaryStatistics();
+    if (s.getCount() == 0) {
+      return "";
+    }
     String low = String.format(Locale.ROOT, format, s.getMin());
     String high = String.format(Locale.ROOT, format, s.getMax());
     return low.equals(high) ? low : low + "–" + high;
@@ -155,7 +183,7 @@ final class Report {
         values.add(bars);
       }
     }
-    int width = 120 + groups.size() * 110;
+    int width = Math.max(760, 120 + groups.size() * 110);
     int height = 420;
     int left = 70;
     int bottom = height - 70;
@@ -214,9 +242,9 @@ final class Report {
     String[] legend = {"Spark 3.5 read.jdbc → write", "lakeroute Direct", "lakeroute Spark runner"};
     for (int s = 0; s < legend.length; s++) {
       g.setColor(COLORS[s]);
-      g.fillRect(left + s * 220, height - 35, 14, 14);
+      g.fillRect(left + s * 210, height - 35, 14, 14);
       g.setColor(Color.BLACK);
-      g.drawString(legend[s], left + s * 220 + 20, height - 24);
+      g.drawString(legend[s], left + s * 210 + 20, height - 24);
     }
     g.dispose();
     ImageIO.write(image, "png", settings.out.resolve("benchmark.png").toFile());
