@@ -90,10 +90,7 @@ public final class FileVerifier {
     long rows;
     CountingStream raw;
     try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file)) {
-      raw =
-          new CountingStream(
-              new DigestInputStream(
-                  new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), digest));
+      raw = digested(channel, digest);
       try {
         rows = FileValues.readText(spec, schema, decompressed(spec, raw), fingerprint::add);
       } catch (RuntimeException e) {
@@ -103,6 +100,13 @@ public final class FileVerifier {
     }
     return new Stats(
         rows, raw.count, HexFormat.of().formatHex(digest.digest()), fingerprint.fingerprint());
+  }
+
+  /** The bytes of {@code channel}, counted and digested as they are read. */
+  private static CountingStream digested(SeekableByteChannel channel, MessageDigest digest) {
+    return new CountingStream(
+        new DigestInputStream(
+            new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), digest));
   }
 
   private static IOException notWritten(FormatSpec spec, ResourceId file, RuntimeException e) {
@@ -115,10 +119,7 @@ public final class FileVerifier {
     long rows;
     CountingStream raw;
     try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file)) {
-      raw =
-          new CountingStream(
-              new DigestInputStream(
-                  new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), digest));
+      raw = digested(channel, digest);
       switch (spec.format()) {
         case AVRO:
           rows = avroRows(raw);
