@@ -1,6 +1,5 @@
 package io.lakeroute.delivery;
 
-import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.query.PartitionReader;
 import io.lakeroute.query.QueryPartition;
@@ -17,9 +16,9 @@ import org.apache.beam.sdk.values.Row;
  * not grow with the data on any runner (the Direct runner would otherwise hold every row a
  * partition read emits, and Spark every row of one input element).
  *
- * <p>With fingerprints on, the partition's rows are fingerprinted as they are read, and the
- * fingerprint is left next to the staged files ({@link ReadFingerprints}), for the read-back to
- * compare with the file's: a FileIO sink has no output of its own.
+ * <p>With fingerprints on, the partition's rows are fingerprinted and checked as they are read, and
+ * both are left next to the staged files ({@link ReadFingerprints}), for the read-back to compare
+ * with the file's check: a FileIO sink has no output of its own.
  *
  * <p>FileIO hands the sink a bare channel, whose errors ("No space left on device") name no file: a
  * failed write is reported with the directory written to.
@@ -36,7 +35,7 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
    * Fingerprints of the partitions written to the current file, left for the read-back when the
    * file is flushed: a partition whose file a failed run never completes leaves nothing behind.
    */
-  private transient Map<Integer, Fingerprint> unflushed;
+  private transient Map<Integer, ReadFingerprints.Values> unflushed;
 
   /**
    * @param directory where the files are written, for messages
@@ -65,7 +64,7 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
   @Override
   public void write(QueryPartition partition) throws IOException {
     FingerprintAccumulator fingerprint =
-        fingerprints == null ? null : FingerprintAccumulator.of(reader.schema());
+        fingerprints == null ? null : FingerprintAccumulator.fingerprintAndCheck(reader.schema());
     reader.read(
         partition,
         row -> {
@@ -80,7 +79,9 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
       if (unflushed == null) {
         unflushed = new LinkedHashMap<>();
       }
-      unflushed.put(partition.index(), fingerprint.fingerprint());
+      unflushed.put(
+          partition.index(),
+          new ReadFingerprints.Values(fingerprint.fingerprint(), fingerprint.check()));
     }
   }
 
@@ -89,7 +90,7 @@ final class QueryFileSink implements FileIO.Sink<QueryPartition> {
     try {
       rows.flush();
       if (unflushed != null) {
-        for (Map.Entry<Integer, Fingerprint> entry : unflushed.entrySet()) {
+        for (Map.Entry<Integer, ReadFingerprints.Values> entry : unflushed.entrySet()) {
           fingerprints.write(entry.getKey(), entry.getValue());
         }
         unflushed.clear();

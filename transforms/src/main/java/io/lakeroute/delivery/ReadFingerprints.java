@@ -13,12 +13,16 @@ import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
- * The fingerprints of the rows as read from the source, one small JSON file per partition in the
- * run's staging directory: written by the sink that read the partition, read by the read-back that
- * compares them with the file's. Staging is cleaned with the run, so they never reach the run
+ * The fingerprint and the check of the rows as read from the source, one small JSON file per
+ * partition in the run's staging directory: written by the sink that read the partition, read by
+ * the read-back, which compares the check with the file's and, when they are equal, records the
+ * fingerprint as the file's. Staging is cleaned with the run, so they never reach the run
  * directory.
  */
 final class ReadFingerprints implements Serializable {
+  /** A partition's rows as read: their fingerprint and their check (FingerprintAccumulator). */
+  record Values(Fingerprint fingerprint, Fingerprint check) {}
+
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,19 +41,19 @@ final class ReadFingerprints implements Serializable {
         .resolve(String.format("read-%05d.json", partition), StandardResolveOptions.RESOLVE_FILE);
   }
 
-  void write(int partition, Fingerprint fingerprint) throws IOException {
+  void write(int partition, Values values) throws IOException {
     // Serialized first: Jackson closes a stream it writes to, and a second close of an S3 channel
     // uploads to a multipart upload the first close already completed.
-    byte[] json = JSON.writeValueAsBytes(fingerprint);
+    byte[] json = JSON.writeValueAsBytes(values);
     try (WritableByteChannel channel =
         Staging.createReplacing(file(partition), "application/json")) {
       channel.write(ByteBuffer.wrap(json));
     }
   }
 
-  Fingerprint read(int partition) throws IOException {
+  Values read(int partition) throws IOException {
     try (InputStream in = Channels.newInputStream(FileSystems.open(file(partition)))) {
-      return JSON.readValue(in, Fingerprint.class);
+      return JSON.readValue(in, Values.class);
     }
   }
 }

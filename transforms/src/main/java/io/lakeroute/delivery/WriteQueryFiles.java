@@ -1,6 +1,7 @@
 package io.lakeroute.delivery;
 
 import io.lakeroute.fingerprint.Fingerprint;
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.formats.FileVerifier;
 import io.lakeroute.formats.FormatSpec;
 import io.lakeroute.query.QueryPartition;
@@ -172,21 +173,24 @@ public final class WriteQueryFiles extends PTransform<PBegin, PCollection<Delive
     public void process(@Element KV<Integer, String> file, OutputReceiver<DeliveredFile> out)
         throws Exception {
       ResourceId id = FileSystems.matchNewResource(file.getValue(), false);
-      FileVerifier.Stats stats =
-          read == null ? FileVerifier.verify(format, id) : FileVerifier.verify(format, schema, id);
-      rowsInFiles.inc(stats.rows);
-      if (read != null) {
-        checkValues(id.getFilename(), stats.fingerprint, read.read(file.getKey()));
+      Fingerprint fingerprint = null;
+      FileVerifier.Stats stats;
+      if (read == null) {
+        stats = FileVerifier.verify(format, id);
+      } else {
+        // The file's check, not its fingerprint: equal to the rows' check, the file holds the rows
+        // read, so their fingerprint (taken once, as they were read) is the file's.
+        FingerprintAccumulator inFile = FingerprintAccumulator.checkOnly(schema);
+        stats = FileVerifier.verify(format, id, inFile);
+        ReadFingerprints.Values asRead = read.read(file.getKey());
+        checkValues(id.getFilename(), inFile.check(), asRead.check());
+        fingerprint = asRead.fingerprint();
       }
+      rowsInFiles.inc(stats.rows);
       filesVerified.inc();
       out.output(
           new DeliveredFile(
-              file.getKey(),
-              id.getFilename(),
-              stats.rows,
-              stats.bytes,
-              stats.sha256,
-              stats.fingerprint));
+              file.getKey(), id.getFilename(), stats.rows, stats.bytes, stats.sha256, fingerprint));
     }
   }
 

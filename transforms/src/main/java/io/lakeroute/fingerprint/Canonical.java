@@ -3,7 +3,6 @@ package io.lakeroute.fingerprint;
 import io.lakeroute.formats.ValueText;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -47,7 +46,7 @@ public final class Canonical {
         BigDecimal decimal = (BigDecimal) value;
         // A value read at another scale is compared at the column's: 1.5 and 1.50 are one value
         // of a DECIMAL(p,2) column, 1.505 is not, and is left unrounded so that it differs.
-        appendPlain(
+        ValueText.appendPlain(
             decimal.scale() < scale ? decimal.setScale(scale, RoundingMode.UNNECESSARY) : decimal,
             text);
         return;
@@ -125,42 +124,6 @@ public final class Canonical {
       text.append('-');
     }
     text.append(mantissa).append('p').append(exponent - MANTISSA_BITS);
-  }
-
-  /**
-   * {@link BigDecimal#toPlainString()}, without its intermediate strings when the unscaled value
-   * fits a long (every DECIMAL up to 18 digits, and most values of wider ones).
-   */
-  static void appendPlain(BigDecimal decimal, StringBuilder text) {
-    int scale = decimal.scale();
-    BigInteger unscaled = decimal.unscaledValue();
-    if (scale < 0 || scale > ZEROS.length - 2 || unscaled.bitLength() > 62) {
-      text.append(decimal.toPlainString());
-      return;
-    }
-    long digits = unscaled.longValue();
-    if (digits < 0) {
-      text.append('-');
-      digits = -digits;
-    }
-    int start = text.length();
-    text.append(digits);
-    if (scale == 0) {
-      return;
-    }
-    int length = text.length() - start;
-    if (length > scale) {
-      text.insert(text.length() - scale, '.');
-    } else {
-      text.insert(start, ZEROS, 0, scale - length + 2).setCharAt(start + 1, '.');
-    }
-  }
-
-  /** "0." and the zeros of a fraction shorter than its scale, as {@code 0.0005}. */
-  private static final char[] ZEROS = new char[40];
-
-  static {
-    java.util.Arrays.fill(ZEROS, '0');
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -13,6 +13,10 @@ import java.util.List;
  * or key ranges merge by adding, and equal rows in any order and any engine give equal
  * fingerprints.
  *
+ * <p>The same shape carries a <em>check</em> ({@link FingerprintAccumulator#check()}): sums of a
+ * hash only lakeroute computes, marked by version {@link FingerprintAccumulator#CHECK_VERSION}, and
+ * so never comparable with a fingerprint.
+ *
  * <p>Sums are exact: at most 2^60 per row, they stay below 10^38 (what a DECIMAL(38,0) holds in
  * every engine) up to 8.6 × 10^19 rows. They are written as JSON strings, which no reader rounds.
  */

@@ -16,10 +16,25 @@ import org.apache.beam.sdk.values.Row;
  * per value one canonical text, its UTF-8 bytes and one MD5; per row one more MD5 over the values'
  * digests. Not thread-safe: one per partition, file or bundle, merged through {@link
  * #fingerprint()} and {@link Fingerprint#merge}.
+ *
+ * <p>It can also take the <em>check</em> of the rows ({@link #check()}): the same sums over the
+ * same canonical texts, with a 64-bit hash only lakeroute computes instead of MD5, about a tenth of
+ * its cost. The check proves, within lakeroute, that two copies hold the same values (the rows as
+ * read and the file read back: docs/fingerprints.md); the fingerprint is what engines reproduce. A
+ * check carries version {@link #CHECK_VERSION}, so it is never compared with a fingerprint.
  */
 public final class FingerprintAccumulator {
   /** The 60 low bits of the first 8 bytes of an MD5: hex digits 2 to 16 of its 32. */
   static final long MASK_60 = 0x0FFF_FFFF_FFFF_FFFFL;
+
+  /** The version of a check: never a version of the canonical form. */
+  public static final int CHECK_VERSION = -Canonical.VERSION;
+
+  /** FNV-1a's 64-bit prime: multiplying by it (odd) is a bijection, so no word change is lost. */
+  private static final long PRIME = 0x100000001B3L;
+
+  /** What a NULL adds to a row's check, so that a NULL and a value never hash alike in a row. */
+  private static final long NULL_CHECK = 0x9E3779B97F4A7C15L;
 
   private static final byte[] HEX =
       "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -34,6 +49,15 @@ public final class FingerprintAccumulator {
   private long rowLow;
   private long rowHigh;
 
+  private final boolean fingerprints;
+  private final long[] checkLow;
+  private final long[] checkHigh;
+  private long rowCheck;
+  private long rowCheckLow;
+  private long rowCheckHigh;
+  private char[] chars = new char[64];
+
+  private final Schema schema;
   private final MessageDigest md5 = md5();
   private final StringBuilder text = new StringBuilder(64);
   private byte[] utf8 = new byte[256];
@@ -41,7 +65,17 @@ public final class FingerprintAccumulator {
   private final byte[] rowText;
   private int rowLength;
 
-  private FingerprintAccumulator(List<String> names, Kind[] kinds, int[] scales) {
+  private FingerprintAccumulator(
+      Schema schema,
+      List<String> names,
+      Kind[] kinds,
+      int[] scales,
+      boolean fingerprints,
+      boolean check) {
+    this.schema = schema;
+    this.fingerprints = fingerprints;
+    this.checkLow = check ? new long[kinds.length] : null;
+    this.checkHigh = check ? new long[kinds.length] : null;
     this.names = List.copyOf(names);
     this.kinds = kinds;
     this.scales = scales;
@@ -51,8 +85,25 @@ public final class FingerprintAccumulator {
     this.rowText = new byte[32 * kinds.length];
   }
 
-  /** An accumulator for rows of {@code schema} (a schema made by {@link SqlTypeMapping}). */
+  /**
+   * An accumulator of the fingerprint of rows of {@code schema} (a schema made by {@link
+   * SqlTypeMapping}).
+   */
   public static FingerprintAccumulator of(Schema schema) {
+    return of(schema, true, false);
+  }
+
+  /** An accumulator of both the fingerprint and the check, from one canonical text per value. */
+  public static FingerprintAccumulator fingerprintAndCheck(Schema schema) {
+    return of(schema, true, true);
+  }
+
+  /** An accumulator of the check alone: no MD5 is computed. */
+  public static FingerprintAccumulator checkOnly(Schema schema) {
+    return of(schema, false, true);
+  }
+
+  private static FingerprintAccumulator of(Schema schema, boolean fingerprints, boolean check) {
     int width = schema.getFieldCount();
     Kind[] kinds = new Kind[width];
     int[] scales = new int[width];
@@ -63,11 +114,17 @@ public final class FingerprintAccumulator {
       scales[i] = kinds[i] == Kind.DECIMAL ? SqlTypeMapping.scale(type) : 0;
       names.add(schema.getField(i).getName());
     }
-    return new FingerprintAccumulator(names, kinds, scales);
+    return new FingerprintAccumulator(schema, names, kinds, scales, fingerprints, check);
+  }
+
+  /** The schema of the rows it takes. */
+  public Schema schema() {
+    return schema;
   }
 
   public void add(Row row) {
     rowLength = 0;
+    rowCheck = 0;
     for (int i = 0; i < kinds.length; i++) {
       addValue(i, row.getValue(i));
     }
@@ -77,6 +134,7 @@ public final class FingerprintAccumulator {
   /** Adds a row given as its values, in schema order. */
   public void add(Object[] values) {
     rowLength = 0;
+    rowCheck = 0;
     for (int i = 0; i < kinds.length; i++) {
       addValue(i, values[i]);
     }
@@ -87,10 +145,24 @@ public final class FingerprintAccumulator {
     if (value == null) {
       nulls[column]++;
       rowText[rowLength++] = '-';
+      rowCheck = (rowCheck ^ NULL_CHECK) * PRIME;
       return;
     }
     text.setLength(0);
     Canonical.append(kinds[column], scales[column], value, text);
+    if (checkLow != null) {
+      long hash = checkHash();
+      rowCheck = (rowCheck ^ hash) * PRIME;
+      hash &= MASK_60;
+      long low = checkLow[column] + hash;
+      if (Long.compareUnsigned(low, hash) < 0) {
+        checkHigh[column]++;
+      }
+      checkLow[column] = low;
+    }
+    if (!fingerprints) {
+      return;
+    }
     int length = encodeUtf8();
     md5.update(utf8, 0, length);
     long hash = digest();
@@ -106,6 +178,18 @@ public final class FingerprintAccumulator {
   }
 
   private void endRow() {
+    rows++;
+    if (checkLow != null) {
+      long hash = mix(rowCheck) & MASK_60;
+      long low = rowCheckLow + hash;
+      if (Long.compareUnsigned(low, hash) < 0) {
+        rowCheckHigh++;
+      }
+      rowCheckLow = low;
+    }
+    if (!fingerprints) {
+      return;
+    }
     md5.update(rowText, 0, rowLength);
     long hash = digest();
     long low = rowLow + hash;
@@ -113,7 +197,40 @@ public final class FingerprintAccumulator {
       rowHigh++;
     }
     rowLow = low;
-    rows++;
+  }
+
+  /**
+   * The check hash of {@link #text}: FNV-1a over its UTF-16 code units four at a time, seeded with
+   * the length, then MurmurHash3's finalizer, so that every input bit reaches every output bit.
+   */
+  private long checkHash() {
+    int length = text.length();
+    if (chars.length < length + 3) {
+      chars = new char[Math.max(length + 3, chars.length * 2)];
+    }
+    text.getChars(0, length, chars, 0);
+    chars[length] = 0;
+    chars[length + 1] = 0;
+    chars[length + 2] = 0;
+    long hash = NULL_CHECK ^ length;
+    for (int i = 0; i < length; i += 4) {
+      long word =
+          chars[i]
+              | (long) chars[i + 1] << 16
+              | (long) chars[i + 2] << 32
+              | (long) chars[i + 3] << 48;
+      hash = (hash ^ word) * PRIME;
+    }
+    return mix(hash);
+  }
+
+  /** MurmurHash3's 64-bit finalizer. */
+  private static long mix(long hash) {
+    hash ^= hash >>> 33;
+    hash *= 0xFF51AFD7ED558CCDL;
+    hash ^= hash >>> 33;
+    hash *= 0xC4CEB9FE1A85EC53L;
+    return hash ^ (hash >>> 33);
   }
 
   /** Finishes the MD5 into {@link #digest} and returns its 60-bit integer. */
@@ -170,11 +287,26 @@ public final class FingerprintAccumulator {
 
   /** The fingerprint of the rows added so far. */
   public Fingerprint fingerprint() {
+    if (!fingerprints) {
+      throw new IllegalStateException("This accumulator takes the check only");
+    }
+    return sums(Canonical.VERSION, sumHigh, sumLow, rowHigh, rowLow);
+  }
+
+  /** The check of the rows added so far. */
+  public Fingerprint check() {
+    if (checkLow == null) {
+      throw new IllegalStateException("This accumulator takes no check");
+    }
+    return sums(CHECK_VERSION, checkHigh, checkLow, rowCheckHigh, rowCheckLow);
+  }
+
+  private Fingerprint sums(int version, long[] high, long[] low, long rowsHigh, long rowsLow) {
     List<Fingerprint.Column> columns = new ArrayList<>(kinds.length);
     for (int i = 0; i < kinds.length; i++) {
-      columns.add(new Fingerprint.Column(names.get(i), nulls[i], sum(sumHigh[i], sumLow[i])));
+      columns.add(new Fingerprint.Column(names.get(i), nulls[i], sum(high[i], low[i])));
     }
-    return new Fingerprint(Canonical.VERSION, rows, sum(rowHigh, rowLow), columns);
+    return new Fingerprint(version, rows, sum(rowsHigh, rowsLow), columns);
   }
 
   private static BigInteger sum(long high, long low) {

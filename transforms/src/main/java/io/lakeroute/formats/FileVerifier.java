@@ -1,6 +1,5 @@
 package io.lakeroute.formats;
 
-import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -24,7 +23,6 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
@@ -45,34 +43,30 @@ public final class FileVerifier {
     public final long bytes;
     public final String sha256;
 
-    /** The fingerprint of its values; null when not asked for. */
-    public final Fingerprint fingerprint;
-
-    Stats(long rows, long bytes, String sha256, Fingerprint fingerprint) {
+    Stats(long rows, long bytes, String sha256) {
       this.rows = rows;
       this.bytes = bytes;
       this.sha256 = sha256;
-      this.fingerprint = fingerprint;
     }
   }
 
   /**
-   * What a file holds, with the fingerprint of the values it holds, decoded as rows of {@code
-   * schema}. CSV and JSON are read once: the bytes are counted and digested as the values are
-   * parsed, and the parser's records are the format's structure. Parquet (read by column chunks,
-   * out of byte order) and Avro (whose blocks are checked against the sync marker, which Avro's own
-   * reader skips quietly at a truncated block) are read a second time for their values, and that
-   * count must be the count of the format's structure.
+   * What a file holds; its values, decoded as rows of the accumulator's schema, go into {@code
+   * values} (a fingerprint, a check, or both). CSV and JSON are read once: the bytes are counted
+   * and digested as the values are parsed, and the parser's records are the format's structure.
+   * Parquet (read by column chunks, out of byte order) and Avro (whose blocks are checked against
+   * the sync marker, which Avro's own reader skips quietly at a truncated block) are read a second
+   * time for their values, and that count must be the count of the format's structure.
    */
-  public static Stats verify(FormatSpec spec, Schema schema, ResourceId file) throws IOException {
-    FingerprintAccumulator fingerprint = FingerprintAccumulator.of(schema);
+  public static Stats verify(FormatSpec spec, ResourceId file, FingerprintAccumulator values)
+      throws IOException {
     if (spec.format() == FileFormat.CSV || spec.format() == FileFormat.JSON) {
-      return textInOnePass(spec, schema, file, fingerprint);
+      return textInOnePass(spec, file, values);
     }
     Stats stats = verify(spec, file);
     long rows;
     try {
-      rows = FileValues.read(spec, schema, file, fingerprint::add);
+      rows = FileValues.read(spec, values.schema(), file, values::add);
     } catch (RuntimeException e) {
       throw notWritten(spec, file, e);
     }
@@ -80,26 +74,24 @@ public final class FileVerifier {
       throw new IOException(
           file + " holds " + stats.rows + " records, but " + rows + " rows could be read from it");
     }
-    return new Stats(stats.rows, stats.bytes, stats.sha256, fingerprint.fingerprint());
+    return stats;
   }
 
   private static Stats textInOnePass(
-      FormatSpec spec, Schema schema, ResourceId file, FingerprintAccumulator fingerprint)
-      throws IOException {
+      FormatSpec spec, ResourceId file, FingerprintAccumulator values) throws IOException {
     MessageDigest digest = sha256();
     long rows;
     CountingStream raw;
     try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file)) {
       raw = digested(channel, digest);
       try {
-        rows = FileValues.readText(spec, schema, decompressed(spec, raw), fingerprint::add);
+        rows = FileValues.readText(spec, values.schema(), decompressed(spec, raw), values::add);
       } catch (RuntimeException e) {
         throw notWritten(spec, file, e);
       }
       raw.skipToEnd();
     }
-    return new Stats(
-        rows, raw.count, HexFormat.of().formatHex(digest.digest()), fingerprint.fingerprint());
+    return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()));
   }
 
   /** The bytes of {@code channel}, counted and digested as they are read. */
@@ -141,7 +133,7 @@ public final class FileVerifier {
     } catch (RuntimeException e) {
       throw new IOException(file + " is not a valid " + spec.format().id() + " file: " + e, e);
     }
-    return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()), null);
+    return new Stats(rows, raw.count, HexFormat.of().formatHex(digest.digest()));
   }
 
   private static InputStream decompressed(FormatSpec spec, InputStream raw) throws IOException {

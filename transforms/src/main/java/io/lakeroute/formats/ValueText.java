@@ -2,6 +2,7 @@ package io.lakeroute.formats;
 
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -178,7 +179,9 @@ public final class ValueText {
   public static String format(Kind kind, Object value) {
     switch (kind) {
       case DECIMAL:
-        return ((BigDecimal) value).toPlainString();
+        StringBuilder digits = new StringBuilder(24);
+        appendPlain((BigDecimal) value, digits);
+        return digits.toString();
       case BYTES:
         return Base64.getEncoder().encodeToString((byte[]) value);
       case DATE:
@@ -190,6 +193,76 @@ public final class ValueText {
         return text.toString();
       default:
         return value.toString();
+    }
+  }
+
+  /**
+   * Appends {@link BigDecimal#toPlainString()} without its intermediate strings when the unscaled
+   * value fits 126 bits, as every DECIMAL(38,s) does; BigInteger's own digits (repeated division of
+   * a BigInteger, a string per step) were most of the cost of a wide decimal's text.
+   */
+  public static void appendPlain(BigDecimal decimal, StringBuilder text) {
+    int scale = decimal.scale();
+    BigInteger unscaled = decimal.unscaledValue();
+    if (scale < 0 || scale > ZEROS.length - 2 || unscaled.bitLength() > 126) {
+      text.append(decimal.toPlainString());
+      return;
+    }
+    if (unscaled.signum() < 0) {
+      text.append('-');
+    }
+    int start = text.length();
+    appendDigits(unscaled, text);
+    if (scale == 0) {
+      return;
+    }
+    int length = text.length() - start;
+    if (length > scale) {
+      text.insert(text.length() - scale, '.');
+    } else {
+      text.insert(start, ZEROS, 0, scale - length + 2).setCharAt(start + 1, '.');
+    }
+  }
+
+  /** "0." and the zeros of a fraction shorter than its scale, as {@code 0.0005}. */
+  private static final char[] ZEROS = new char[40];
+
+  static {
+    java.util.Arrays.fill(ZEROS, '0');
+  }
+
+  private static final long BILLION = 1_000_000_000L;
+
+  /**
+   * The digits of |{@code value}| (at most 126 bits): as 4 words of 32 bits, divided by 10^9 until
+   * what is left fits a long; each remainder is 9 more digits.
+   */
+  private static void appendDigits(BigInteger value, StringBuilder text) {
+    if (value.bitLength() < 63) {
+      text.append(Math.abs(value.longValue()));
+      return;
+    }
+    BigInteger abs = value.abs();
+    long low = abs.longValue();
+    long high = abs.shiftRight(64).longValue();
+    int[] words = {(int) (high >>> 32), (int) high, (int) (low >>> 32), (int) low};
+    long[] groups = new long[4];
+    int count = 0;
+    while (words[0] != 0 || words[1] != 0 || words[2] < 0) {
+      long remainder = 0;
+      for (int i = 0; i < words.length; i++) {
+        long current = (remainder << 32) | (words[i] & 0xFFFF_FFFFL);
+        words[i] = (int) (current / BILLION);
+        remainder = current % BILLION;
+      }
+      groups[count++] = remainder;
+    }
+    text.append(((long) words[2] << 32) | (words[3] & 0xFFFF_FFFFL));
+    for (int i = count - 1; i >= 0; i--) {
+      for (long place = BILLION / 10; place > 1 && groups[i] < place; place /= 10) {
+        text.append('0');
+      }
+      text.append(groups[i]);
     }
   }
 

@@ -2,6 +2,7 @@ package io.lakeroute.validation;
 
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.fingerprint.Fingerprint;
+import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.formats.FileVerifier;
 import io.lakeroute.formats.FormatSpec;
 import java.io.IOException;
@@ -44,14 +45,16 @@ public final class VerifyPublished {
     long rows = 0;
     for (Manifest.FileEntry file : manifest.files()) {
       FileVerifier.Stats stats;
+      FingerprintAccumulator values = FingerprintAccumulator.of(schema);
       try {
-        stats = FileVerifier.verify(spec, schema, FileSystems.matchNewResource(file.uri(), false));
+        stats = FileVerifier.verify(spec, FileSystems.matchNewResource(file.uri(), false), values);
       } catch (IOException e) {
         differences.add(file.name() + ": cannot be read back: " + e.getMessage());
         continue;
       }
       rows += stats.rows;
-      run = run.merge(stats.fingerprint);
+      Fingerprint inFile = values.fingerprint();
+      run = run.merge(inFile);
       if (stats.rows != file.rows()) {
         differences.add(
             file.name() + ": " + stats.rows + " rows, the manifest says " + file.rows());
@@ -69,7 +72,7 @@ public final class VerifyPublished {
                 + file.sha256());
       }
       if (file.fingerprint() != null) {
-        List<String> columns = stats.fingerprint.differences(file.fingerprint());
+        List<String> columns = inFile.differences(file.fingerprint());
         if (!columns.isEmpty()) {
           differences.add(file.name() + ": values differ in " + String.join(", ", columns));
         }

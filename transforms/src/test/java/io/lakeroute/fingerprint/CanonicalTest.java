@@ -39,23 +39,6 @@ class CanonicalTest {
   }
 
   @Test
-  void plainDecimalsAreBigDecimalsPlainStringAtEveryWidthAndScale() {
-    SplittableRandom random = new SplittableRandom(15);
-    for (int i = 0; i < 50_000; i++) {
-      int digits = 1 + random.nextInt(40);
-      StringBuilder unscaled = new StringBuilder(random.nextBoolean() ? "-" : "");
-      for (int d = 0; d < digits; d++) {
-        unscaled.append((char) ('0' + random.nextInt(10)));
-      }
-      int scale = random.nextInt(-3, 45);
-      BigDecimal value = new BigDecimal(new java.math.BigInteger(unscaled.toString()), scale);
-      StringBuilder text = new StringBuilder("x");
-      Canonical.appendPlain(value, text);
-      assertThat(value + " scale " + scale, text.toString(), equalTo("x" + value.toPlainString()));
-    }
-  }
-
-  @Test
   void doublesAreTheirExactBinaryValue() {
     assertThat(text(Kind.DOUBLE, 1.0), equalTo("4503599627370496p-52"));
     assertThat(text(Kind.DOUBLE, -1.5), equalTo("-6755399441055744p-52"));

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.lakeroute.fingerprint.Fingerprint;
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import io.lakeroute.testing.TrickyRows;
 import java.io.ByteArrayInputStream;
@@ -87,23 +86,34 @@ class FileVerifierTest {
     assertMeasures(stats, file);
   }
 
-  private static Fingerprint javaFingerprint(List<Row> rows) {
-    FingerprintAccumulator accumulator = FingerprintAccumulator.of(TrickyRows.schema());
+  private static FingerprintAccumulator asWritten(List<Row> rows) {
+    FingerprintAccumulator accumulator =
+        FingerprintAccumulator.fingerprintAndCheck(TrickyRows.schema());
     rows.forEach(accumulator::add);
-    return accumulator.fingerprint();
+    return accumulator;
+  }
+
+  private static FingerprintAccumulator readBack(FormatSpec spec, Path file) throws Exception {
+    FingerprintAccumulator accumulator =
+        FingerprintAccumulator.fingerprintAndCheck(TrickyRows.schema());
+    FileVerifier.Stats stats =
+        FileVerifier.verify(
+            spec, FileSystems.matchNewResource(file.toString(), false), accumulator);
+    assertMeasures(stats, file);
+    return accumulator;
   }
 
   @ParameterizedTest
   @MethodSource("specs")
-  void fingerprintsTheValuesOfTrickyRowsAsTheyWereRead(FormatSpec spec) throws Exception {
+  void fingerprintsAndChecksTheValuesOfTrickyRowsAsTheyWereWritten(FormatSpec spec)
+      throws Exception {
     Path file = write(spec, TrickyRows.rows());
 
-    FileVerifier.Stats stats =
-        FileVerifier.verify(
-            spec, TrickyRows.schema(), FileSystems.matchNewResource(file.toString(), false));
+    FingerprintAccumulator inFile = readBack(spec, file);
 
-    assertThat(spec.toString(), stats.fingerprint, equalTo(javaFingerprint(TrickyRows.rows())));
-    assertMeasures(stats, file);
+    FingerprintAccumulator written = asWritten(TrickyRows.rows());
+    assertThat(spec.toString(), inFile.fingerprint(), equalTo(written.fingerprint()));
+    assertThat(spec.toString(), inFile.check(), equalTo(written.check()));
   }
 
   @Test
@@ -114,13 +124,11 @@ class FileVerifierTest {
     assertThat(text.contains(",999.99,"), equalTo(true));
     Files.writeString(file, text.replace(",999.99,", ",999.98,"));
 
-    FileVerifier.Stats stats =
-        FileVerifier.verify(
-            spec, TrickyRows.schema(), FileSystems.matchNewResource(file.toString(), false));
+    FingerprintAccumulator inFile = readBack(spec, file);
 
-    assertThat(
-        stats.fingerprint.differences(javaFingerprint(TrickyRows.rows())),
-        equalTo(List.of("c_dec5")));
+    FingerprintAccumulator written = asWritten(TrickyRows.rows());
+    assertThat(inFile.fingerprint().differences(written.fingerprint()), equalTo(List.of("c_dec5")));
+    assertThat(inFile.check().differences(written.check()), equalTo(List.of("c_dec5")));
   }
 
   @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lakeroute.query.SqlTypeMapping.Kind;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -14,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.SignStyle;
 import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +80,44 @@ class ValueTextTest {
     for (String text :
         new String[] {"2024-01-01 12:00:00.000000", "2024-01-01T12:00:00.000000+01"}) {
       assertThrows(RuntimeException.class, () -> ValueText.parse(Kind.TIMESTAMP_TZ, text), text);
+    }
+  }
+
+  @Test
+  void plainDecimalsAreBigDecimalsPlainStringAtEveryWidthAndScale() {
+    SplittableRandom random = new SplittableRandom(15);
+    for (int i = 0; i < 50_000; i++) {
+      int digits = 1 + random.nextInt(40);
+      StringBuilder unscaled = new StringBuilder(random.nextBoolean() ? "-" : "");
+      for (int d = 0; d < digits; d++) {
+        unscaled.append((char) ('0' + random.nextInt(10)));
+      }
+      int scale = random.nextInt(-3, 45);
+      BigDecimal value = new BigDecimal(new java.math.BigInteger(unscaled.toString()), scale);
+      StringBuilder text = new StringBuilder("x");
+      ValueText.appendPlain(value, text);
+      assertThat(value + " scale " + scale, text.toString(), equalTo("x" + value.toPlainString()));
+    }
+    java.math.BigInteger two = java.math.BigInteger.TWO;
+    for (java.math.BigInteger edge :
+        List.of(
+            two.pow(63).subtract(java.math.BigInteger.ONE),
+            two.pow(63),
+            two.pow(64).subtract(java.math.BigInteger.ONE),
+            two.pow(64),
+            two.pow(126).subtract(java.math.BigInteger.ONE),
+            two.pow(126),
+            java.math.BigInteger.TEN.pow(38).subtract(java.math.BigInteger.ONE),
+            java.math.BigInteger.TEN.pow(30),
+            java.math.BigInteger.TEN.pow(27).add(java.math.BigInteger.valueOf(7)))) {
+      for (java.math.BigInteger unscaled : List.of(edge, edge.negate())) {
+        for (int scale : new int[] {0, 1, 9, 10, 38}) {
+          BigDecimal value = new BigDecimal(unscaled, scale);
+          StringBuilder text = new StringBuilder();
+          ValueText.appendPlain(value, text);
+          assertThat(value + " scale " + scale, text.toString(), equalTo(value.toPlainString()));
+        }
+      }
     }
   }
 }
