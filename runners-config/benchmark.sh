@@ -5,6 +5,7 @@
 # and lakeroute as users run it: the shaded jar with @runners-config/direct.args, and spark-submit.sh.
 # Usage: runners-config/benchmark.sh [--rows=4000000,10000000] [--formats=parquet,csv,json,avro]
 #        [--systems=jdbc,pgcopy,spark,direct,sparkrunner] [--rounds=2] [--heap=1g] [--out=target/benchmark]
+#        (direct-counts: the Direct run with --fingerprints=false, what fingerprints cost)
 #        [--profile]   (a JFR recording of each Direct run, summarized per step by Profile)
 #        [--reportOnly] (the table and plot again from --out/results.csv)
 set -euo pipefail

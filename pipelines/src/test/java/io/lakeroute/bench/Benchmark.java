@@ -35,6 +35,8 @@ import org.postgresql.PGConnection;
  *   <li>{@code spark}: Spark 3.5's {@code read.jdbc(partitionColumn=id) → write.<format>},
  *       local[2];
  *   <li>{@code direct}: {@code java -jar lakeroute.jar @runners-config/direct.args …};
+ *   <li>{@code direct-counts}: the same with {@code --fingerprints=false}, which checks counts and
+ *       SHA-256 only: what fingerprints cost;
  *   <li>{@code sparkrunner}: {@code runners-config/spark-submit.sh --driver-memory <heap> -- …}.
  * </ul>
  *
@@ -144,6 +146,7 @@ public final class Benchmark {
     List<String> extra = settings.lakerouteArgs;
     switch (system) {
       case "direct":
+      case "direct-counts":
         command.addAll(List.of("java", heap));
         if (settings.profile) {
           command.add(
@@ -153,6 +156,9 @@ public final class Benchmark {
         }
         command.addAll(List.of("-jar", settings.jar.toString(), "@runners-config/direct.args"));
         command.addAll(lakeroute);
+        if (system.equals("direct-counts")) {
+          command.add("--fingerprints=false");
+        }
         command.addAll(extra);
         break;
       case "sparkrunner":
@@ -221,7 +227,7 @@ public final class Benchmark {
 
   /** The rows the system says it delivered: lakeroute's run summary, the children's last line. */
   private static long delivered(String system, Path summary, Path log) throws IOException {
-    if (system.equals("direct") || system.equals("sparkrunner")) {
+    if (system.startsWith("direct") || system.equals("sparkrunner")) {
       JsonNode run = JSON.readTree(summary.toFile()).path("runs").path(0);
       return run.path("counts").path("files").asLong(-1);
     }
@@ -335,7 +341,8 @@ public final class Benchmark {
                 "Unknown argument "
                     + arg
                     + "; use --rows=4000000,10000000 --formats=parquet,csv,json,avro"
-                    + " --systems=jdbc,pgcopy,spark,direct,sparkrunner --rounds=2 --heap=1g"
+                    + " --systems=jdbc,pgcopy,spark,direct,direct-counts,sparkrunner --rounds=2"
+                    + " --heap=1g"
                     + " --sparkPartitions=N --out=DIR --profile --lakeroute='--flag=value …'"
                     + " --reportOnly");
         }

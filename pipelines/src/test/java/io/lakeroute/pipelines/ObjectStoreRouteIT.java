@@ -2,20 +2,26 @@ package io.lakeroute.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.lakeroute.delivery.Manifest;
+import io.lakeroute.pipelines.options.RouteOptions;
 import io.lakeroute.pipelines.run.RouteResult;
+import io.lakeroute.pipelines.run.RunSummary;
+import io.lakeroute.validation.VerifyPublished;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,5 +94,39 @@ class ObjectStoreRouteIT {
         manifest.files().stream().map(Manifest.FileEntry::uri).toList(),
         everyItem(startsWith("s3://" + RouteFixture.BUCKET + "/" + prefix + "/" + runId + "/")));
     assertThat(fixture.s3.keys(RouteFixture.BUCKET, prefix + "/_lakeroute_staging/"), empty());
+  }
+
+  @Test
+  void withoutFingerprintsRowsAreCheckedByCountsAndFilesByCountsAndSha256() throws Exception {
+    String prefix = "route1/unfingerprinted";
+    RouteOptions options =
+        Lakeroute.parse(
+            RouteFixture.array(
+                fixture.args(
+                    "DirectRunner",
+                    "--query=SELECT * FROM customers",
+                    "--partitionColumn=id",
+                    "--partitions=2",
+                    "--format=csv",
+                    "--fingerprints=false",
+                    "--destination=s3://" + RouteFixture.BUCKET + "/" + prefix,
+                    "--runId=it")));
+    RouteResult result = Lakeroute.run(options);
+
+    Manifest manifest = result.manifest();
+    assertThat(manifest.rowCount(), equalTo(RouteFixture.CUSTOMER_ROWS));
+    assertThat(manifest.fingerprint(), nullValue());
+    assertThat(
+        manifest.files().stream().map(Manifest.FileEntry::fingerprint).toList(),
+        everyItem(nullValue()));
+    assertThat(
+        RunSummary.format(options, result, null),
+        containsString(
+            "not fingerprinted (--fingerprints=false): rows checked by counts, files by counts and"
+                + " SHA-256"));
+    VerifyPublished.Result verified = VerifyPublished.of(manifest);
+    assertThat(verified.fingerprinted(), equalTo(false));
+    assertThat(verified.differences(), empty());
+    assertThat(verified.rows(), equalTo(RouteFixture.CUSTOMER_ROWS));
   }
 }

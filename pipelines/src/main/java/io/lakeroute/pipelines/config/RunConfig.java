@@ -40,6 +40,7 @@ import org.apache.beam.runners.direct.DirectOptions;
  * @param cursor the incremental read's column and lag, its mark not yet known ({@link
  *     Incremental}); null to read every row
  * @param fullRefresh read every row once despite the cursor, and record a new mark
+ * @param fingerprints prove values at every hop (docs/fingerprints.md), not only counts
  */
 public record RunConfig(
     JdbcSource source,
@@ -53,7 +54,8 @@ public record RunConfig(
     Duration stagingRetention,
     String missingPassword,
     Cursor cursor,
-    boolean fullRefresh) {
+    boolean fullRefresh,
+    boolean fingerprints) {
 
   /** {@code --stallTimeoutSeconds}, checked: it bounds every connection the run opens. */
   public static Duration stallTimeout(StallTimeoutOptions options) {
@@ -118,7 +120,18 @@ public record RunConfig(
                 + options.getJdbcPasswordEnv()
                 + " (--jdbcPasswordEnv) is not set and there is no --jdbcPasswordFile.",
         cursor(options),
-        options.getFullRefresh());
+        options.getFullRefresh(),
+        fingerprints(options));
+  }
+
+  private static boolean fingerprints(RouteOptions options) {
+    if (!options.getFingerprints() && (options.getVerifySource() || options.getVerifyStrict())) {
+      throw new IllegalArgumentException(
+          (options.getVerifySource() ? "--verifySource" : "--verifyStrict")
+              + " compares fingerprints, and --fingerprints=false takes none: leave one of them"
+              + " out");
+    }
+    return options.getFingerprints();
   }
 
   private static Cursor cursor(RouteOptions options) {

@@ -7,6 +7,17 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** How far a run proves its values beyond counts (docs/fingerprints.md). */
 public interface VerifyOptions extends PipelineOptions {
   @Description(
+      "Prove values, not only counts: fingerprint the rows as read, check every file read back"
+          + " against them, and compare the fingerprints with the warehouse's and Databricks'"
+          + " rows. false checks rows by counts and files by counts and SHA-256 only, for a run"
+          + " whose cost matters more than its proof (docs/performance.md measures the"
+          + " difference); --verifySource and --verifyStrict need it.")
+  @Default.Boolean(true)
+  boolean getFingerprints();
+
+  void setFingerprints(boolean value);
+
+  @Description(
       "Also fingerprint the query's rows in the source database itself, in each partition's own"
           + " transaction (the run's snapshot), and compare with the rows as read: catches a value"
           + " the JDBC driver or the type mapping changed, which every later hop would copy; a"

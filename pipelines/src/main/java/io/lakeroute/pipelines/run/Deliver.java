@@ -19,11 +19,15 @@ import org.apache.beam.sdk.values.PCollection;
 public final class Deliver {
   private Deliver() {}
 
-  /** Adds the steps to {@code pipeline}; the published manifest comes out. */
+  /**
+   * Adds the steps to {@code pipeline}; the published manifest comes out, with the run's
+   * fingerprints unless {@code fingerprints} is off.
+   */
   public static PCollection<Manifest> expand(
-      Pipeline pipeline, QueryPlan plan, FormatSpec format, Layout layout) {
+      Pipeline pipeline, QueryPlan plan, FormatSpec format, Layout layout, boolean fingerprints) {
     return pipeline
-        .apply(WriteQueryFiles.of(plan).withFormat(format).to(layout))
+        .apply(
+            WriteQueryFiles.of(plan).withFormat(format).to(layout).withFingerprints(fingerprints))
         .apply(
             Reconcile.expecting(plan.rowCount())
                 .withPlannedPartitions(

@@ -85,6 +85,12 @@ public final class RunSummary {
       }
       leftOut(values, "databricks", result.valuesInDatabricks(), columns);
       line(text, "values", values.append(" (docs/fingerprints.md)").toString());
+    } else if (!options.getFingerprints()) {
+      line(
+          text,
+          "values",
+          "not fingerprinted (--fingerprints=false): rows checked by counts, files by counts and"
+              + " SHA-256");
     }
     line(text, "location", manifest.location());
     if (options.getWarehouseTable() != null) {
