@@ -1,12 +1,13 @@
 package io.lakeroute.formats;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.lakeroute.query.SqlTypeMapping;
 import io.lakeroute.query.SqlTypeMapping.Kind;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -46,8 +50,9 @@ public final class FileValues {
     void accept(Object[] values);
   }
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** Closing a parser leaves its stream open: the read-back digests the rest of the bytes. */
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
   /** Reads every row of {@code file}; returns how many. */
   public static long read(FormatSpec spec, Schema schema, ResourceId file, ValuesConsumer rows)
@@ -219,44 +224,69 @@ public final class FileValues {
     return count;
   }
 
+  /**
+   * JSON lines, read token by token: no tree per line. A member lakeroute did not write is skipped,
+   * a missing one is NULL, and a value of the wrong kind fails the read.
+   */
   private static long json(Kind[] kinds, Schema schema, InputStream in, ValuesConsumer rows)
       throws IOException {
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    Map<String, Integer> columns = new HashMap<>();
+    for (int i = 0; i < kinds.length; i++) {
+      columns.put(schema.getField(i).getName(), i);
+    }
     Object[] values = new Object[kinds.length];
     long count = 0;
-    String line;
-    while ((line = lines.readLine()) != null) {
-      JsonNode object = JSON.readTree(line);
-      for (int i = 0; i < kinds.length; i++) {
-        JsonNode node = object.get(schema.getField(i).getName());
-        values[i] = node == null || node.isNull() ? null : jsonValue(kinds[i], node);
+    try (JsonParser parser = JSON.createParser(in)) {
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        if (token != JsonToken.START_OBJECT) {
+          throw new IllegalArgumentException("row " + (count + 1) + " is not a JSON object");
+        }
+        Arrays.fill(values, null);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          Integer column = columns.get(parser.currentName());
+          JsonToken value = parser.nextToken();
+          if (column == null) {
+            parser.skipChildren();
+          } else if (value != JsonToken.VALUE_NULL) {
+            values[column] = jsonValue(kinds[column], parser, value);
+          }
+        }
+        rows.accept(values);
+        count++;
       }
-      rows.accept(values);
-      count++;
+    } catch (JsonProcessingException e) {
+      // Unchecked, as every other decoder's: the read-back names the file and the format.
+      throw new IllegalArgumentException("row " + (count + 1) + ": " + e.getOriginalMessage(), e);
     }
     return count;
   }
 
-  private static Object jsonValue(Kind kind, JsonNode node) {
+  private static Object jsonValue(Kind kind, JsonParser parser, JsonToken token)
+      throws IOException {
     switch (kind) {
       case INT16:
-        return node.shortValue();
+        return parser.getShortValue();
       case INT32:
-        return node.intValue();
+        return parser.getIntValue();
       case INT64:
-        return node.longValue();
+        return parser.getLongValue();
       case BOOLEAN:
-        return node.booleanValue();
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+          throw new IllegalArgumentException(parser.getText() + " is not a boolean");
+        }
+        return token == JsonToken.VALUE_TRUE;
       case DECIMAL:
-        return node.decimalValue();
+        return parser.getDecimalValue();
       case FLOAT:
       case DOUBLE:
         // Numbers as written (exact decimal text), NaN and infinities as strings.
         return ValueText.parse(
-            kind, node.isNumber() ? node.decimalValue().toString() : node.asText());
+            kind, token.isNumeric() ? parser.getDecimalValue().toString() : parser.getText());
       default:
-        return ValueText.parse(kind, node.asText());
+        if (token != JsonToken.VALUE_STRING) {
+          throw new IllegalArgumentException(parser.getText() + " is not a string");
+        }
+        return ValueText.parse(kind, parser.getText());
     }
   }
 }

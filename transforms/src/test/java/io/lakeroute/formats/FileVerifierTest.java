@@ -23,6 +23,7 @@ import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -116,19 +117,34 @@ class FileVerifierTest {
     assertThat(spec.toString(), inFile.check(), equalTo(written.check()));
   }
 
-  @Test
-  void aValueChangedInAFileChangesItsColumnsFingerprint() throws Exception {
-    FormatSpec spec = FormatSpec.of(FileFormat.CSV);
+  @ParameterizedTest
+  @CsvSource({"CSV, ',999.99,', ',999.98,'", "JSON, ':999.99,', ':999.98,'"})
+  void aValueChangedInAFileChangesItsColumnsFingerprint(
+      FileFormat format, String value, String changed) throws Exception {
+    FormatSpec spec = FormatSpec.of(format);
     Path file = write(spec, TrickyRows.rows());
     String text = Files.readString(file);
-    assertThat(text.contains(",999.99,"), equalTo(true));
-    Files.writeString(file, text.replace(",999.99,", ",999.98,"));
+    assertThat(text.contains(value), equalTo(true));
+    Files.writeString(file, text.replace(value, changed));
 
     FingerprintAccumulator inFile = readBack(spec, file);
 
     FingerprintAccumulator written = asWritten(TrickyRows.rows());
     assertThat(inFile.fingerprint().differences(written.fingerprint()), equalTo(List.of("c_dec5")));
     assertThat(inFile.check().differences(written.check()), equalTo(List.of("c_dec5")));
+  }
+
+  @Test
+  void aJsonMemberOfTheWrongKindFailsNamingTheFile() throws Exception {
+    FormatSpec spec = FormatSpec.of(FileFormat.JSON);
+    Path file = write(spec, TrickyRows.rows());
+    String text = Files.readString(file);
+    assertThat(text.contains(":999.99,"), equalTo(true));
+    Files.writeString(file, text.replace(":999.99,", ":\"999.99\","));
+
+    IOException e = assertThrows(IOException.class, () -> readBack(spec, file));
+
+    assertThat(e.getMessage(), containsString(file + " holds a value lakeroute did not write"));
   }
 
   @ParameterizedTest
