@@ -2,7 +2,6 @@ package io.lakeroute.formats;
 
 import io.lakeroute.fingerprint.FingerprintAccumulator;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -201,27 +200,33 @@ public final class FileVerifier {
   /** Counts records: line breaks outside quotes and not escaped, less the header. */
   static long csvRecords(InputStream in, CsvOptions csv) throws IOException {
     // Characters, not bytes: a non-ASCII quote or escape is several bytes in UTF-8, and its low
-    // byte alone also occurs inside other characters.
-    Reader buffered =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    // byte alone also occurs inside other characters. Read in blocks: a Reader locks per call.
+    Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+    char[] buffer = new char[1 << 16];
     int quote = csv.quote();
     int escape = csv.escape() == null ? -1 : csv.escape();
     boolean quoted = false;
     boolean pending = false;
+    boolean escaped = false;
     long records = 0;
-    int b;
-    while ((b = buffered.read()) != -1) {
-      if (b == escape) {
-        buffered.read();
-        pending = true;
-      } else if (b == quote) {
-        quoted = !quoted;
-        pending = true;
-      } else if (b == '\n' && !quoted) {
-        records++;
-        pending = false;
-      } else if (b != '\r' || quoted) {
-        pending = true;
+    int n;
+    while ((n = reader.read(buffer, 0, buffer.length)) != -1) {
+      for (int i = 0; i < n; i++) {
+        char c = buffer[i];
+        if (escaped) {
+          escaped = false;
+        } else if (c == escape) {
+          escaped = true;
+          pending = true;
+        } else if (c == quote) {
+          quoted = !quoted;
+          pending = true;
+        } else if (c == '\n' && !quoted) {
+          records++;
+          pending = false;
+        } else if (c != '\r' || quoted) {
+          pending = true;
+        }
       }
     }
     if (pending) {
