@@ -89,17 +89,15 @@ public final class DatabricksStep {
                 visible - kept,
                 manifest.location()));
       }
-      ValuesCheck all = sql.values();
-      ValuesCheck values = sql.filesDeletes().map(all::without).orElse(all);
+      ValuesCheck values = values(sql);
       statement = values.query(sql.runRows());
       ValuesCheck.Result result =
-          values.verify(
-              client::query,
+          verifyValues(
+              values,
+              client,
+              sql,
+              target,
               manifest,
-              ReconciliationException.Hop.DATABRICKS,
-              sql.runRows(),
-              sql.filesRows(),
-              target.mergeKeys(),
               "The files and manifest at "
                   + manifest.location()
                   + " are intact; "
@@ -148,16 +146,14 @@ public final class DatabricksStep {
       if (statement != null) {
         client.execute(statement);
       }
-      ValuesCheck all = sql.values();
-      ValuesCheck values = sql.filesDeletes().map(all::without).orElse(all);
+      ValuesCheck values = values(sql);
       statement = values.query(sql.runRows());
-      return values.verify(
-          client::query,
+      return verifyValues(
+          values,
+          client,
+          sql,
+          target,
           manifest,
-          ReconciliationException.Hop.DATABRICKS,
-          sql.runRows(),
-          sql.filesRows(),
-          target.mergeKeys(),
           target.table()
               + " holds these values (verify changed nothing); a later run that replaced or"
               + " merged over the run's rows differs too.");
@@ -168,6 +164,35 @@ public final class DatabricksStep {
               + (statement == null ? "" : "\n  statement: " + statement),
           null);
     }
+  }
+
+  /** The check of the run's values, less the rows a merge deleted by the soft-delete column. */
+  private static ValuesCheck values(DatabricksSql sql) {
+    ValuesCheck all = sql.values();
+    return sql.filesDeletes().map(all::without).orElse(all);
+  }
+
+  /**
+   * Fingerprints the run's rows in the table and compares them with the manifest's, narrowing a
+   * difference through the view over the files where there is one; the step and {@code verify}
+   * check alike, and differ only in what the message says happens next.
+   */
+  private static ValuesCheck.Result verifyValues(
+      ValuesCheck values,
+      SqlClient client,
+      DatabricksSql sql,
+      DatabricksTarget target,
+      Manifest manifest,
+      String next)
+      throws SQLException {
+    return values.verify(
+        client::query,
+        manifest,
+        ReconciliationException.Hop.DATABRICKS,
+        sql.runRows(),
+        sql.filesRows(),
+        target.mergeKeys(),
+        next);
   }
 
   /**
