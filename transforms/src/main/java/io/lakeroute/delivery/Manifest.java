@@ -30,6 +30,10 @@ import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
  * fingerprints on, each file's fingerprint and the run's (docs/fingerprints.md), so that a consumer
  * can check the values of a drop days later ({@code lakeroute verify}). An incremental run records
  * the range of its cursor column ({@link Cursor.Range}): the next run's high-water mark.
+ *
+ * @param partitionColumn the run's partition column as the schema names it, by which later hops
+ *     name the rows that differ when no merge keys identify them (docs/fingerprints.md); null when
+ *     the query was read whole
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -46,7 +50,8 @@ public record Manifest(
     List<Column> columns,
     List<FileEntry> files,
     Fingerprint fingerprint,
-    Cursor.Range cursor)
+    Cursor.Range cursor,
+    String partitionColumn)
     implements Serializable {
 
   /** A manifest of a run that read every row, not a cursor's range. */
@@ -78,6 +83,7 @@ public record Manifest(
         columns,
         files,
         fingerprint,
+        null,
         null);
   }
 

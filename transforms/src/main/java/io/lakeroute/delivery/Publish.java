@@ -43,33 +43,48 @@ public final class Publish
   private final FormatSpec format;
   private final Schema schema;
   private final Cursor.Range cursorRange;
+  private final String partitionColumn;
 
-  private Publish(Layout layout, FormatSpec format, Schema schema, Cursor.Range cursorRange) {
+  private Publish(
+      Layout layout,
+      FormatSpec format,
+      Schema schema,
+      Cursor.Range cursorRange,
+      String partitionColumn) {
     super("Publish");
     this.layout = layout;
     this.format = format;
     this.schema = schema;
     this.cursorRange = cursorRange;
+    this.partitionColumn = partitionColumn;
   }
 
   public static Publish to(Layout layout) {
     if (layout == null) {
       throw new IllegalArgumentException("layout is required");
     }
-    return new Publish(layout, null, null, null);
+    return new Publish(layout, null, null, null, null);
   }
 
   public Publish withFormat(FormatSpec format) {
-    return new Publish(layout, format, schema, cursorRange);
+    return new Publish(layout, format, schema, cursorRange, partitionColumn);
   }
 
   public Publish withSchema(Schema schema) {
-    return new Publish(layout, format, schema, cursorRange);
+    return new Publish(layout, format, schema, cursorRange, partitionColumn);
   }
 
   /** The cursor range an incremental run read, recorded in the manifest as the next run's mark. */
   public Publish withCursorRange(Cursor.Range range) {
-    return new Publish(layout, format, schema, range);
+    return new Publish(layout, format, schema, range, partitionColumn);
+  }
+
+  /**
+   * The run's partition column, recorded in the manifest as the key later hops name differing rows
+   * by when no merge keys are given; null or a column the schema does not have records none.
+   */
+  public Publish withPartitionColumn(String column) {
+    return new Publish(layout, format, schema, cursorRange, column);
   }
 
   @Override
@@ -80,8 +95,22 @@ public final class Publish
     }
     return files
         .apply(
-            "Move, manifest, marker", ParDo.of(new PublishFn(layout, format, schema, cursorRange)))
+            "Move, manifest, marker",
+            ParDo.of(
+                new PublishFn(
+                    layout, format, schema, cursorRange, schemaName(schema, partitionColumn))))
         .setCoder(SerializableCoder.of(Manifest.class));
+  }
+
+  /** {@code column} as {@code schema} spells it (a source folds unquoted names), or null. */
+  static String schemaName(Schema schema, String column) {
+    if (column == null) {
+      return null;
+    }
+    return schema.getFieldNames().stream()
+        .filter(name -> name.equalsIgnoreCase(column))
+        .findFirst()
+        .orElse(null);
   }
 
   private static final class PublishFn extends DoFn<List<DeliveredFile>, Manifest> {
@@ -89,18 +118,25 @@ public final class Publish
     private final FormatSpec format;
     private final Schema schema;
     private final Cursor.Range cursorRange;
+    private final String partitionColumn;
 
-    PublishFn(Layout layout, FormatSpec format, Schema schema, Cursor.Range cursorRange) {
+    PublishFn(
+        Layout layout,
+        FormatSpec format,
+        Schema schema,
+        Cursor.Range cursorRange,
+        String partitionColumn) {
       this.layout = layout;
       this.format = format;
       this.schema = schema;
       this.cursorRange = cursorRange;
+      this.partitionColumn = partitionColumn;
     }
 
     @ProcessElement
     public void process(@Element List<DeliveredFile> files, OutputReceiver<Manifest> out)
         throws IOException {
-      out.output(publish(layout, format, schema, cursorRange, files));
+      out.output(publish(layout, format, schema, cursorRange, partitionColumn, files));
     }
   }
 
@@ -142,6 +178,7 @@ public final class Publish
       FormatSpec format,
       Schema schema,
       Cursor.Range cursorRange,
+      String partitionColumn,
       List<DeliveredFile> files)
       throws IOException {
     FileSystems.delete(
@@ -207,7 +244,8 @@ public final class Publish
             Manifest.columnsOf(schema),
             entries,
             fingerprint,
-            cursorRange);
+            cursorRange,
+            partitionColumn);
     String json = manifest.toJson();
     write(layout.manifest(), json);
     write(

@@ -189,7 +189,8 @@ public final class ValuesCheck {
    * @param reference the run's rows as the load read them from the files, in the same engine, for
    *     narrowing a difference down; null when the engine holds none
    * @param keys the columns that identify a row (the merge keys), shown first for each differing
-   *     row; when there are none, the run's first column, which usually identifies a row
+   *     row; when there are none, the run's partition column, else its first column, which usually
+   *     identify a row
    * @param consequence what a message adds after the difference: what was kept, what to do
    * @throws ReconciliationException naming {@code hop}, the rows and the differing columns
    */
@@ -224,8 +225,15 @@ public final class ValuesCheck {
             .append(" (fingerprints computed by ")
             .append(sql.engine())
             .append(", docs/fingerprints.md).");
-    List<String> shownKeys = keys.isEmpty() ? List.of(manifest.columns().get(0).name()) : keys;
-    String keyOrigin = keys.isEmpty() ? "the query's first column" : "the merge keys";
+    String partitionColumn = manifest.partitionColumn();
+    List<String> shownKeys =
+        !keys.isEmpty()
+            ? keys
+            : List.of(partitionColumn != null ? partitionColumn : manifest.columns().get(0).name());
+    String keyOrigin =
+        !keys.isEmpty()
+            ? "the merge keys"
+            : partitionColumn != null ? "the partition column" : "the query's first column";
     boolean loadChanged = true;
     if (reference != null) {
       List<String> loaded = expected.differences(comparable(fingerprint(engine, reference)));
@@ -394,7 +402,8 @@ public final class ValuesCheck {
         + " of its values occur more than once in "
         + rows.description()
         + ", so the rows above cannot be told apart by it; give key columns that identify a row"
-        + " (the merge keys, or a query whose first column is unique).";
+        + " (the merge keys; else a unique partition column, Partitioning.onColumn; or a query"
+        + " whose first column is unique).";
   }
 
   /** The key columns, then the differing ones (every column when only the rows differ). */

@@ -256,4 +256,39 @@ class ValuesCheckTest {
             "Not bisected on the key (id, the query's first column): the files could not be read"
                 + " again (s3://b/run/r1/part-0.csv: no such object). The table is as it was."));
   }
+
+  /** Without merge keys, rows are named by the run's partition column, which the manifest keeps. */
+  @Test
+  void theRunsPartitionColumnIsTheKeyWhenNoMergeKeysAreGiven() {
+    ValuesCheck check =
+        ValuesCheck.of(FingerprintSql.postgres(), COLUMNS)
+            .withFiles(
+                rows -> {
+                  throw new java.io.IOException("s3://b/run/r1/part-0.csv: no such object");
+                });
+    Answers engine = new Answers().answer(check.query(TABLE), cells(withName(FILES, 21)));
+    Manifest files = manifest(FILES);
+    Manifest partitioned =
+        new Manifest(
+            files.manifestVersion(),
+            files.runId(),
+            files.createdAt(),
+            files.location(),
+            files.format(),
+            files.codec(),
+            files.csv(),
+            files.rowCount(),
+            files.fileCount(),
+            files.totalBytes(),
+            files.columns(),
+            files.files(),
+            files.fingerprint(),
+            files.cursor(),
+            "name");
+    ReconciliationException e =
+        assertThrows(ReconciliationException.class, () -> verify(check, engine, partitioned, null));
+    assertThat(
+        e.getMessage(),
+        containsString("Not bisected on the key (name, the partition column): the files could"));
+  }
 }

@@ -4,7 +4,7 @@ import io.lakeroute.delivery.Layout;
 import io.lakeroute.delivery.Manifest;
 import io.lakeroute.delivery.Publish;
 import io.lakeroute.delivery.WriteQueryFiles;
-import io.lakeroute.formats.FormatSpec;
+import io.lakeroute.pipelines.config.RunConfig;
 import io.lakeroute.query.QueryPartition;
 import io.lakeroute.query.QueryPlan;
 import io.lakeroute.validation.Reconcile;
@@ -21,21 +21,25 @@ public final class Deliver {
 
   /**
    * Adds the steps to {@code pipeline}; the published manifest comes out, with the run's
-   * fingerprints unless {@code fingerprints} is off.
+   * fingerprints unless the run turned them off, and its partition column.
    */
   public static PCollection<Manifest> expand(
-      Pipeline pipeline, QueryPlan plan, FormatSpec format, Layout layout, boolean fingerprints) {
+      Pipeline pipeline, QueryPlan plan, RunConfig run, Layout layout) {
     return pipeline
         .apply(
-            WriteQueryFiles.of(plan).withFormat(format).to(layout).withFingerprints(fingerprints))
+            WriteQueryFiles.of(plan)
+                .withFormat(run.format())
+                .to(layout)
+                .withFingerprints(run.fingerprints()))
         .apply(
             Reconcile.expecting(plan.rowCount())
                 .withPlannedPartitions(
                     plan.partitions().stream().map(QueryPartition::estimatedRows).toList()))
         .apply(
             Publish.to(layout)
-                .withFormat(format)
+                .withFormat(run.format())
                 .withSchema(plan.schema())
-                .withCursorRange(plan.cursorRange()));
+                .withCursorRange(plan.cursorRange())
+                .withPartitionColumn(run.partitioning().column()));
   }
 }

@@ -189,8 +189,7 @@ public final class RouteRunner {
       // The Direct runner's run() would block until the end: progress polls the running result.
       options.as(DirectOptions.class).setBlockOnRun(false);
       Pipeline pipeline = Pipeline.create(options);
-      PCollection<Manifest> published =
-          Deliver.expand(pipeline, query, run.format(), layout, run.fingerprints());
+      PCollection<Manifest> published = Deliver.expand(pipeline, query, run, layout);
       plan.expand(published, query, layout);
       long deliverStart = System.nanoTime();
       PipelineResult result;

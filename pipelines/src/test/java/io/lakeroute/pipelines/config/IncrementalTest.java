@@ -146,7 +146,8 @@ class IncrementalTest {
             List.of(),
             List.of(),
             null,
-            range);
+            range,
+            null);
     Files.writeString(run.resolve(Layout.MANIFEST), manifest.toJson());
     Files.writeString(run.resolve(Layout.DONE_MARKER), "{}");
     if (complete) {
