@@ -18,10 +18,10 @@ import org.apache.beam.sdk.values.Row;
  * #fingerprint()} and {@link Fingerprint#merge}.
  *
  * <p>It can also take the <em>check</em> of the rows ({@link #check()}): the same sums over the
- * same canonical texts, with a 64-bit hash only lakeroute computes instead of MD5, about a tenth of
- * its cost. The check proves, within lakeroute, that two copies hold the same values (the rows as
- * read and the file read back: docs/fingerprints.md); the fingerprint is what engines reproduce. A
- * check carries version {@link #CHECK_VERSION}, so it is never compared with a fingerprint.
+ * same canonical texts, with a 64-bit hash only lakeroute computes instead of MD5, at about a tenth
+ * of MD5's cost. The check proves, within lakeroute, that two copies hold the same values (the rows
+ * as read and the file read back: docs/fingerprints.md); the fingerprint is what engines reproduce.
+ * A check carries version {@link #CHECK_VERSION}, so it is never compared with a fingerprint.
  */
 public final class FingerprintAccumulator {
   /** The 60 low bits of the first 8 bytes of an MD5: hex digits 2 to 16 of its 32. */
@@ -33,7 +33,10 @@ public final class FingerprintAccumulator {
   /** FNV-1a's 64-bit prime: multiplying by it (odd) is a bijection, so no word change is lost. */
   private static final long PRIME = 0x100000001B3L;
 
-  /** What a NULL adds to a row's check, so that a NULL and a value never hash alike in a row. */
+  /** FNV-1a's 64-bit offset basis, the check hash's seed with the text's length. */
+  private static final long SEED = 0xCBF29CE484222325L;
+
+  /** What a NULL folds into a row's check, so that a NULL and a value never hash alike. */
   private static final long NULL_CHECK = 0x9E3779B97F4A7C15L;
 
   private static final byte[] HEX =
@@ -43,18 +46,23 @@ public final class FingerprintAccumulator {
   private final Kind[] kinds;
   private final int[] scales;
   private final long[] nulls;
+
+  /** The sums, 128 bits each as low and high words: one per column, the row sum last. */
   private final long[] sumLow;
+
   private final long[] sumHigh;
   private long rows;
-  private long rowLow;
-  private long rowHigh;
 
   private final boolean fingerprints;
+
+  /** The check's sums, as {@link #sumLow} and {@link #sumHigh}; null without a check. */
   private final long[] checkLow;
+
   private final long[] checkHigh;
+
+  /** The current row's check hash, folded value by value. */
   private long rowCheck;
-  private long rowCheckLow;
-  private long rowCheckHigh;
+
   private char[] chars = new char[64];
 
   private final Schema schema;
@@ -74,14 +82,14 @@ public final class FingerprintAccumulator {
       boolean check) {
     this.schema = schema;
     this.fingerprints = fingerprints;
-    this.checkLow = check ? new long[kinds.length] : null;
-    this.checkHigh = check ? new long[kinds.length] : null;
+    this.checkLow = check ? new long[kinds.length + 1] : null;
+    this.checkHigh = check ? new long[kinds.length + 1] : null;
     this.names = List.copyOf(names);
     this.kinds = kinds;
     this.scales = scales;
     this.nulls = new long[kinds.length];
-    this.sumLow = new long[kinds.length];
-    this.sumHigh = new long[kinds.length];
+    this.sumLow = new long[kinds.length + 1];
+    this.sumHigh = new long[kinds.length + 1];
     this.rowText = new byte[32 * kinds.length];
   }
 
@@ -153,24 +161,14 @@ public final class FingerprintAccumulator {
     if (checkLow != null) {
       long hash = checkHash();
       rowCheck = (rowCheck ^ hash) * PRIME;
-      hash &= MASK_60;
-      long low = checkLow[column] + hash;
-      if (Long.compareUnsigned(low, hash) < 0) {
-        checkHigh[column]++;
-      }
-      checkLow[column] = low;
+      add(checkLow, checkHigh, column, hash & MASK_60);
     }
     if (!fingerprints) {
       return;
     }
     int length = encodeUtf8();
     md5.update(utf8, 0, length);
-    long hash = digest();
-    long low = sumLow[column] + hash;
-    if (Long.compareUnsigned(low, hash) < 0) {
-      sumHigh[column]++;
-    }
-    sumLow[column] = low;
+    add(sumLow, sumHigh, column, digest());
     for (byte b : digest) {
       rowText[rowLength++] = HEX[(b >> 4) & 0xF];
       rowText[rowLength++] = HEX[b & 0xF];
@@ -180,23 +178,22 @@ public final class FingerprintAccumulator {
   private void endRow() {
     rows++;
     if (checkLow != null) {
-      long hash = mix(rowCheck) & MASK_60;
-      long low = rowCheckLow + hash;
-      if (Long.compareUnsigned(low, hash) < 0) {
-        rowCheckHigh++;
-      }
-      rowCheckLow = low;
+      add(checkLow, checkHigh, kinds.length, mix(rowCheck) & MASK_60);
     }
     if (!fingerprints) {
       return;
     }
     md5.update(rowText, 0, rowLength);
-    long hash = digest();
-    long low = rowLow + hash;
-    if (Long.compareUnsigned(low, hash) < 0) {
-      rowHigh++;
+    add(sumLow, sumHigh, kinds.length, digest());
+  }
+
+  /** Adds a 60-bit {@code hash} to sum {@code i}, carrying into its high word. */
+  private static void add(long[] low, long[] high, int i, long hash) {
+    long sum = low[i] + hash;
+    if (Long.compareUnsigned(sum, hash) < 0) {
+      high[i]++;
     }
-    rowLow = low;
+    low[i] = sum;
   }
 
   /**
@@ -212,7 +209,7 @@ public final class FingerprintAccumulator {
     chars[length] = 0;
     chars[length + 1] = 0;
     chars[length + 2] = 0;
-    long hash = NULL_CHECK ^ length;
+    long hash = SEED ^ length;
     for (int i = 0; i < length; i += 4) {
       long word =
           chars[i]
@@ -290,7 +287,7 @@ public final class FingerprintAccumulator {
     if (!fingerprints) {
       throw new IllegalStateException("This accumulator takes the check only");
     }
-    return sums(Canonical.VERSION, sumHigh, sumLow, rowHigh, rowLow);
+    return sums(Canonical.VERSION, sumLow, sumHigh);
   }
 
   /** The check of the rows added so far. */
@@ -298,15 +295,16 @@ public final class FingerprintAccumulator {
     if (checkLow == null) {
       throw new IllegalStateException("This accumulator takes no check");
     }
-    return sums(CHECK_VERSION, checkHigh, checkLow, rowCheckHigh, rowCheckLow);
+    return sums(CHECK_VERSION, checkLow, checkHigh);
   }
 
-  private Fingerprint sums(int version, long[] high, long[] low, long rowsHigh, long rowsLow) {
+  private Fingerprint sums(int version, long[] low, long[] high) {
     List<Fingerprint.Column> columns = new ArrayList<>(kinds.length);
     for (int i = 0; i < kinds.length; i++) {
       columns.add(new Fingerprint.Column(names.get(i), nulls[i], sum(high[i], low[i])));
     }
-    return new Fingerprint(version, rows, sum(rowsHigh, rowsLow), columns);
+    int row = kinds.length;
+    return new Fingerprint(version, rows, sum(high[row], low[row]), columns);
   }
 
   private static BigInteger sum(long high, long low) {
