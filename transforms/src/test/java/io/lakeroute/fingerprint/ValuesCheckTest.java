@@ -64,6 +64,10 @@ class ValuesCheckTest {
   }
 
   private static Manifest manifest(Fingerprint fingerprint) {
+    return manifest(fingerprint, null);
+  }
+
+  private static Manifest manifest(Fingerprint fingerprint, String partitionColumn) {
     return new Manifest(
         Manifest.VERSION,
         "r1",
@@ -80,7 +84,9 @@ class ValuesCheckTest {
             new Manifest.Column("name", "string", ""),
             new Manifest.Column("payload", "bytes", "")),
         List.of(),
-        fingerprint);
+        fingerprint,
+        null,
+        partitionColumn);
   }
 
   /** The result row of a fingerprint query giving {@code fingerprint}. */
@@ -237,9 +243,8 @@ class ValuesCheckTest {
     assertThat(e.getMessage(), containsString("Not compared (no canonical form in H2): payload."));
   }
 
-  /** Files that cannot be read again do not hide the difference: the message says so. */
-  @Test
-  void filesThatCannotBeReadAgainAreSaid() {
+  /** The message of a check whose engine has a changed name and whose files cannot be read. */
+  private static String unreadableFiles(Manifest manifest) {
     ValuesCheck check =
         ValuesCheck.of(FingerprintSql.postgres(), COLUMNS)
             .withFiles(
@@ -247,11 +252,15 @@ class ValuesCheckTest {
                   throw new java.io.IOException("s3://b/run/r1/part-0.csv: no such object");
                 });
     Answers engine = new Answers().answer(check.query(TABLE), cells(withName(FILES, 21)));
-    ReconciliationException e =
-        assertThrows(
-            ReconciliationException.class, () -> verify(check, engine, manifest(FILES), null));
+    return assertThrows(ReconciliationException.class, () -> verify(check, engine, manifest, null))
+        .getMessage();
+  }
+
+  /** Files that cannot be read again do not hide the difference: the message says so. */
+  @Test
+  void filesThatCannotBeReadAgainAreSaid() {
     assertThat(
-        e.getMessage(),
+        unreadableFiles(manifest(FILES)),
         containsString(
             "Not bisected on the key (id, the query's first column): the files could not be read"
                 + " again (s3://b/run/r1/part-0.csv: no such object). The table is as it was."));
@@ -260,35 +269,8 @@ class ValuesCheckTest {
   /** Without merge keys, rows are named by the run's partition column, which the manifest keeps. */
   @Test
   void theRunsPartitionColumnIsTheKeyWhenNoMergeKeysAreGiven() {
-    ValuesCheck check =
-        ValuesCheck.of(FingerprintSql.postgres(), COLUMNS)
-            .withFiles(
-                rows -> {
-                  throw new java.io.IOException("s3://b/run/r1/part-0.csv: no such object");
-                });
-    Answers engine = new Answers().answer(check.query(TABLE), cells(withName(FILES, 21)));
-    Manifest files = manifest(FILES);
-    Manifest partitioned =
-        new Manifest(
-            files.manifestVersion(),
-            files.runId(),
-            files.createdAt(),
-            files.location(),
-            files.format(),
-            files.codec(),
-            files.csv(),
-            files.rowCount(),
-            files.fileCount(),
-            files.totalBytes(),
-            files.columns(),
-            files.files(),
-            files.fingerprint(),
-            files.cursor(),
-            "name");
-    ReconciliationException e =
-        assertThrows(ReconciliationException.class, () -> verify(check, engine, partitioned, null));
     assertThat(
-        e.getMessage(),
+        unreadableFiles(manifest(FILES, "name")),
         containsString("Not bisected on the key (name, the partition column): the files could"));
   }
 }
