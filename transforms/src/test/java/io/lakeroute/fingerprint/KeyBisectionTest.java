@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.schemas.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,24 +157,12 @@ class KeyBisectionTest {
   }
 
   private static Manifest manifest() throws Exception {
-    Schema schema =
-        new Manifest(
-                Manifest.VERSION,
-                "r1",
-                "2026-01-01T00:00:00Z",
-                "s3://b/run/r1/",
-                "parquet",
-                "none",
-                null,
-                ROWS,
-                1,
-                10,
-                COLUMNS,
-                List.of(),
-                null)
-            .schema();
-    FingerprintAccumulator accumulator = FingerprintAccumulator.of(schema);
+    FingerprintAccumulator accumulator = FingerprintAccumulator.of(manifest(null).schema());
     FILES.read(accumulator::add);
+    return manifest(accumulator.fingerprint());
+  }
+
+  private static Manifest manifest(Fingerprint fingerprint) {
     return new Manifest(
         Manifest.VERSION,
         "r1",
@@ -189,6 +176,6 @@ class KeyBisectionTest {
         10,
         COLUMNS,
         List.of(),
-        accumulator.fingerprint());
+        fingerprint);
   }
 }
