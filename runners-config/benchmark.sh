@@ -8,6 +8,7 @@
 #        (direct-counts: the Direct run with --fingerprints=false, what fingerprints cost)
 #        [--profile]   (a JFR recording of each Direct run, summarized per step by Profile)
 #        [--reportOnly] (the table and plot again from --out/results.csv)
+#        runners-config/benchmark.sh --fingerprintCost   (what fingerprints cost per row, in one thread)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B ${MAVEN_ARGS:-} package -DskipTests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath

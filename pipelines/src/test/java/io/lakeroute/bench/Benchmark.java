@@ -56,6 +56,10 @@ public final class Benchmark {
       Children.run(args);
       return;
     }
+    if (args.length > 0 && args[0].equals("--fingerprintCost")) {
+      FingerprintCost.run();
+      return;
+    }
     Settings settings = Settings.parse(args);
     if (settings.reportOnly) {
       // The table and the plot again, from the runs an earlier invocation recorded.
